@@ -1,0 +1,92 @@
+"""Command line: ``python -m mdi_analysis <command>`` (also installed as ``mdi-analysis``).
+
+Commands
+  reproduce              execute every notebook (default parameters) into reports/, then scan outputs
+  run NOTEBOOK -p K V    run one notebook with other parameters into reports/runs/ (ignored by git)
+  build-corpus           rebuild data/corpus/ from the thesis text (--check: compare only)
+  scan-pii [PATH ...]    anonymity scan of data/ and reports/ (or the given paths)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+
+def _parse_parameters(pairs: list[list[str]]) -> dict[str, object]:
+    """``-p name value`` pairs; values are read as YAML so lists, numbers and null work (as in papermill)."""
+    return {name: yaml.safe_load(value) for name, value in pairs}
+
+
+def _reproduce(args: argparse.Namespace) -> int:
+    from . import runner
+
+    notebooks = runner.discover_notebooks()
+    if not notebooks:
+        print("reproduce: no notebooks found in notebooks/", file=sys.stderr)
+        return 1
+    print(f"reproduce: {len(notebooks)} notebooks, {args.jobs} parallel job(s)", flush=True)
+    start = time.perf_counter()
+    results = runner.reproduce(jobs=args.jobs, update_committed=not args.no_update)
+    runner.print_summary(results, time.perf_counter() - start, len(notebooks))
+    if not all(r.ok for r in results) or len(results) < len(notebooks):
+        return 1
+    if not args.skip_scan:
+        from .paths import data_dir, reports_dir
+
+        try:
+            from .anonymity import format_findings, scan_paths
+        except ImportError:  # pragma: no cover - scanner arrives with the corpus work
+            return 0
+        findings = scan_paths([data_dir(), reports_dir()])
+        print(format_findings(findings))
+        if findings:
+            return 1
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .runner import run_one
+
+    out = run_one(args.notebook, _parse_parameters(args.parameter or []), Path(args.out) if args.out else None)
+    print(f"run: wrote {out}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="mdi-analysis", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("reproduce", help="execute every notebook into reports/")
+    p.add_argument("--jobs", type=int, default=2, help="notebooks of one stage run in parallel (default 2)")
+    p.add_argument("--no-update", action="store_true", help="do not rewrite the committed notebooks")
+    p.add_argument("--skip-scan", action="store_true", help="skip the anonymity scan of the outputs")
+    p.set_defaults(func=_reproduce)
+
+    p = sub.add_parser("run", help="run one notebook with other parameters into reports/runs/")
+    p.add_argument("notebook", help="file name, stem or NN prefix, e.g. 01")
+    p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"))
+    p.add_argument("--out", help="output folder (default reports/runs/<notebook>__<parameters>)")
+    p.set_defaults(func=_run)
+
+    p = sub.add_parser("build-corpus", help="rebuild data/corpus/ from the thesis", add_help=False)
+    p.set_defaults(func=None, delegate="mdi_analysis.corpus.cli")
+    p = sub.add_parser("scan-pii", help="anonymity scan of data/ and reports/", add_help=False)
+    p.set_defaults(func=None, delegate="mdi_analysis.anonymity")
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in {"build-corpus", "scan-pii"}:
+        import importlib
+
+        module = importlib.import_module({"build-corpus": "mdi_analysis.corpus.cli", "scan-pii": "mdi_analysis.anonymity"}[argv[0]])
+        return int(module.main(argv[1:]) or 0)
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""Where things live, resolved the same way from JupyterLab, papermill, nbval and pytest.
+
+Notebooks never write ``../data``: the working directory differs between a researcher's
+JupyterLab session (``notebooks/``), papermill (wherever the runner was started) and pytest (the
+repository root). Everything is therefore resolved from the project root, which is found from, in
+order: the ``MDI_ROOT`` environment variable, the installed package's own location (the package is
+installed in editable mode from ``src/``), and the current working directory and its parents.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_NAME = "mdi-analysis"
+
+
+def _is_project_root(path: Path) -> bool:
+    pyproject = path / "pyproject.toml"
+    if not (pyproject.is_file() and (path / "data").is_dir()):
+        return False
+    return f'name = "{PROJECT_NAME}"' in pyproject.read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=None)
+def _root_from(env_root: str | None, cwd: str) -> Path:
+    if env_root:
+        root = Path(env_root).expanduser().resolve()
+        if not _is_project_root(root):
+            raise FileNotFoundError(
+                f"MDI_ROOT={env_root!r} is not the {PROJECT_NAME} project root "
+                "(expected pyproject.toml and data/ there)"
+            )
+        return root
+    candidates = [*Path(__file__).resolve().parents, Path(cwd), *Path(cwd).parents]
+    for candidate in candidates:
+        if _is_project_root(candidate):
+            return candidate
+    raise FileNotFoundError(
+        f"Could not find the {PROJECT_NAME} project root from {__file__} or {cwd}; "
+        "set MDI_ROOT to the folder that holds pyproject.toml and data/."
+    )
+
+
+def project_root() -> Path:
+    """The repository root (the folder holding ``pyproject.toml`` and ``data/``)."""
+    return _root_from(os.environ.get("MDI_ROOT"), os.getcwd())
+
+
+def data_dir() -> Path:
+    """Read-only raw and curated data, committed to the repository.
+
+    ``MDI_DATA_DIR`` points the whole pipeline at another data folder of the same shape (a
+    researcher's own data, or a test's deliberately broken copy).
+    """
+    override = os.environ.get("MDI_DATA_DIR")
+    return Path(override).expanduser().resolve() if override else project_root() / "data"
+
+
+def notebooks_dir() -> Path:
+    """The pipeline's notebooks, executed in file-name order by the runner."""
+    return project_root() / "notebooks"
+
+
+def reports_dir() -> Path:
+    """All generated output. ``MDI_REPORTS_DIR`` redirects it (tests, runs with other parameters)."""
+    override = os.environ.get("MDI_REPORTS_DIR")
+    return Path(override).expanduser().resolve() if override else project_root() / "reports"
+
+
+def tables_dir() -> Path:
+    return reports_dir() / "tables"
+
+
+def figures_dir() -> Path:
+    return reports_dir() / "figures"
+
+
+def thesis_path() -> Path:
+    """The thesis text; ``MDI_THESIS`` overrides the default ``../shared/thesis/thesis.txt``."""
+    override = os.environ.get("MDI_THESIS")
+    if override:
+        return Path(override).expanduser().resolve()
+    return (project_root().parent / "shared" / "thesis" / "thesis.txt").resolve()
+
+
+def relative_to_root(path: Path) -> str:
+    """A path as the researcher sees it in messages: relative to the project root when possible."""
+    try:
+        return Path(path).resolve().relative_to(project_root()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,249 @@
+"""The pipeline runner: execute every notebook with papermill, in pipeline order, into ``reports/``.
+
+Why a runner and not "Run all" in JupyterLab? The committed notebooks must be the default-parameter
+run, executed top to bottom in a fresh kernel, with volatile metadata removed so that running the
+pipeline twice leaves ``git diff`` empty. The runner also renders HTML, keeps the previous good
+outputs when a notebook fails (each notebook is executed into a temporary file first) and can run
+one notebook with other parameters into an ignored folder (``reports/runs/``).
+
+Notebooks are discovered by name (``NN_verb-object.ipynb``), so adding one needs no change here.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from .paths import notebooks_dir, relative_to_root, reports_dir
+
+NOTEBOOK_PATTERN = re.compile(r"^(\d{2})_[a-z0-9][a-z0-9-]*\.ipynb$")
+KERNEL_ENV = {"PYTHONHASHSEED": "0"}
+
+
+@dataclass
+class RunResult:
+    notebook: str
+    ok: bool
+    seconds: float
+    error: str = ""
+    changed: bool = False
+    outputs: list[str] = field(default_factory=list)
+
+
+def discover_notebooks(directory: Path | None = None) -> list[Path]:
+    """All pipeline notebooks (``NN_name.ipynb``) in name order; ``_``-prefixed drafts are ignored."""
+    directory = directory or notebooks_dir()
+    return sorted(p for p in directory.glob("*.ipynb") if NOTEBOOK_PATTERN.match(p.name))
+
+
+def pipeline_stage(path: Path) -> int:
+    """The ``NN`` prefix: notebooks sharing a stage are independent and may run in parallel."""
+    match = NOTEBOOK_PATTERN.match(path.name)
+    if not match:
+        raise ValueError(f"{path.name} is not a pipeline notebook name (NN_verb-object.ipynb)")
+    return int(match.group(1)) // 10
+
+
+def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop what changes from run to run (timings, papermill bookkeeping, Python patch version)."""
+    nb = copy.deepcopy(nb)
+    nb.metadata.pop("papermill", None)
+    nb.metadata.pop("widgets", None)
+    language = nb.metadata.get("language_info")
+    if language:
+        nb.metadata["language_info"] = {"name": language.get("name", "python")}
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("ExecuteTime", None)
+        if cell.cell_type == "code":
+            for output in cell.get("outputs", []):
+                output.get("metadata", {}).pop("execution", None)
+    return nb
+
+
+def _notebook_bytes(nb: nbformat.NotebookNode) -> str:
+    return nbformat.writes(nb) + ("" if nbformat.writes(nb).endswith("\n") else "\n")
+
+
+def _write_if_changed(path: Path, text: str) -> bool:
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return True
+
+
+def render_html(nb: nbformat.NotebookNode, path: Path, *, hide_code: bool = False) -> None:
+    """An HTML rendering; ``hide_code`` gives the results-only variant for readers who skip code."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter()
+    if hide_code:
+        exporter.exclude_input = True
+        exporter.exclude_input_prompt = True
+        exporter.exclude_output_prompt = True
+    body, _ = exporter.from_notebook_node(nb)
+    _write_if_changed(path, body)
+
+
+def _summarise_exception(exc: BaseException) -> str:
+    """One readable line from a papermill failure (the notebook's own error, not the runner's stack)."""
+    name = getattr(exc, "ename", type(exc).__name__)
+    value = getattr(exc, "evalue", str(exc))
+    value = re.sub(r"\x1b\[[0-9;]*m", "", str(value)).strip().splitlines()
+    return f"{name}: {value[0] if value else ''}"
+
+
+def execute_notebook(
+    source: Path,
+    output: Path,
+    *,
+    parameters: dict[str, Any] | None = None,
+    reports: Path | None = None,
+) -> None:
+    """Execute ``source`` with papermill into ``output`` (kernel cwd: the notebooks folder)."""
+    import papermill as pm
+
+    env = dict(KERNEL_ENV)
+    if reports is not None:
+        env["MDI_REPORTS_DIR"] = str(reports)
+    previous = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        pm.execute_notebook(
+            str(source),
+            str(output),
+            parameters=parameters or None,
+            cwd=str(source.parent),
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+        )
+    finally:
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _run_default(path: Path, reports: Path, update_committed: bool) -> RunResult:
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="mdi-run-") as tmp:
+        executed = Path(tmp) / path.name
+        try:
+            execute_notebook(path, executed, reports=reports)
+        except Exception as exc:  # noqa: BLE001 - any notebook failure is reported, not raised
+            return RunResult(path.name, False, time.perf_counter() - start, _summarise_exception(exc))
+        nb = clean_notebook(nbformat.read(executed, as_version=4))
+    text = _notebook_bytes(nb)
+    changed = _write_if_changed(path, text) if update_committed else False
+    _write_if_changed(reports / "notebooks" / path.name, text)
+    render_html(nb, reports / "html" / path.with_suffix(".html").name)
+    render_html(nb, reports / "html-results" / path.with_suffix(".html").name, hide_code=True)
+    return RunResult(path.name, True, time.perf_counter() - start, changed=changed)
+
+
+def reproduce(*, jobs: int = 1, update_committed: bool = True, notebooks: list[Path] | None = None) -> list[RunResult]:
+    """Run every pipeline notebook with its default parameters; stop at the first failing stage.
+
+    Notebooks of the same stage (same tens digit of ``NN``) do not read each other's outputs, so with
+    ``jobs > 1`` they run in parallel; stages run in order.
+    """
+    notebooks = notebooks if notebooks is not None else discover_notebooks()
+    reports = reports_dir()
+    reports.mkdir(parents=True, exist_ok=True)
+    stages: dict[int, list[Path]] = {}
+    for path in notebooks:
+        stages.setdefault(pipeline_stage(path), []).append(path)
+    results: list[RunResult] = []
+    total = len(notebooks)
+    for stage in sorted(stages):
+        batch = stages[stage]
+        with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(batch)))) as pool:
+            futures = [pool.submit(_run_default, path, reports, update_committed) for path in batch]
+            for future in futures:
+                result = future.result()
+                results.append(result)
+                mark = "ok  " if result.ok else "FAIL"
+                note = " (committed notebook updated)" if result.changed else ""
+                print(f"[{len(results)}/{total}] {mark} {result.notebook} {result.seconds:5.1f}s{note}", flush=True)
+                if not result.ok:
+                    print(f"       {result.error}", flush=True)
+        if any(not r.ok for r in results):
+            break
+    return results
+
+
+def run_one(notebook: str, parameters: dict[str, Any], out: Path | None = None) -> Path:
+    """Run one notebook with other parameters into an ignored folder (default ``reports/runs/<name>``).
+
+    The committed notebook is never touched, and tables/figures go to the same folder.
+    """
+    candidates = [p for p in discover_notebooks() if p.name == notebook or p.stem == notebook or p.name.startswith(notebook)]
+    if len(candidates) != 1:
+        names = ", ".join(p.name for p in discover_notebooks())
+        raise SystemExit(f"run: {notebook!r} matches {len(candidates)} notebooks; choose one of: {names}")
+    source = candidates[0]
+    if out is None:
+        tag = "-".join(f"{k}={_slug(v)}" for k, v in sorted(parameters.items())) or "default"
+        out = reports_dir() / "runs" / f"{source.stem}__{tag}"
+    out.mkdir(parents=True, exist_ok=True)
+    executed = out / source.name
+    execute_notebook(source, executed, parameters=parameters, reports=out)
+    nb = clean_notebook(nbformat.read(executed, as_version=4))
+    _write_if_changed(executed, _notebook_bytes(nb))
+    render_html(nb, executed.with_suffix(".html"))
+    return executed
+
+
+def _slug(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+    return re.sub(r"[^A-Za-z0-9æøåÆØÅ_.]+", "_", text).strip("_")[:40] or "x"
+
+
+def print_summary(results: list[RunResult], seconds: float, expected_total: int) -> None:
+    ok = sum(r.ok for r in results)
+    changed = [r.notebook for r in results if r.changed]
+    print(f"\nreproduce: {ok} of {expected_total} notebooks ran in {seconds:.1f}s; outputs in {relative_to_root(reports_dir())}/")
+    if changed:
+        print("committed notebooks updated (review with git diff): " + ", ".join(changed))
+    failed = [r for r in results if not r.ok]
+    if failed:
+        print(f"FAILED: {failed[0].notebook} — {failed[0].error}", file=sys.stderr)
+        print("Previous outputs of the failing notebook were kept.", file=sys.stderr)
+    elif ok < expected_total:
+        print("Some notebooks did not run because an earlier stage failed.", file=sys.stderr)
+
+
+def clean_reports_tmp() -> None:
+    """Remove stray temporary files left by an interrupted run."""
+    for tmp in reports_dir().rglob(".*.tmp*"):
+        tmp.unlink(missing_ok=True)
+
+
+__all__ = [
+    "RunResult",
+    "clean_notebook",
+    "discover_notebooks",
+    "execute_notebook",
+    "print_summary",
+    "render_html",
+    "reproduce",
+    "run_one",
+]
