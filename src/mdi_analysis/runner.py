@@ -117,7 +117,11 @@ def execute_notebook(
 ) -> None:
     """Execute ``source`` with papermill into ``output`` (kernel cwd: the notebooks folder)."""
     import papermill as pm
+    from traitlets.config import Config
 
+    # IPC transport: the kernel is local anyway, and TCP without keys makes ipykernel print a warning.
+    config = Config()
+    config.KernelManager.transport = "ipc"
     env = dict(KERNEL_ENV)
     if reports is not None:
         env["MDI_REPORTS_DIR"] = str(reports)
@@ -133,6 +137,7 @@ def execute_notebook(
             progress_bar=False,
             log_output=False,
             request_save_on_cell_execute=False,
+            config=config,
         )
     finally:
         for key, value in previous.items():
