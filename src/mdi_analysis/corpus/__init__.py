@@ -1,0 +1,23 @@
+"""The interview corpus: the quotes of thesis chapter 4 as data.
+
+``build_corpus`` extracts the quotes, sections and interview guide from the thesis text (see
+:mod:`.extract` for the rules and the corpus README (``data/README.md``) for every decision); ``load_corpus``
+reads and validates the committed tables — or a researcher's own transcripts in the same shape.
+"""
+
+from .build import BuiltCorpus, build_corpus, compare_corpus, write_corpus
+from .model import FLAGS, RELATIONS, ROLE_LABELS, ROLES
+from .schema import Corpus, load_corpus
+
+__all__ = [
+    "FLAGS",
+    "RELATIONS",
+    "ROLES",
+    "ROLE_LABELS",
+    "BuiltCorpus",
+    "Corpus",
+    "build_corpus",
+    "compare_corpus",
+    "load_corpus",
+    "write_corpus",
+]

@@ -1,0 +1,230 @@
+"""Build the corpus tables from the thesis, write them, or compare them with the committed ones.
+
+The committed files under ``data/corpus/`` are generated, never edited by hand: the build is a pure
+function of the thesis text, and :func:`compare_corpus` (``build-corpus --check``) proves that the
+committed corpus is what the current code makes of the current thesis. Writing goes through a
+temporary folder that is validated with the same loader researchers use, so a build that would
+produce an invalid corpus leaves the committed one untouched.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..tables_io import write_table
+from .duplicates import find_links, first_printings
+from .extract import (
+    ThesisText,
+    assign_guide_questions,
+    extract_corpus_utterances,
+    extract_interview_guide,
+    extract_research_questions,
+    find_sections,
+)
+from .model import Utterance
+
+#: Output files in the order they are written and reported, with their key column.
+CORPUS_FILES: dict[str, str] = {
+    "utterances.csv": "utterance_id",
+    "codings.csv": "utterance_id",
+    "links.csv": "utterance_id",
+    "sections.csv": "section_id",
+    "interview_guide.csv": "question_id",
+    "research_questions.csv": "research_question",
+}
+FLOAT_FORMAT = "%.3f"
+THESIS_CODER = "thesis"
+
+UTTERANCE_COLUMNS = [
+    "utterance_id", "role", "role_label", "text", "section_id",
+    "line_start", "line_end", "n_words", "duplicate_of", "flags",
+]
+CODING_COLUMNS = ["utterance_id", "section_id", "coder", "basis", "via_utterance_id"]
+LINK_COLUMNS = ["utterance_id", "linked_utterance_id", "relation", "similarity"]
+SECTION_COLUMNS = [
+    "section_id", "research_question", "title", "line_start", "line_end", "guide_questions", "guide_evidence",
+]
+GUIDE_COLUMNS = ["question_id", "part", "text", "line_start", "line_end"]
+RQ_COLUMNS = ["research_question", "text", "line_start", "line_end"]
+
+
+@dataclass(frozen=True)
+class BuiltCorpus:
+    """The corpus tables as built in memory, keyed by file name."""
+
+    frames: dict[str, pd.DataFrame]
+    utterances: list[Utterance]
+
+
+def build_corpus(thesis_file: str | Path) -> BuiltCorpus:
+    """Extract everything from the thesis text and shape it into the corpus tables."""
+    thesis = ThesisText.read(thesis_file)
+    sections = find_sections(thesis)
+    utterances = extract_corpus_utterances(thesis, sections)
+    guide = extract_interview_guide(thesis)
+    sections = assign_guide_questions(thesis, sections, guide, utterances)
+    questions = extract_research_questions(thesis)
+    links = find_links(utterances)
+    for utterance_id, first in first_printings(utterances, links).items():
+        next(u for u in utterances if u.utterance_id == utterance_id).duplicate_of = first
+
+    utterance_frame = pd.DataFrame(
+        [
+            {
+                "utterance_id": u.utterance_id,
+                "role": u.role,
+                "role_label": u.role_label,
+                "text": u.text,
+                "section_id": u.section_id,
+                "line_start": u.line_start,
+                "line_end": u.line_end,
+                "n_words": u.n_words,
+                "duplicate_of": u.duplicate_of,
+                "flags": ";".join(u.flags),
+            }
+            for u in utterances
+        ],
+        columns=UTTERANCE_COLUMNS,
+    )
+    codings = _codings(utterances)
+    link_frame = pd.DataFrame([vars(link) for link in links], columns=LINK_COLUMNS)
+    link_frame["similarity"] = link_frame["similarity"].astype("float64")
+    section_frame = pd.DataFrame(
+        [
+            {
+                "section_id": s.section_id,
+                "research_question": s.research_question,
+                "title": s.title,
+                "line_start": s.line_start,
+                "line_end": s.line_end,
+                "guide_questions": ";".join(s.guide_questions),
+                "guide_evidence": s.guide_evidence,
+            }
+            for s in sections
+        ],
+        columns=SECTION_COLUMNS,
+    )
+    guide_frame = pd.DataFrame([vars(q) for q in guide], columns=GUIDE_COLUMNS)
+    rq_frame = pd.DataFrame([vars(q) for q in questions], columns=RQ_COLUMNS)
+    frames = {
+        "utterances.csv": utterance_frame,
+        "codings.csv": codings,
+        "links.csv": link_frame,
+        "sections.csv": section_frame,
+        "interview_guide.csv": guide_frame,
+        "research_questions.csv": rq_frame,
+    }
+    return BuiltCorpus(frames=frames, utterances=utterances)
+
+
+def _codings(utterances: list[Utterance]) -> pd.DataFrame:
+    """The author's placement of statements under sections.
+
+    Every printing is coded under the section it is printed in ("printed"). A statement the author
+    printed again elsewhere is also coded, on its first printing, under the re-print's section
+    ("reprinted", via the re-print): counting codings per statement then sees that the author used
+    it for two research questions, while the re-print itself stays a row of its own.
+    """
+    rows = [
+        {"utterance_id": u.utterance_id, "section_id": u.section_id, "coder": THESIS_CODER,
+         "basis": "printed", "via_utterance_id": ""}
+        for u in utterances
+    ]
+    by_id = {u.utterance_id: u for u in utterances}
+    for u in utterances:
+        if u.duplicate_of and by_id[u.duplicate_of].section_id != u.section_id:
+            rows.append({"utterance_id": u.duplicate_of, "section_id": u.section_id, "coder": THESIS_CODER,
+                         "basis": "reprinted", "via_utterance_id": u.utterance_id})
+    frame = pd.DataFrame(rows, columns=CODING_COLUMNS)
+    return frame.sort_values(["utterance_id", "basis", "section_id"], kind="stable").reset_index(drop=True)
+
+
+def render_csv(frame: pd.DataFrame) -> str:
+    """The exact text :func:`~mdi_analysis.tables_io.write_table` writes for ``frame``."""
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n", float_format=FLOAT_FORMAT)
+    return buffer.getvalue()
+
+
+def write_corpus(built: BuiltCorpus, out_dir: str | Path) -> list[Path]:
+    """Write the tables to ``out_dir`` after validating them in a temporary folder.
+
+    Other files in ``out_dir`` (README.draft.md) are left alone.
+    """
+    from .schema import load_corpus  # local import: schema imports nothing from here, keep it so
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".corpus-build-", dir=out_dir) as staging:
+        staging_dir = Path(staging)
+        for name, frame in built.frames.items():
+            write_table(frame, staging_dir / name, float_format=FLOAT_FORMAT)
+        load_corpus(staging_dir)  # raises InputDataError if the build produced something invalid
+        written = []
+        for name in built.frames:
+            target = out_dir / name
+            os.replace(staging_dir / name, target)
+            os.chmod(target, 0o666 & ~_umask())  # mkstemp creates 0600; data files are world-readable
+            written.append(target)
+    return written
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@dataclass(frozen=True)
+class FileDifference:
+    name: str
+    summary: str
+
+
+def compare_corpus(built: BuiltCorpus, out_dir: str | Path) -> list[FileDifference]:
+    """How the committed tables in ``out_dir`` differ from ``built`` (empty when byte-identical)."""
+    out_dir = Path(out_dir)
+    differences: list[FileDifference] = []
+    for name, key in CORPUS_FILES.items():
+        expected = render_csv(built.frames[name])
+        path = out_dir / name
+        if not path.is_file():
+            differences.append(FileDifference(name, "missing from the committed corpus"))
+            continue
+        actual = path.read_bytes().decode("utf-8", errors="replace")
+        if actual == expected:
+            continue
+        differences.append(FileDifference(name, _row_diff(expected, actual, key)))
+    return differences
+
+
+def _row_diff(expected: str, actual: str, key: str) -> str:
+    """A one-line account of which rows and columns differ, keyed by the file's id column."""
+    try:
+        new = pd.read_csv(io.StringIO(expected), dtype=str, keep_default_na=False)
+        old = pd.read_csv(io.StringIO(actual), dtype=str, keep_default_na=False)
+    except Exception as error:  # noqa: BLE001 - an unreadable committed file is itself the finding
+        return f"committed file cannot be parsed as CSV ({error})"
+    if list(new.columns) != list(old.columns):
+        return f"columns differ: committed {list(old.columns)}, rebuilt {list(new.columns)}"
+    if len(new) == len(old) and (new.values == old.values).all():
+        return "same cells, different bytes (line endings, quoting or encoding)"
+    parts: list[str] = []
+    if len(new) != len(old):
+        parts.append(f"{len(old)} committed rows, {len(new)} rebuilt")
+    changed: list[str] = []
+    for position in range(min(len(new), len(old))):
+        columns = [c for c in new.columns if new.iloc[position][c] != old.iloc[position][c]]
+        if columns:
+            changed.append(f"{new.iloc[position][key]} ({', '.join(columns)})")
+    if changed:
+        shown = "; ".join(changed[:5]) + (f"; … {len(changed) - 5} more" if len(changed) > 5 else "")
+        parts.append(f"{len(changed)} row(s) differ: {shown}")
+    return ", ".join(parts) or "rows differ"
+
