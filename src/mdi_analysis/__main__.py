@@ -36,15 +36,11 @@ def _reproduce(args: argparse.Namespace) -> int:
     if not all(r.ok for r in results) or len(results) < len(notebooks):
         return 1
     if not args.skip_scan:
-        from .paths import data_dir, reports_dir
+        from .anonymity import default_paths, format_findings, scan_report
 
-        try:
-            from .anonymity import format_findings, scan_paths
-        except ImportError:  # pragma: no cover - scanner arrives with the corpus work
-            return 0
-        findings = scan_paths([data_dir(), reports_dir()])
-        print(format_findings(findings))
-        if findings:
+        report = scan_report(default_paths())
+        print(format_findings(report.findings, files_scanned=len(report.files_scanned), files_skipped=len(report.files_skipped)))
+        if report.findings:
             return 1
     return 0
 

@@ -37,6 +37,7 @@ CORPUS_FILES: dict[str, str] = {
     "sections.csv": "section_id",
     "interview_guide.csv": "question_id",
     "research_questions.csv": "research_question",
+    "commentary.csv": "section_id",
 }
 FLOAT_FORMAT = "%.3f"
 THESIS_CODER = "thesis"
@@ -52,6 +53,7 @@ SECTION_COLUMNS = [
 ]
 GUIDE_COLUMNS = ["question_id", "part", "text", "line_start", "line_end"]
 RQ_COLUMNS = ["research_question", "text", "line_start", "line_end"]
+COMMENTARY_COLUMNS = ["section_id", "block", "line_start", "line_end", "n_words"]
 
 
 @dataclass(frozen=True)
@@ -119,8 +121,46 @@ def build_corpus(thesis_file: str | Path) -> BuiltCorpus:
         "sections.csv": section_frame,
         "interview_guide.csv": guide_frame,
         "research_questions.csv": rq_frame,
+        "commentary.csv": _commentary(thesis, section_frame, utterances),
     }
     return BuiltCorpus(frames=frames, utterances=utterances)
+
+
+def _commentary(thesis: ThesisText, sections: pd.DataFrame, utterances: list[Utterance]) -> pd.DataFrame:
+    """Where the author's own prose stands between the quotes of each section (spans only, no text).
+
+    The author counts quotes in her commentary («Ovennevnte fem uttalelser …»); whether such a
+    count refers to the whole section or only to the quotes since her previous comment can only be
+    decided if the corpus records where her comments are. A block is a run of non-blank lines that
+    belong to no quote, ignoring blank lines and page numbers; the heading line is not commentary.
+    """
+    quoted: set[int] = set()
+    for u in utterances:
+        quoted.update(range(u.line_start, u.line_end + 1))
+    rows: list[dict[str, object]] = []
+    for section in sections.itertuples(index=False):
+        block: list[int] = []
+        number = 0
+
+        def close() -> None:
+            nonlocal block, number
+            if block:
+                number += 1
+                words = sum(len(thesis.line(n).split()) for n in block)
+                rows.append({"section_id": section.section_id, "block": number,
+                             "line_start": block[0], "line_end": block[-1], "n_words": words})
+                block = []
+
+        for line_no in range(int(section.line_start) + 1, int(section.line_end) + 1):
+            text = thesis.line(line_no).strip()
+            if not text or text.isdigit():
+                continue
+            if line_no in quoted:
+                close()
+                continue
+            block.append(line_no)
+        close()
+    return pd.DataFrame(rows, columns=COMMENTARY_COLUMNS)
 
 
 def _codings(utterances: list[Utterance]) -> pd.DataFrame:

@@ -112,6 +112,19 @@ RESEARCH_QUESTIONS_SCHEMA = pa.DataFrameSchema(
     strict=False,
 )
 
+COMMENTARY_SCHEMA = pa.DataFrameSchema(
+    {
+        "section_id": pa.Column("string", pa.Check.str_matches(SECTION_ID_PATTERN)),
+        "block": pa.Column("Int64", pa.Check.ge(1)),
+        "line_start": pa.Column("Int64", pa.Check.ge(1)),
+        "line_end": pa.Column("Int64", pa.Check.ge(1)),
+        "n_words": pa.Column("Int64", pa.Check.ge(1), nullable=True, required=False),
+    },
+    unique=["section_id", "block"],
+    report_duplicates="exclude_first",
+    strict=False,
+)
+
 
 @dataclass(frozen=True)
 class Corpus:
@@ -129,6 +142,7 @@ class Corpus:
     interview_guide: pd.DataFrame
     research_questions: pd.DataFrame
     directory: Path
+    commentary: pd.DataFrame | None = None
 
     def utterance_sections(self) -> pd.DataFrame:
         """Every (utterance, section) placement with the section's research question."""
@@ -224,6 +238,8 @@ def load_corpus(directory: str | Path | None = None, *, roles: Sequence[str] = R
     guide = _optional(directory, "interview_guide.csv", GUIDE_SCHEMA, {"line_start": "int", "line_end": "int"})
     questions = _optional(directory, "research_questions.csv", RESEARCH_QUESTIONS_SCHEMA,
                           {"research_question": "int", "line_start": "int", "line_end": "int"})
+    commentary = _optional(directory, "commentary.csv", COMMENTARY_SCHEMA,
+                           {"block": "int", "line_start": "int", "line_end": "int", "n_words": "int"})
 
     ids = list(utterances["utterance_id"])
     section_ids = list(sections["section_id"])
@@ -241,6 +257,8 @@ def load_corpus(directory: str | Path | None = None, *, roles: Sequence[str] = R
     _check_spans(sections)
     _check_spans(guide)
     _check_spans(questions)
+    _check_spans(commentary)
+    _check_refs(commentary, "section_id", section_ids, "section", "sections.csv")
 
     if codings.attrs.get("derived"):
         codings = pd.DataFrame({
@@ -265,7 +283,7 @@ def load_corpus(directory: str | Path | None = None, *, roles: Sequence[str] = R
 
     return Corpus(
         utterances=utterances, sections=sections, codings=codings, links=links,
-        interview_guide=guide, research_questions=questions, directory=directory,
+        interview_guide=guide, research_questions=questions, directory=directory, commentary=commentary,
     )
 
 
