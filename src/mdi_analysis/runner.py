@@ -15,13 +15,15 @@ import copy
 import json
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import nbformat
 
@@ -70,7 +72,24 @@ def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if cell.cell_type == "code":
             for output in cell.get("outputs", []):
                 output.get("metadata", {}).pop("execution", None)
+            cell.outputs = _coalesce_streams(cell.get("outputs", []))
     return nb
+
+
+def _coalesce_streams(outputs: list) -> list:
+    """Merge consecutive stdout/stderr chunks: how print output is split into messages depends on timing."""
+    merged: list = []
+    for output in outputs:
+        if (
+            output.get("output_type") == "stream"
+            and merged
+            and merged[-1].get("output_type") == "stream"
+            and merged[-1].get("name") == output.get("name")
+        ):
+            merged[-1]["text"] = merged[-1]["text"] + output["text"]
+        else:
+            merged.append(output)
+    return merged
 
 
 def _notebook_bytes(nb: nbformat.NotebookNode) -> str:
@@ -108,25 +127,40 @@ def _summarise_exception(exc: BaseException) -> str:
     return f"{name}: {value[0] if value else ''}"
 
 
-def execute_notebook(
-    source: Path,
-    output: Path,
-    *,
-    parameters: dict[str, Any] | None = None,
-    reports: Path | None = None,
-) -> None:
-    """Execute ``source`` with papermill into ``output`` (kernel cwd: the notebooks folder)."""
-    import papermill as pm
-    from traitlets.config import Config
+@contextmanager
+def kernel_environment(reports: Path | None = None) -> Iterator[None]:
+    """Environment inherited by every kernel started inside the block (deterministic hashing, outputs).
 
-    # IPC transport: the kernel is local anyway, and TCP without keys makes ipykernel print a warning.
-    config = Config()
-    config.KernelManager.transport = "ipc"
+    Set once around a whole run, never per notebook: kernels of one stage start from parallel
+    threads, and a thread restoring the environment could strip it from a kernel still starting.
+    """
     env = dict(KERNEL_ENV)
     if reports is not None:
         env["MDI_REPORTS_DIR"] = str(reports)
     previous = {key: os.environ.get(key) for key in env}
     os.environ.update(env)
+    try:
+        yield
+    finally:
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def execute_notebook(source: Path, output: Path, *, parameters: dict[str, Any] | None = None) -> None:
+    """Execute ``source`` with papermill into ``output`` (kernel cwd: the notebooks folder)."""
+    import papermill as pm
+    from traitlets.config import Config
+
+    # IPC transport: the kernel is local anyway, and TCP without keys makes ipykernel print a warning.
+    # Each kernel gets its own socket folder: kernels started in parallel from one process would
+    # otherwise pick the same socket names and wait for each other forever.
+    sockets = tempfile.mkdtemp(prefix="mdi-kernel-")
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = str(Path(sockets) / "kernel")
     try:
         pm.execute_notebook(
             str(source),
@@ -140,11 +174,7 @@ def execute_notebook(
             config=config,
         )
     finally:
-        for key, value in previous.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        shutil.rmtree(sockets, ignore_errors=True)
 
 
 def _run_default(path: Path, reports: Path, update_committed: bool) -> RunResult:
@@ -152,7 +182,7 @@ def _run_default(path: Path, reports: Path, update_committed: bool) -> RunResult
     with tempfile.TemporaryDirectory(prefix="mdi-run-") as tmp:
         executed = Path(tmp) / path.name
         try:
-            execute_notebook(path, executed, reports=reports)
+            execute_notebook(path, executed)
         except Exception as exc:  # noqa: BLE001 - any notebook failure is reported, not raised
             return RunResult(path.name, False, time.perf_counter() - start, _summarise_exception(exc))
         nb = clean_notebook(nbformat.read(executed, as_version=4))
@@ -178,6 +208,13 @@ def reproduce(*, jobs: int = 1, update_committed: bool = True, notebooks: list[P
         stages.setdefault(pipeline_stage(path), []).append(path)
     results: list[RunResult] = []
     total = len(notebooks)
+    with kernel_environment(reports):
+        _run_stages(stages, reports, update_committed, jobs, results, total)
+    return results
+
+
+def _run_stages(stages: dict[int, list[Path]], reports: Path, update_committed: bool, jobs: int,
+                results: list[RunResult], total: int) -> None:
     for stage in sorted(stages):
         batch = stages[stage]
         with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(batch)))) as pool:
@@ -192,7 +229,6 @@ def reproduce(*, jobs: int = 1, update_committed: bool = True, notebooks: list[P
                     print(f"       {result.error}", flush=True)
         if any(not r.ok for r in results):
             break
-    return results
 
 
 def run_one(notebook: str, parameters: dict[str, Any], out: Path | None = None) -> Path:
@@ -210,7 +246,8 @@ def run_one(notebook: str, parameters: dict[str, Any], out: Path | None = None) 
         out = reports_dir() / "runs" / f"{source.stem}__{tag}"
     out.mkdir(parents=True, exist_ok=True)
     executed = out / source.name
-    execute_notebook(source, executed, parameters=parameters, reports=out)
+    with kernel_environment(out):
+        execute_notebook(source, executed, parameters=parameters)
     nb = clean_notebook(nbformat.read(executed, as_version=4))
     _write_if_changed(executed, _notebook_bytes(nb))
     render_html(nb, executed.with_suffix(".html"))

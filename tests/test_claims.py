@@ -1,0 +1,108 @@
+"""The claim audit: each verdict rule on the real data and on small constructed cases."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from mdi_analysis import claims
+
+
+@pytest.fixture(scope="module")
+def data() -> claims.AuditData:
+    return claims.load_audit_data()
+
+
+@pytest.fixture(scope="module")
+def audited(data) -> pd.DataFrame:
+    return claims.audit(claims.load_claims(), data).set_index("claim_id")
+
+
+def test_every_claim_gets_one_known_verdict_and_a_reason(audited):
+    assert len(audited) == len(claims.load_claims())
+    assert set(audited["verdict"]) <= set(claims.VERDICTS)
+    assert audited["reason"].str.len().gt(0).all()
+
+
+def test_ovennevnte_counts_hold_only_for_the_quotes_just_above(audited):
+    # 4.1.9: «Ovennevnte fire tillitsvalgte» — four since the author's last comment, five in the section.
+    assert audited.loc["C041", "verdict"] == "agrees_above_only"
+    assert "4 tillitsvalgt quote(s) just above" in audited.loc["C041", "computed"]
+    assert "5 in all of 4.1.9" in audited.loc["C041", "computed"]
+    assert audited.loc["C048", "verdict"] == "agrees_above_only"  # 4.4.1: three of four employers
+    assert audited.loc["C017", "verdict"] == "agrees_above_only"  # 4.1.1: three of five employers
+
+
+def test_counts_that_cover_the_whole_subsection_agree(audited):
+    for claim_id in ["C038", "C053", "C056", "C058"]:
+        assert audited.loc[claim_id, "verdict"] == "agrees", claim_id
+
+
+def test_survey_claims(audited):
+    assert audited.loc["C066", "verdict"] == "agrees"  # Kommune D scorer likt høyt som kommune A (4.22)
+    assert audited.loc["C112", "verdict"] == "agrees"  # B lowest on the five-factor mean
+    assert audited.loc["C115", "verdict"] == "contradicted"  # oppgavemotivasjon: A 4.2 vs Norge 4.3
+    assert "A 4.2" in audited.loc["C115", "computed"] and "NO 4.3" in audited.loc["C115", "computed"]
+    assert audited.loc["C117", "verdict"] == "agrees"  # mestringsorientert ledelse 4.0 x3 > 3.9
+
+
+def test_sample_claims(audited):
+    assert audited.loc["C002", "verdict"] == "agrees"  # 10 interviews
+    assert audited.loc["C011", "verdict"] == "agrees"  # 4 personalledere + 1 rådmann
+    assert audited.loc["C126", "verdict"] == "contradicted"  # two LEAN municipalities; 3.2 documents one
+    assert audited.loc["C003", "verdict"] == "not_verifiable"  # 87 transcribed pages are not published
+
+
+def test_no_union_representative_names_leadership_as_a_barrier(audited):
+    assert audited.loc["C051", "verdict"] == "agrees"
+    assert audited.loc["C051", "computed"].startswith("0 of 3 tillitsvalgt")
+
+
+def test_quotes_above_uses_the_commentary_spans(data):
+    above = claims.quotes_above(data.corpus, "4.1.9", 3722)
+    assert above["role"].tolist() == ["tillitsvalgt"] * 4
+    whole = data.corpus.utterances[data.corpus.utterances["section_id"] == "4.1.9"]
+    assert (whole["role"] == "tillitsvalgt").sum() == 5
+
+
+def _claim(**fields) -> pd.Series:
+    base = {"claim_id": "C999", "section_id": "4.4.1", "line_start": 4265, "line_end": 4269, "text": "",
+            "kind": "all_or_none", "subject": "quotes", "scope_sections": "4.4.1", "scope_role": "tillitsvalgt",
+            "scope": "section", "quantity": "theme:lederskap_barriere", "relation": "== 0", "expected": None,
+            "checkable_from": "coding", "note": ""}
+    base.update(fields)
+    return pd.Series(base)
+
+
+def test_theme_rules_flip_with_the_data(data):
+    matrix = data.coding_matrix.copy()
+    union = data.corpus.utterances.query("section_id == '4.4.1' and role == 'tillitsvalgt'")["utterance_id"]
+    assert claims.evaluate_claim(_claim(), data).verdict == "agrees"
+    matrix.loc[union.iloc[0], "tema.lederskap"] = 1
+    changed = claims.AuditData(data.corpus, data.survey, data.sample, matrix, data.themes)
+    result = claims.evaluate_claim(_claim(), changed)
+    assert result.verdict == "contradicted" and "1 quote(s) mention it" in result.reason
+
+
+def test_all_claim_needs_every_quote(data):
+    verdict = claims.evaluate_claim(_claim(scope_role="arbeidsgiver", relation="== all"), data)
+    assert verdict.verdict in {"partly", "contradicted"}
+    assert "of 4 arbeidsgiver" in verdict.computed
+
+
+def test_unpublished_material_is_not_verifiable(data):
+    verdict = claims.evaluate_claim(_claim(subject="not_published", checkable_from="no"), data)
+    assert verdict.verdict == "not_verifiable"
+
+
+def test_unknown_theme_category_is_an_error(data):
+    themes = pd.concat([data.themes, pd.DataFrame([{"theme": "ny", "category_ids": "tema.finnes_ikke", "match": "mention", "limitation": None}])], ignore_index=True)
+    broken = claims.AuditData(data.corpus, data.survey, data.sample, data.coding_matrix, themes)
+    with pytest.raises(ValueError, match="unknown categories"):
+        claims.evaluate_claim(_claim(quantity="theme:ny"), broken)
+
+
+def test_verdict_summary_totals(audited):
+    summary = claims.verdict_summary(audited.reset_index())
+    assert summary.loc["Sum", "Sum"] == len(audited)
+    assert list(summary.columns) == [*claims.VERDICTS, "Sum"]

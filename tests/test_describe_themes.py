@@ -1,0 +1,82 @@
+"""Corpus description and theme tables (notebooks 02 and 03)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mdi_analysis import describe, themes
+from mdi_analysis.codebook import load_codebook
+from mdi_analysis.corpus import load_corpus
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus()
+
+
+@pytest.fixture(scope="module")
+def coded(corpus):
+    return themes.code_corpus(corpus, load_codebook())
+
+
+def test_counts_by_section_and_question(corpus):
+    table = describe.counts_by(describe.filter_utterances(corpus), "research_question")
+    assert table.loc["Sum", "Sum"] == 121
+    assert table.loc["Sum", "arbeidsgiver"] == 64 and table.loc["Sum", "tillitsvalgt"] == 57
+    assert table.loc[2, "Sum"] == 6  # 4.2.1 only
+
+
+def test_filters(corpus):
+    union_rq4 = describe.filter_utterances(corpus, "tillitsvalgt", 4)
+    assert len(union_rq4) == 3 and set(union_rq4["section_id"]) == {"4.4.1"}
+    with pytest.raises(ValueError, match="role must be"):
+        describe.filter_utterances(corpus, "leder")
+    with pytest.raises(ValueError, match="research_question must be"):
+        describe.filter_utterances(corpus, "all", 7)
+
+
+def test_length_summary_totals_match_corpus(corpus):
+    table = describe.length_summary(corpus.utterances)
+    assert table.loc["Sum", "words"] == int(corpus.utterances["n_words"].sum())
+    assert table.loc["Sum", "quotes"] == 121
+
+
+def test_reprints_are_the_eight_links(corpus):
+    table = describe.reprint_table(corpus)
+    assert len(table) == 8
+    row = table.set_index("re-print").loc["U121"]
+    assert (row["first printing"], row["relation"], row["similarity"]) == ("U065", "contained", 1.0)
+
+
+def test_codebook_loads_with_all_frameworks():
+    codebook = load_codebook()
+    assert len(codebook.frameworks) == 22 and len(codebook.categories) == 119
+    assert len(codebook.select("mdi_kultur")) == 9
+    assert len(codebook.select("ks_10faktor")) == 10
+    assert set(codebook.select(kind="inductive")["framework_id"]) == {"tema"}
+    with pytest.raises(ValueError, match="unknown framework"):
+        codebook.select("finnes_ikke")
+
+
+def test_barrier_table_reproduces_leadership_by_role(coded):
+    table = themes.barrier_table(coded)
+    assert table.loc["tema.lederskap", "arbeidsgiver (n=4)"] == 3
+    assert table.loc["tema.lederskap", "tillitsvalgt (n=3)"] == 0
+    assert table.loc["tema.tidspress", "tillitsvalgt (n=3)"] == 2
+
+
+def test_frequency_by_role_counts_quotes_not_hits(coded):
+    table = themes.frequency_by(coded, "role")
+    assert table.loc["tema.trepartssamarbeid", "Sum"] == int(coded.matrix["tema.trepartssamarbeid"].sum())
+    shares = themes.frequency_by(coded, "role", share=True)
+    assert 0 <= shares.to_numpy().min() and shares.to_numpy().max() <= 1
+
+
+def test_top_categories_in_the_tripartite_section(coded):
+    top = themes.top_categories(coded, "section_id", 3)
+    assert "tema.trepartssamarbeid" in " ".join(map(str, top.loc["4.1.8"].tolist()))
+
+
+def test_coding_of_a_framework_subset_keeps_only_its_columns(corpus):
+    subset = themes.code_corpus(corpus, load_codebook(), frameworks="tema")
+    assert all(c.startswith("tema.") for c in subset.matrix.columns)
