@@ -66,7 +66,7 @@ def test_fast_tokenizer_equals_nltk_regexp_tokenizer_on_the_thesis():
     if not path.is_file():
         pytest.skip(f"thesis text not found at {path}")
     text = path.read_text(encoding="utf-8")
-    assert tokenize(text) == normalise.NLTK_TOKENIZER.tokenize(text)
+    assert tokenize(text) == normalise.nltk_tokenizer().tokenize(text)
 
 
 # --- lemma normaliser ---------------------------------------------------------------------------

@@ -24,25 +24,35 @@ def _parse_parameters(pairs: list[list[str]]) -> dict[str, object]:
 
 def _reproduce(args: argparse.Namespace) -> int:
     from . import runner
+    from .paths import relative_to_root, reports_dir
+    from .scoreboard import saved, summary_line
 
     notebooks = runner.discover_notebooks()
+    if args.only:
+        notebooks = [p for p in notebooks if any(p.name.startswith(prefix) for prefix in args.only)]
     if not notebooks:
-        print("reproduce: no notebooks found in notebooks/", file=sys.stderr)
+        print("reproduce: no notebooks found in notebooks/" + (f" matching {args.only}" if args.only else ""), file=sys.stderr)
         return 1
     print(f"reproduce: {len(notebooks)} notebooks, {args.jobs} parallel job(s)", flush=True)
     start = time.perf_counter()
-    results = runner.reproduce(jobs=args.jobs, update_committed=not args.no_update)
+    results = runner.reproduce(jobs=args.jobs, update_committed=not args.no_update, notebooks=notebooks)
     runner.print_summary(results, time.perf_counter() - start, len(notebooks))
     if not all(r.ok for r in results) or len(results) < len(notebooks):
         return 1
+    status = 0
     if not args.skip_scan:
         from .anonymity import default_paths, format_findings, scan_report
 
         report = scan_report(default_paths())
-        print(format_findings(report.findings, files_scanned=len(report.files_scanned), files_skipped=len(report.files_skipped)))
-        if report.findings:
-            return 1
-    return 0
+        print(format_findings(report.findings, files_scanned=len(report.files_scanned),
+                              files_skipped=len(report.files_skipped)))
+        status = 1 if report.findings else 0
+    print(f"report: {relative_to_root(runner.write_index_html(reports_dir()))} "
+          f"(wall time {time.perf_counter() - start:.1f}s)")
+    board = saved()
+    if board is not None:
+        print(summary_line(board))
+    return status
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -61,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--jobs", type=int, default=2, help="notebooks of one stage run in parallel (default 2)")
     p.add_argument("--no-update", action="store_true", help="do not rewrite the committed notebooks")
     p.add_argument("--skip-scan", action="store_true", help="skip the anonymity scan of the outputs")
+    p.add_argument("--only", nargs="+", metavar="NN", help="run only the notebooks whose names start with these prefixes")
     p.set_defaults(func=_reproduce)
 
     p = sub.add_parser("run", help="run one notebook with other parameters into reports/runs/")

@@ -11,8 +11,9 @@ counts from the sample, theme claims from the keyword coding — and gives a ver
   author's previous comment) but not for the whole subsection the reader might take it to mean;
 * ``partly`` — some parts hold, or only the weaker reading (a mention, not a stance) can be checked;
 * ``contradicted`` — the thesis's own printed data say otherwise;
-* ``not_verifiable`` — the statement rests on material the thesis does not publish, or on a
-  stance that keyword coding cannot detect.
+* ``not_verifiable`` — the statement rests on material the thesis does not publish, on a stance
+  that keyword coding cannot detect, or on wording the keyword coder does not find (keyword
+  evidence confirms presence; it cannot prove absence, see :func:`_presence_verdict`).
 
 Nothing here reads a verdict or a count from the claims file: ``expected`` is what the thesis states,
 everything else is computed.
@@ -245,25 +246,42 @@ def _theme_claim(claim: pd.Series, data: AuditData) -> Verdict:
                        f"{n_coded} quote(s) talk about it, but a mention cannot show the absence the statement claims" + caveat)
     if relation == "== 0":
         verdict = "agrees" if n_coded == 0 else "contradicted"
-        return Verdict(computed, verdict, ("no quote mentions it" if n_coded == 0 else f"{n_coded} quote(s) mention it") + caveat)
+        reason = ("no quote in scope uses the category's words (keyword absence: read the quotes to be sure)"
+                  if n_coded == 0 else f"{n_coded} quote(s) mention it")
+        return Verdict(computed, verdict, reason + caveat)
     if relation == "== all":
-        if n_coded == n_total:
-            return Verdict(computed, "partly" if limitation else "agrees", "every quote in scope mentions it" + caveat)
-        verdict = "partly" if n_coded * 2 >= n_total else "contradicted"
-        return Verdict(computed, verdict, f"only {n_coded} of {n_total} quotes mention it" + caveat)
-    if relation == "> half":
-        holds = n_coded * 2 > n_total
-        return Verdict(computed, ("partly" if limitation else "agrees") if holds else "contradicted",
-                       f"{n_coded} of {n_total} is {'more' if holds else 'not more'} than half" + caveat)
-    match_count = re.fullmatch(r"(==|>=) (\d+)", relation)
-    if match_count:
+        holds, need = n_coded == n_total, f"all {n_total}"
+    elif relation == "> half":
+        holds, need = n_coded * 2 > n_total, f"more than half of {n_total}"
+    else:
+        match_count = re.fullmatch(r"(==|>=) (\d+)", relation)
+        if not match_count:
+            return Verdict(computed, "not_verifiable", f"relation {relation!r} is not evaluated for themes")
         op, value = match_count.group(1), int(match_count.group(2))
         holds = n_coded == value if op == "==" else n_coded >= value
-        if holds:
-            return Verdict(computed, "partly" if limitation else "agrees", f"{n_coded} quote(s) mention it" + caveat)
-        verdict = "partly" if n_coded >= 1 and op == ">=" else "contradicted"
-        return Verdict(computed, verdict, f"{n_coded} quote(s) mention it, the statement needs {relation[2:].strip()}" + caveat)
-    return Verdict(computed, "not_verifiable", f"relation {relation!r} is not evaluated for themes")
+        need = f"{'exactly' if op == '==' else 'at least'} {value}"
+    return _presence_verdict(computed, holds, n_coded, need, stance, caveat)
+
+
+def _presence_verdict(computed: str, holds: bool, n_coded: int, need: str, stance: bool, caveat: str) -> Verdict:
+    """Keyword evidence confirms presence but cannot prove absence: a miss is never a contradiction.
+
+    A coded mention is positive evidence (the matched words are listed and can be read in context),
+    so a claim that needs mentions is confirmed when enough are found. When too few are found the
+    quotes may still say it in words the codebook does not list, so the verdict is ``partly`` (some
+    found) or ``not_verifiable`` (none found). A stance («positive til …») is never more than
+    ``partly``: the coder sees the topic, not the speaker's position.
+    """
+    if holds:
+        return Verdict(computed, "partly" if stance else "agrees",
+                       f"{n_coded} quote(s) mention it (needs {need})" + caveat)
+    if stance:
+        return Verdict(computed, "not_verifiable",
+                       f"{n_coded} quote(s) mention the topic (needs {need}); a stance is not detectable by keywords" + caveat)
+    if n_coded >= 1:
+        return Verdict(computed, "partly", f"only {n_coded} quote(s) mention it (needs {need})" + caveat)
+    return Verdict(computed, "not_verifiable",
+                   f"the keyword coder finds no mention (needs {need}); absence of keywords cannot refute it" + caveat)
 
 
 def _role_relation(relation: str, quotes: pd.DataFrame, coded: pd.Series, label: str, limitation: str) -> Verdict:
@@ -300,6 +318,8 @@ def _theme_comparison(claim: pd.Series, data: AuditData) -> Verdict:
         counts[name] = int(_coded(quotes, data, categories).sum())
     holds = counts[left] > counts[right] if op == ">" else counts[left] < counts[right]
     computed = f"{left}: {counts[left]} quote(s), {right}: {counts[right]} quote(s) of {len(quotes)}"
+    if counts[left] == counts[right] == 0:
+        return Verdict(computed, "not_verifiable", "the keyword coder finds neither theme in scope")
     return Verdict(computed, "partly" if holds else "contradicted",
                    ("the counts point the same way" if holds else "the counts point the other way")
                    + "; keyword mentions approximate the author's «focus»")
@@ -494,7 +514,8 @@ def audit(claims: pd.DataFrame, data: AuditData) -> pd.DataFrame:
                 "reason": result.reason,
             }
         )
-    return pd.DataFrame(rows)
+    columns = ["claim_id", "section_id", "line", "kind", "statement", "relation", "computed", "verdict", "reason"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def verdict_summary(audited: pd.DataFrame) -> pd.DataFrame:

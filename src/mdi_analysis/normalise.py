@@ -32,8 +32,6 @@ from importlib import resources
 from typing import ClassVar
 
 import simplemma
-from nltk.stem.snowball import SnowballStemmer
-from nltk.tokenize import RegexpTokenizer
 from stop_words import get_stop_words
 
 #: simplemma language code: Norwegian bokmål (the thesis and the interviews are bokmål).
@@ -55,8 +53,18 @@ _GAP_PATTERN = r"\(\s*(?:…|\.{3,})\s*\)|\[\s*(?:…|\.{3,})\s*\]|…|\.{3,}"
 _WORD_PATTERN = rf"[^\W_]+(?:[{_HYPHENS}][^\W_]+)*"
 TOKEN_PATTERN = rf"{_GAP_PATTERN}|{_WORD_PATTERN}"
 
-#: The tokeniser as NLTK defines it: the reference for what a token is.
-NLTK_TOKENIZER = RegexpTokenizer(TOKEN_PATTERN)
+
+@lru_cache(maxsize=1)
+def nltk_tokenizer():
+    """The tokeniser as NLTK defines it: the reference for what a token is.
+
+    Imported lazily: ``import nltk`` pulls in scipy.stats and costs seconds at every notebook start,
+    while the hot path below needs only the standard library.
+    """
+    from nltk.tokenize import RegexpTokenizer
+
+    return RegexpTokenizer(TOKEN_PATTERN)
+
 #: The same pattern compiled with the standard library, used on the hot path. Why: NLTK >= 3.9
 #: compiles a RegexpTokenizer pattern through its ReDoS guard (the ``regex`` engine with a
 #: per-match timeout), which made tokenising 3.5 times slower here. TOKEN_PATTERN is a fixed,
@@ -254,6 +262,8 @@ class StemNormaliser(Normaliser):
 
     def __init__(self) -> None:
         super().__init__()
+        from nltk.stem.snowball import SnowballStemmer  # lazy: see nltk_tokenizer()
+
         self._stemmer = SnowballStemmer("norwegian")
 
     def _normalise_word(self, word: str) -> str:
@@ -455,7 +465,7 @@ __all__ = [
     "LemmaNormaliser",
     "LemmaOverrides",
     "LowerNormaliser",
-    "NLTK_TOKENIZER",
+    "nltk_tokenizer",
     "Normaliser",
     "StemNormaliser",
     "base_stopwords",

@@ -259,6 +259,57 @@ def _slug(value: Any) -> str:
     return re.sub(r"[^A-Za-z0-9æøåÆØÅ_.]+", "_", text).strip("_")[:40] or "x"
 
 
+def notebook_title(path: Path) -> str:
+    """The first heading of a notebook, for indexes."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return path.stem
+
+
+def notebook_index() -> "pd.DataFrame":
+    """Every pipeline notebook with its title and its rendered files (relative to reports/)."""
+    import pandas as pd
+
+    rows = [
+        {
+            "notebook": path.stem,
+            "title": notebook_title(path),
+            "html": f"html/{path.stem}.html",
+            "results only": f"html-results/{path.stem}.html",
+        }
+        for path in discover_notebooks()
+    ]
+    return pd.DataFrame(rows).set_index("notebook")
+
+
+def write_index_html(reports: Path) -> Path:
+    """``reports/index.html``: the browsable entry point to every rendered notebook."""
+    from html import escape
+
+    items = []
+    for stem, row in notebook_index().iterrows():
+        items.append(
+            f'<tr><td>{escape(str(stem))}</td><td>{escape(row["title"])}</td>'
+            f'<td><a href="{row["html"]}">with code</a></td><td><a href="{row["results only"]}">results only</a></td></tr>'
+        )
+    page = (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>mdi-analysis report</title>"
+        "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}td{padding:.2em .8em}</style></head><body>"
+        "<h1>mdi-analysis: reproduction of Strømsvåg (2017)</h1>"
+        "<p>Every notebook of the pipeline, executed by <code>make reproduce</code>. Start with "
+        "<em>30 · Index</em> for the map of thesis tables and claims, and <em>22 · Claim audit</em> for the scoreboard. "
+        "Tables are in <code>tables/</code>, figures in <code>figures/</code>.</p>"
+        "<table><tr><th>notebook</th><th>title</th><th></th><th></th></tr>" + "".join(items) + "</table></body></html>\n"
+    )
+    path = reports / "index.html"
+    _write_if_changed(path, page)
+    return path
+
+
 def print_summary(results: list[RunResult], seconds: float, expected_total: int) -> None:
     ok = sum(r.ok for r in results)
     changed = [r.notebook for r in results if r.changed]

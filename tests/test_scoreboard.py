@@ -1,0 +1,68 @@
+"""The scoreboard: computed values against the expected file, and the pinned audit outcome."""
+
+from __future__ import annotations
+
+import pytest
+
+from mdi_analysis import claims, results, scoreboard
+from mdi_analysis.corpus import load_corpus
+
+
+@pytest.fixture(scope="module")
+def data():
+    return claims.load_audit_data()
+
+
+@pytest.fixture(scope="module")
+def board(data):
+    return scoreboard.build(data)
+
+
+def test_every_published_value_is_reproduced(board):
+    values = board[board["type"] == "published value"]
+    assert len(values) == 83
+    assert (values["verdict"] == "reproduced").all(), values[values["verdict"] != "reproduced"]
+
+
+def test_summary_line_pins_the_audit(board):
+    """A change in data, coding or rules that moves a verdict shows up here (update deliberately)."""
+    line = scoreboard.summary_line(board)
+    assert line.startswith("83 of 83 published values reproduced; 127 claims audited")
+    assert "5 contradicted" in line and "3 agrees_above_only" in line
+
+
+def test_contradicted_claims_are_the_known_disagreements(board):
+    contradicted = set(board.loc[(board["type"] == "claim") & (board["verdict"] == "contradicted"), "item"])
+    # C115 oppgavemotivasjon A 4.2 vs Norge 4.3; C095/C096/C126 LEAN in two municipalities (3.2 names one);
+    # C023 employers and union representatives mention measurement and control alike.
+    assert contradicted == {"C023", "C095", "C096", "C115", "C126"}
+
+
+def test_every_claim_has_a_notebook(board):
+    locations = scoreboard.claim_locations(claims.load_claims())
+    assert len(locations) == 127
+    assert set(locations.loc[locations["section"].str.startswith("4.4"), "notebook"]) == {"14_reproduce-results-rq4"}
+    assert set(locations.loc[locations["section"] == "5.6", "notebook"]) == {"21_analyse-chapter-5"}
+
+
+def test_thesis_items_name_existing_notebooks():
+    from mdi_analysis import runner
+
+    stems = {p.stem for p in runner.discover_notebooks()}
+    missing = {nb for nb in scoreboard.item_table()["notebook"] if nb not in stems and not nb.startswith("21_")}
+    assert not missing
+
+
+def test_results_tables_for_research_question_1(data):
+    from mdi_analysis import describe
+
+    table = results.subsection_counts(data.corpus, describe.filter_utterances(data.corpus, "all", 1))
+    assert table.loc["Sum", "Sum"] == 65
+    assert table.loc["4.1.7", "title"].startswith("Forankring")
+    statements = results.section_claims(data, "4.1")
+    assert statements["claim_id"].str.len().eq(4).all() and len(statements) > 10
+    assert results.section_claims(data, "4.2").empty
+    themes = results.themes_by_role(data, describe.filter_utterances(data.corpus, "all", 4), 3)
+    assert themes.loc[("arbeidsgiver", 1), "category_id"] == "tema.lederskap"
+    with pytest.raises(ValueError):
+        results.research_question_text(load_corpus(), 9)
