@@ -1,0 +1,156 @@
+"""The quote browser: the pure filter on the committed corpus, KWIC, text rendering and the widget."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from mdi_analysis import browser
+from mdi_analysis.coding import code_texts
+from mdi_analysis.corpus import load_corpus
+
+#: A small codebook of the test's own, so the expected counts do not move when data/codebook changes.
+CODEBOOK = pd.Series({
+    "t.tid": "tid",
+    "t.politikk": "politiker;politisk",
+    "t.ubrukt": "kvantedatamaskin",
+})
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus()
+
+
+@pytest.fixture(scope="module")
+def coding(corpus):
+    return code_texts(corpus.utterances.set_index("utterance_id")["text"], CODEBOOK)
+
+
+def test_no_filter_returns_every_quote_in_corpus_order(corpus, coding):
+    quotes = browser.filter_quotes(corpus, coding)
+    assert len(quotes) == 121
+    assert quotes.index.tolist() == corpus.utterances["utterance_id"].tolist()
+    assert tuple(quotes.columns) == browser.QUOTE_COLUMNS
+
+
+def test_role_and_section_counts_match_the_corpus_description(corpus, coding):
+    assert len(browser.filter_quotes(corpus, coding, role="tillitsvalgt", section="4.1.7")) == 5
+    assert len(browser.filter_quotes(corpus, coding, role="arbeidsgiver", section="4.1.7")) == 3
+    assert len(browser.filter_quotes(corpus, coding, role="arbeidsgiver")) == 64
+    assert len(browser.filter_quotes(corpus, coding, role="tillitsvalgt")) == 57
+    assert len(browser.filter_quotes(corpus, coding, role="arbeidsgiver", include_reprints=False)) == 58
+
+
+def test_research_question_filter(corpus, coding):
+    assert len(browser.filter_quotes(corpus, coding, research_question=2)) == 6  # 4.2.1: 4 + 2
+    assert len(browser.filter_quotes(corpus, coding, research_question=1)) == 65  # 4.1.1-4.1.9
+    rq4 = browser.filter_quotes(corpus, coding, research_question="4", role="tillitsvalgt")
+    assert len(rq4) == 3 and set(rq4["section_id"]) == {"4.4.1"}
+
+
+def test_category_filter_uses_the_coding_matrix(corpus, coding):
+    quotes = browser.filter_quotes(corpus, coding, category="t.politikk")
+    assert len(quotes) == int(coding.matrix["t.politikk"].sum()) > 0
+    assert all("t.politikk" in c.split(";") for c in quotes["categories"])
+    assert browser.filter_quotes(corpus, coding, category="t.ubrukt").empty
+
+
+def test_keyword_filter_uses_the_coding_rule_not_substrings(corpus, coding):
+    quotes = browser.filter_quotes(corpus, coding, keyword="tid")
+    assert quotes.index.tolist() == coding.matrix.index[coding.matrix["t.tid"] == 1].tolist()
+    assert len(quotes) == 29
+    assert (quotes["n_hits"] >= 1).all()
+    # quotes that contain 'tidlig' but no word with the component 'tid' are not hits
+    texts = corpus.utterances.set_index("utterance_id")["text"]
+    tidlig = texts[texts.str.contains("tidlig", case=False)].index
+    assert len(tidlig) > 0
+    assert set(tidlig) - set(quotes.index)
+    blank = browser.filter_quotes(corpus, coding, keyword="  ")
+    assert len(blank) == 121 and "n_hits" not in blank.columns
+
+
+def test_filters_combine(corpus, coding):
+    quotes = browser.filter_quotes(corpus, coding, role="tillitsvalgt", research_question=1, keyword="tid")
+    assert len(quotes) > 0
+    assert set(quotes["role"]) == {"tillitsvalgt"}
+    assert set(quotes["research_question"]) == {1}
+
+
+@pytest.mark.parametrize(
+    "filters, message",
+    [
+        ({"role": "politiker"}, "unknown role 'politiker'"),
+        ({"section": "4.9.9"}, "unknown section '4.9.9'"),
+        ({"research_question": 9}, "unknown research question 9"),
+        ({"research_question": "to"}, "must be a number"),
+        ({"category": "tema.finnes_ikke"}, "unknown category"),
+        ({"keyword": "(…)"}, "has no word to match"),
+    ],
+)
+def test_unknown_filter_values_fail_with_the_valid_choices(corpus, coding, filters, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        browser.filter_quotes(corpus, coding, **filters)
+
+
+def test_kwic_prefers_the_keyword_and_shows_surface_forms(corpus, coding):
+    quotes = browser.filter_quotes(corpus, coding, role="tillitsvalgt", section="4.1.7")
+    lines = browser.kwic_for(quotes, coding, category="t.politikk", keyword="politiker")
+    assert set(lines["pattern"]) == {"politiker"}
+    assert set(lines["utterance_id"]) <= set(quotes.index)
+    by_category = browser.kwic_for(quotes, coding, category="t.politikk")
+    assert set(by_category["pattern"]) <= {"politiker", "politisk"} and len(by_category) >= len(lines)
+    assert browser.kwic_for(quotes, coding).empty
+
+
+def test_render_text_is_deterministic_and_lists_quotes_and_hits(corpus, coding):
+    view = browser.QuoteBrowser(corpus, coding, labels={"t.tid": "Tid"})
+    text = view.render_text(role="tillitsvalgt", section="4.1.3", category="t.tid", keyword="tid")
+    assert text == view.render_text(role="tillitsvalgt", section="4.1.3", category="t.tid", keyword="tid")
+    lines = text.splitlines()
+    assert lines[0].startswith("Filter: role=tillitsvalgt · section=4.1.3")
+    assert "category=t.tid (Tid)" in lines[0]
+    assert lines[1].startswith(f"{len(browser.filter_quotes(corpus, coding, role='tillitsvalgt', section='4.1.3', keyword='tid'))} quotes")
+    assert any(line.startswith("Keyword in context: keyword 'tid'") for line in lines)
+    assert any("[tid" in line.lower() for line in lines)
+    empty = view.render_text(category="t.ubrukt")
+    assert empty.splitlines()[1].startswith("0 quotes")
+
+
+def test_max_rows_limits_quotes_and_hits(corpus, coding):
+    text = browser.QuoteBrowser(corpus, coding, max_rows=2).render_text(keyword="tid")
+    assert "… 27 more quote(s)" in text
+    assert "more hit(s)" in text
+
+
+def test_widget_builds_without_a_frontend_and_follows_its_controls(corpus, coding):
+    pytest.importorskip("ipywidgets")
+    view = browser.QuoteBrowser(corpus, coding)
+    panel = view.widget(role="tillitsvalgt", section="4.1.7")
+    assert panel.model_id.startswith("mdi-quote-browser-")
+    output = panel.children[-1]
+    assert output.outputs[0]["text"] == view.render_text(role="tillitsvalgt", section="4.1.7") + "\n"
+    role = panel.children[0].children[0]
+    role.value = "arbeidsgiver"
+    assert output.outputs[0]["text"].splitlines()[1].startswith("3 quotes")
+    keyword = panel.children[2]
+    keyword.value = "(…)"
+    assert "has no word to match" in output.outputs[0]["text"]
+    assert len(output.outputs) == 1
+
+
+def test_options_offer_all_and_only_coded_categories(corpus, coding):
+    options = browser.QuoteBrowser(corpus, coding).options()
+    assert options["role"][0] == (browser.ALL_LABEL, "")
+    assert [v for _, v in options["role"][1:]] == ["arbeidsgiver", "tillitsvalgt"]
+    assert len(options["section"]) == 1 + 18
+    assert [v for _, v in options["research_question"][1:]] == ["1", "2", "3", "4", "5"]
+    categories = [v for _, v in options["category"][1:]]
+    assert "t.tid" in categories and "t.ubrukt" not in categories
+
+
+def test_widget_shows_an_invalid_default_as_a_message_instead_of_failing(corpus, coding):
+    pytest.importorskip("ipywidgets")
+    panel = browser.QuoteBrowser(corpus, coding).widget(research_question="sju", section="4.1.7")
+    assert "research_question must be a number" in panel.children[-1].outputs[0]["text"]
+    assert repr(panel).startswith("Quote browser: interactive in JupyterLab")

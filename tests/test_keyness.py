@@ -1,0 +1,269 @@
+"""Keyness statistics: hand-computed 2×2 tables, quanteda's conventions, and the corpus functions."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import chi2_contingency
+
+from mdi_analysis import keyness as k
+from mdi_analysis.coding import code_texts
+from mdi_analysis.corpus import load_corpus
+
+# --- a 2×2 table computed by hand -------------------------------------------------------------
+#
+#                 target   reference
+#   feature         30        10        a + b = 40
+#   other          970       990        c + d = 1960
+#                 1000      1000        N = 2000
+#
+# Expected: E11 = E12 = 40·1000/2000 = 20, E21 = E22 = 980 (all ≥ 5: no Yates correction by default).
+# G²   = 2 [30 ln(30/20) + 10 ln(10/20) + 970 ln(970/980) + 990 ln(990/980)] = 10.6690
+# chi² = 2000 (30·990 − 10·970)² / (40 · 1960 · 1000 · 1000) = 2000 · 20000² / 7.84e10 = 10.2041
+# log ratio = log2((30/1000) / (10/1000)) = log2 3 = 1.5850;  %DIFF = 100 (0.03 − 0.01) / 0.01 = 200
+# Williams: q = 1 + (2000/40 + 2000/1960 − 1)(2000/1000 + 2000/1000 − 1) / (6 · 2000) = 1.012505
+HAND = dict(a=30, b=10, target_total=1000, reference_total=1000)
+
+
+def _one(measure: str = "lr", correction: str = "default", **cells) -> pd.Series:
+    cells = cells or HAND
+    table = k.keyness(
+        {"w": cells["a"]}, {"w": cells["b"]}, measure, correction,
+        target_total=cells["target_total"], reference_total=cells["reference_total"],
+    )
+    assert len(table) == 1
+    return table.iloc[0]
+
+
+def test_g2_chi2_and_effect_sizes_of_the_hand_computed_table():
+    row = _one("lr")
+    assert row["G2"] == pytest.approx(10.6690, abs=5e-5)
+    assert row["log_ratio"] == pytest.approx(1.5850, abs=5e-5)
+    assert row["pct_diff"] == pytest.approx(200.0, abs=5e-5)
+    assert row["p"] == pytest.approx(0.0011, abs=5e-5)
+    assert row["key_for"] == "target"
+    assert _one("chi2")["chi2"] == pytest.approx(10.2041, abs=5e-5)
+
+
+def test_no_correction_equals_default_when_every_expected_count_is_at_least_five():
+    assert _one("lr", "none")["G2"] == pytest.approx(_one("lr")["G2"], abs=1e-12)
+    assert _one("chi2", "none")["chi2"] == pytest.approx(_one("chi2")["chi2"], abs=1e-12)
+
+
+def test_williams_correction_divides_by_q():
+    q = 1 + (2000 / 40 + 2000 / 1960 - 1) * (2000 / 1000 + 2000 / 1000 - 1) / (6 * 2000)
+    assert q == pytest.approx(1.012505, abs=5e-7)
+    assert _one("lr", "williams")["G2"] == pytest.approx(10.6690 / q, abs=5e-5)
+    assert _one("lr", "williams")["G2"] == pytest.approx(10.5373, abs=5e-5)
+    assert _one("chi2", "williams")["chi2"] == pytest.approx(10.0781, abs=5e-5)
+
+
+# A table where quanteda's conditional Yates correction applies: a = 4 of 100, b = 0 of 100.
+# E11 = E12 = 4·100/200 = 2 < 5 and |ad − bc| = 400 ≥ N/2 = 100, so delta = 0.5.
+# chi² (Yates) = 200 (400 − 100)² / (4 · 196 · 100 · 100) = 2.2959;  uncorrected: 4.0816
+# G² (Yates): cells 3.5, 0.5, 96.5, 99.5 against 2, 2, 98, 98:
+#   2 [3.5 ln(3.5/2) + 0.5 ln(0.5/2) + 96.5 ln(96.5/98) + 99.5 ln(99.5/98)] = 2.5769;  uncorrected 5.6268
+# log ratio with the zero replaced by 0.5: log2((4/100)/(0.5/100)) = 3
+SMALL = dict(a=4, b=0, target_total=100, reference_total=100)
+
+
+def test_conditional_yates_correction_on_a_small_table():
+    assert _one("chi2", **SMALL)["chi2"] == pytest.approx(2.2959, abs=5e-5)
+    assert _one("chi2", "none", **SMALL)["chi2"] == pytest.approx(4.0816, abs=5e-5)
+    assert _one("lr", **SMALL)["G2"] == pytest.approx(2.5769, abs=5e-5)
+    assert _one("lr", "yates", **SMALL)["G2"] == pytest.approx(2.5769, abs=5e-5)
+    assert _one("lr", "none", **SMALL)["G2"] == pytest.approx(5.6268, abs=5e-5)
+    assert _one("lr", **SMALL)["log_ratio"] == pytest.approx(3.0, abs=5e-5)
+    assert math.isinf(_one("lr", **SMALL)["pct_diff"])
+
+
+def test_quanteda_own_chi2_check_equals_pearson_with_yates():
+    # quanteda's test: d1 = "b b b b b b b a a a", d2 = "a a a a a a a b b"; feature a, target d1.
+    row = k.keyness({"a": 3, "b": 7}, {"a": 7, "b": 2}, "chi2").set_index("feature").loc["a"]
+    expected = chi2_contingency([[3, 7], [7, 2]], correction=True)[0]
+    assert abs(row["chi2"]) == pytest.approx(expected, rel=1e-12)
+    assert row["chi2"] < 0 and row["key_for"] == "reference"
+
+
+@pytest.mark.parametrize("a,b,tn,rn", [(5, 9, 300, 250), (40, 1, 800, 900), (0, 12, 500, 700), (7, 7, 1000, 1000)])
+def test_uncorrected_statistics_agree_with_scipy(a, b, tn, rn):
+    table = [[a, b], [tn - a, rn - b]]
+    g = chi2_contingency(table, correction=False, lambda_="log-likelihood")[0]
+    x = chi2_contingency(table, correction=False)[0]
+    assert abs(_one("lr", "none", a=a, b=b, target_total=tn, reference_total=rn)["G2"]) == pytest.approx(g, abs=1e-9)
+    assert abs(_one("chi2", "none", a=a, b=b, target_total=tn, reference_total=rn)["chi2"]) == pytest.approx(x, abs=1e-9)
+
+
+def test_swapping_the_sides_flips_the_sign_and_the_label():
+    forward = _one("lr")
+    backward = k.keyness({"w": 10}, {"w": 30}, target_total=1000, reference_total=1000).iloc[0]
+    assert backward["G2"] == pytest.approx(-forward["G2"])
+    assert backward["log_ratio"] == pytest.approx(-forward["log_ratio"])
+    assert backward["key_for"] == "reference"
+
+
+def test_sorted_by_signed_statistic_then_feature_and_min_count_does_not_change_scores():
+    target = {"b": 10, "a": 10, "c": 1, "d": 0, "e": 2}
+    reference = {"b": 1, "a": 1, "c": 1, "d": 12, "e": 2}
+    table = k.keyness(target, reference, target_total=200, reference_total=200)
+    assert table["feature"].tolist() == ["a", "b", "c", "e", "d"]
+    assert table["G2"].tolist() == sorted(table["G2"], reverse=True)
+    filtered = k.keyness(target, reference, target_total=200, reference_total=200, min_count=5)
+    assert filtered["feature"].tolist() == ["a", "b", "d"]
+    pd.testing.assert_series_equal(
+        filtered.set_index("feature")["G2"], table.set_index("feature").loc[["a", "b", "d"], "G2"]
+    )
+
+
+def test_equal_relative_frequencies_are_key_for_neither_side():
+    row = k.keyness({"w": 5}, {"w": 10}, target_total=100, reference_total=200).iloc[0]
+    assert row["G2"] == pytest.approx(0.0, abs=1e-12)
+    assert row["key_for"] is None
+    assert row["p"] == pytest.approx(1.0)
+
+
+def test_invalid_input_fails_clearly():
+    with pytest.raises(ValueError, match="unknown measure 'pmi'"):
+        k.keyness({"w": 1}, {"w": 1}, "pmi")
+    with pytest.raises(ValueError, match="unknown correction"):
+        k.keyness({"w": 1}, {"w": 1}, correction="bonferroni")
+    with pytest.raises(ValueError, match="non-negative whole numbers"):
+        k.keyness({"w": -1}, {"w": 1})
+    with pytest.raises(ValueError, match="exceeds"):
+        k.keyness({"w": 5}, {"w": 1}, target_total=3, reference_total=10)
+
+
+# --- a synthetic corpus: one term used by one side only -----------------------------------------
+
+
+@pytest.fixture()
+def synthetic_corpus(tmp_path):
+    """Six quotes per side; only employers say *strategi*, both say *møte* equally often.
+
+    The last employer quote re-prints the first, so re-print handling can be tested.
+    """
+    employer = ["Vi har en strategi for møte og ledelse."] * 5 + ["Strategien og møtet."]
+    union = ["Vi har et møte om ledelse og turnus."] * 6
+    texts = employer + union + [employer[0]]
+    roles = ["arbeidsgiver"] * 6 + ["tillitsvalgt"] * 6 + ["arbeidsgiver"]
+    frame = pd.DataFrame({
+        "utterance_id": [f"S{i:02d}" for i in range(1, len(texts) + 1)],
+        "role": roles,
+        "text": texts,
+        "section_id": ["9.1"] * len(texts),
+        "duplicate_of": [""] * (len(texts) - 1) + ["S01"],
+    })
+    frame.to_csv(tmp_path / "utterances.csv", index=False)
+    pd.DataFrame({"section_id": ["9.1"], "title": ["Test"], "research_question": [1]}).to_csv(
+        tmp_path / "sections.csv", index=False
+    )
+    return load_corpus(tmp_path)
+
+
+def test_a_term_of_one_side_only_is_its_top_key_term(synthetic_corpus):
+    table = k.role_term_keyness(synthetic_corpus, min_count=1)
+    top = table.iloc[0]
+    assert top["feature"] == "strategi"
+    assert (top["n_target"], top["n_reference"]) == (6, 0)
+    assert top["key_for"] == "arbeidsgiver" and top["G2"] > 0 and top["p"] < 0.05
+    # content tokens: employers 5×(strategi, møte, ledelse) + (strategi, møte) = 17; union 6×(møte, ledelse, turnus) = 18
+    assert table.attrs["target_total"] == 17 and table.attrs["reference_total"] == 18
+    assert top["log_ratio"] == pytest.approx(math.log2((6 / 17) / (0.5 / 18)))
+    turnus = table.set_index("feature").loc["turnus"]
+    assert turnus["key_for"] == "tillitsvalgt" and turnus["G2"] < 0
+    assert table["feature"].tolist()[-1] == "turnus"
+
+
+def test_reprints_are_excluded_from_counts_unless_asked(synthetic_corpus):
+    excluded = k.role_term_keyness(synthetic_corpus, min_count=1).set_index("feature")
+    included = k.role_term_keyness(synthetic_corpus, min_count=1, exclude_reprints=False).set_index("feature")
+    assert excluded.loc["strategi", "n_target"] == 6
+    assert included.loc["strategi", "n_target"] == 7
+
+
+def test_category_keyness_counts_quotes_not_hits(synthetic_corpus):
+    texts = synthetic_corpus.utterances.set_index("utterance_id")["text"]
+    coding = code_texts(texts, pd.Series({"x.strategi": "strategi", "x.turnus": "turnus", "x.mote": "møte"}))
+    table = k.role_category_keyness(synthetic_corpus, coding.matrix, min_count=1).set_index("feature")
+    assert table.attrs["target_total"] == 6 and table.attrs["reference_total"] == 6
+    assert table.loc["x.strategi", ["n_target", "n_reference"]].tolist() == [6, 0]
+    assert table.loc["x.turnus", "key_for"] == "tillitsvalgt"
+    assert table.loc["x.mote", "key_for"] is None
+
+
+def test_unknown_role_is_named(synthetic_corpus):
+    with pytest.raises(ValueError, match="politiker"):
+        k.role_term_keyness(synthetic_corpus, target="politiker")
+
+
+def test_top_keys_and_plot_data(synthetic_corpus):
+    table = k.role_term_keyness(synthetic_corpus, min_count=1)
+    top = k.top_keys(table, 1, decimals=3)
+    assert list(top.index) == [("arbeidsgiver", 1), ("tillitsvalgt", 1)]
+    assert top["feature"].tolist() == ["strategi", "turnus"]
+    assert {"n_arbeidsgiver", "n_tillitsvalgt"} <= set(top.columns)
+    data = k.plot_data(table, 2)
+    assert data["feature"].tolist()[0] == "strategi" and data["feature"].tolist()[-1] == "turnus"
+    assert (data.loc[data["key for"] == "arbeidsgiver", "G2"] > 0).all()
+    assert (data.loc[data["key for"] == "tillitsvalgt", "G2"] < 0).all()
+
+
+# --- the committed thesis corpus ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def thesis_corpus():
+    return load_corpus()
+
+
+def test_thesis_corpus_term_keyness(thesis_corpus):
+    table = k.role_term_keyness(thesis_corpus, min_count=5)
+    # 64 − 6 employer and 57 − 2 union-representative quotes remain after dropping re-prints
+    assert table.attrs["labels"] == ("arbeidsgiver", "tillitsvalgt")
+    innovasjon = table.set_index("feature").loc["innovasjon"]
+    assert innovasjon["key_for"] == "arbeidsgiver" and innovasjon["G2"] > 0
+    assert (table["n_target"] + table["n_reference"] >= 5).all()
+    assert table["feature"].is_unique
+    assert np.all(np.diff(table["G2"].to_numpy()) <= 0)
+
+
+def test_thesis_corpus_category_totals_are_quotes_without_reprints(thesis_corpus):
+    utterances = thesis_corpus.utterances
+    coding = code_texts(utterances.set_index("utterance_id")["text"], pd.Series({"t.tid": "tid"}))
+    table = k.role_category_keyness(thesis_corpus, coding.matrix, min_count=1)
+    assert table.attrs["target_total"] == 58 and table.attrs["reference_total"] == 55
+
+
+def test_a_feature_in_every_unit_scores_zero_not_nan():
+    table = k.keyness({"w": 6}, {"w": 6}, target_total=6, reference_total=6)
+    assert table.loc[0, "G2"] == 0.0 and table.loc[0, "p"] == 1.0 and table.loc[0, "key_for"] is None
+    assert str(table.loc[0, "G2"]) == "0.0"  # not -0.0
+
+
+def test_p_values_and_benjamini_hochberg_agree_with_scipy():
+    from scipy import stats
+
+    values = np.array([0.0, 0.5, 3.841459, 10.669, 40.0, 200.0])
+    np.testing.assert_allclose(k.chi2_pvalue(values), stats.chi2.sf(values, 1), rtol=1e-10, atol=1e-300)
+    assert k.chi2_pvalue(np.array([3.841459]))[0] == pytest.approx(0.05, abs=1e-7)
+    p = np.array([0.01, 0.04, 0.03, 0.2, 0.9, 0.04, 0.001])
+    np.testing.assert_allclose(k.bh_adjust(p), stats.false_discovery_control(p, method="bh"), rtol=1e-12)
+    assert k.bh_adjust(np.array([])).size == 0
+
+
+def test_quote_dispersion_columns_and_min_quotes(synthetic_corpus):
+    table = k.role_term_keyness(synthetic_corpus, min_count=1).set_index("feature")
+    assert table.loc["strategi", ["quotes_target", "quotes_reference"]].tolist() == [6, 0]
+    assert table.loc["møte", ["quotes_target", "quotes_reference"]].tolist() == [6, 6]
+    assert table.loc["strategi", "n_target"] == 6
+    kept = k.role_term_keyness(synthetic_corpus, min_count=1, min_quotes=7)
+    assert sorted(kept["feature"]) == ["ledelse", "møte"]
+    np.testing.assert_allclose(kept["p_bh"], k.bh_adjust(kept["p"].to_numpy()))
+    pd.testing.assert_series_equal(
+        kept.set_index("feature")["G2"], table.loc[kept["feature"], "G2"], check_names=False
+    )
+    assert kept.attrs["labels"] == ("arbeidsgiver", "tillitsvalgt")
+    assert {"quotes_arbeidsgiver", "quotes_tillitsvalgt"} <= set(k.top_keys(kept, 1).columns)
