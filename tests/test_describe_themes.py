@@ -80,3 +80,20 @@ def test_top_categories_in_the_tripartite_section(coded):
 def test_coding_of_a_framework_subset_keeps_only_its_columns(corpus):
     subset = themes.code_corpus(corpus, load_codebook(), frameworks="tema")
     assert all(c.startswith("tema.") for c in subset.matrix.columns)
+
+
+def test_tables_work_on_an_imported_corpus_without_every_question(tmp_path):
+    """A researcher's own transcripts: one role, two research questions, no commentary spans."""
+    from mdi_analysis import claims, results, transcripts
+    from mdi_analysis.paths import project_root
+
+    fixture = project_root() / "tests" / "fixtures" / "transcripts" / "intervju_arbeidsgiver.txt"
+    assert transcripts.main([str(fixture), "--out", str(tmp_path / "corpus")]) == 0
+    corpus = load_corpus(tmp_path / "corpus")
+    empty = describe.filter_utterances(corpus, "all", 2)
+    assert empty.empty
+    assert results.subsection_counts(corpus, empty).loc["Sum", "Sum"] == 0
+    data = claims.load_audit_data(tmp_path / "corpus")
+    assert results.themes_by_role(data, empty).empty
+    audited = claims.audit(claims.load_claims(), data).set_index("claim_id")
+    assert audited.loc["C041", "verdict"] == "not_verifiable"  # «ovennevnte» needs commentary spans

@@ -4,7 +4,10 @@ Commands
   reproduce              execute every notebook (default parameters) into reports/, then scan outputs
   run NOTEBOOK -p K V    run one notebook with other parameters into reports/runs/ (ignored by git)
   build-corpus           rebuild data/corpus/ from the thesis text (--check: compare only)
-  scan-pii [PATH ...]    anonymity scan of data/ and reports/ (or the given paths)
+  scan-pii [PATH ...]    anonymity scan of data/, notebooks/ and reports/ (or the given paths)
+  export-qdpx            REFI-QDA export for NVivo, ATLAS.ti, MAXQDA, QualCoder (--out FILE)
+  import-qdpx FILE       a .qdpx back into the corpus format (--out DIR)
+  import-transcripts F…  .txt/.docx interviews into a corpus folder (--out DIR); PII blocks the write
 """
 
 from __future__ import annotations
@@ -15,6 +18,16 @@ import time
 from pathlib import Path
 
 import yaml
+
+
+#: Commands implemented by other modules' own argument parsers: name → (module, function, help).
+DELEGATES: dict[str, tuple[str, str, str]] = {
+    "build-corpus": ("mdi_analysis.corpus.cli", "main", "rebuild data/corpus/ from the thesis (--check: compare only)"),
+    "scan-pii": ("mdi_analysis.anonymity", "main", "anonymity scan of data/, notebooks/ and reports/"),
+    "export-qdpx": ("mdi_analysis.qda", "main", "export the corpus, codebook and codings as a REFI-QDA .qdpx"),
+    "import-qdpx": ("mdi_analysis.qda", "import_main", "read a .qdpx back into the corpus format"),
+    "import-transcripts": ("mdi_analysis.transcripts", "main", "turn .txt/.docx transcripts into a corpus folder (PII-checked)"),
+}
 
 
 def _parse_parameters(pairs: list[list[str]]) -> dict[str, object]:
@@ -80,17 +93,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", help="output folder (default reports/runs/<notebook>__<parameters>)")
     p.set_defaults(func=_run)
 
-    p = sub.add_parser("build-corpus", help="rebuild data/corpus/ from the thesis", add_help=False)
-    p.set_defaults(func=None, delegate="mdi_analysis.corpus.cli")
-    p = sub.add_parser("scan-pii", help="anonymity scan of data/ and reports/", add_help=False)
-    p.set_defaults(func=None, delegate="mdi_analysis.anonymity")
+    for name, (_, _, text) in DELEGATES.items():
+        sub.add_parser(name, help=text, add_help=False)
 
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in {"build-corpus", "scan-pii"}:
+    if argv and argv[0] in DELEGATES:
         import importlib
 
-        module = importlib.import_module({"build-corpus": "mdi_analysis.corpus.cli", "scan-pii": "mdi_analysis.anonymity"}[argv[0]])
-        return int(module.main(argv[1:]) or 0)
+        module_name, function, _ = DELEGATES[argv[0]]
+        module = importlib.import_module(module_name)
+        return int(getattr(module, function)(argv[1:]) or 0)
     args = parser.parse_args(argv)
     return int(args.func(args) or 0)
 

@@ -140,7 +140,7 @@ def _role_mask(frame: pd.DataFrame, role: str) -> pd.Series:
 
 def _scope_quotes(claim: pd.Series, corpus: Corpus) -> pd.DataFrame:
     utterances = corpus.utterances
-    if claim["scope"] == "above":
+    if claim["scope"] == "above" and corpus.commentary is not None and not corpus.commentary.empty:
         return quotes_above(corpus, str(claim["scope_sections"]).split(";")[0], int(claim["line_start"]))
     return utterances[_in_scope_sections(utterances["section_id"], str(claim["scope_sections"]))]
 
@@ -165,6 +165,9 @@ def _quote_count(claim: pd.Series, data: AuditData) -> Verdict:
             f"{who}quotes {section} has ({n_section}), not which of them says it",
         )
     if claim["scope"] == "above":
+        if data.corpus.commentary is None or data.corpus.commentary.empty:
+            return Verdict(f"{n_section} {role} quote(s) in {section}", "not_verifiable",
+                           "«ovennevnte» needs the author's comment spans (commentary.csv), which this corpus lacks")
         above = quotes_above(data.corpus, section, int(claim["line_start"]))
         n_above = int(_role_mask(above, role).sum())
         computed = f"{n_above} {role} quote(s) just above (of {len(above)}); {n_section} in all of {section}"

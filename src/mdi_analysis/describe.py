@@ -25,7 +25,10 @@ def filter_utterances(corpus: Corpus, role: str = "all", research_question: int 
             raise ValueError(f"role must be 'all' or one of {ROLES}, not {role!r}")
         table = table[table["role"] == role]
     if research_question is not None:
-        known = sorted(corpus.sections["research_question"].dropna().astype(int).unique())
+        # The research questions of the study (research_questions.csv), not only those with quotes:
+        # a researcher's own corpus may have no answers yet for some questions.
+        defined = corpus.research_questions["research_question"] if len(corpus.research_questions) else corpus.sections["research_question"]
+        known = sorted({int(q) for q in defined.dropna()} | {int(q) for q in corpus.sections["research_question"].dropna()})
         if research_question not in known:
             raise ValueError(f"research_question must be None or one of {known}, not {research_question!r}")
         table = table[table["research_question"] == research_question]

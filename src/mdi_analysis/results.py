@@ -46,7 +46,8 @@ def themes_by_role(data: AuditData, quotes: pd.DataFrame, top_n: int = 8) -> pd.
         for rank, (category, n) in enumerate(ranked, start=1):
             rows.append({"role": role, "rank": rank, "category_id": category, "kategori": labels.get(category, ""),
                          "quotes": int(n), "share": float(n) / len(ids) if len(ids) else 0.0})
-    return pd.DataFrame(rows).set_index(["role", "rank"])
+    columns = ["role", "rank", "category_id", "kategori", "quotes", "share"]
+    return pd.DataFrame(rows, columns=columns).set_index(["role", "rank"])
 
 
 def section_claims(data: AuditData, section_prefix: str) -> pd.DataFrame:

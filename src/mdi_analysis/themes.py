@@ -134,6 +134,12 @@ def heatmap(table: pd.DataFrame, title: str, *, fmt: str = ".0%", max_rows: int 
     import seaborn as sns
 
     data = table.drop(columns=[c for c in ("Sum", "kategori") if c in table.columns]).head(max_rows)
+    if data.empty:  # e.g. a small imported corpus where no category reaches the minimum
+        fig, ax = plt.subplots(figsize=(6, 1.5))
+        ax.text(0.5, 0.5, "no category reaches the minimum count", ha="center", va="center")
+        ax.set_axis_off()
+        ax.set_title(title)
+        return fig
     fig, ax = plt.subplots(figsize=(1.1 * len(data.columns) + 4.5, 0.32 * len(data) + 1.6))
     sns.heatmap(data.astype(float), annot=True, fmt=fmt, cmap="Blues", cbar=False, linewidths=0.5, ax=ax)
     ax.set_title(title)
