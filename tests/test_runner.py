@@ -25,12 +25,36 @@ def test_every_committed_notebook_follows_the_naming_rule():
     assert [p.name for p in notebooks] == all_ipynb
 
 
-def test_stage_groups_by_tens_digit():
-    assert runner.pipeline_stage(Path("01_x.ipynb")) == 0
-    assert runner.pipeline_stage(Path("09_x.ipynb")) == 0
-    assert runner.pipeline_stage(Path("12_x.ipynb")) == 1
-    with pytest.raises(ValueError):
-        runner.pipeline_stage(Path("x.ipynb"))
+def _stub_notebook(path: Path, needs: list[str] | None = None) -> Path:
+    nb = nbformat.v4.new_notebook()
+    if needs:
+        nb.metadata["mdi_analysis"] = {"needs": needs}
+    nbformat.write(nb, path)
+    return path
+
+
+def test_scheduler_runs_dependencies_first_and_skips_dependents_of_a_failure(tmp_path, monkeypatch):
+    a = _stub_notebook(tmp_path / "01_a.ipynb")
+    b = _stub_notebook(tmp_path / "02_b.ipynb", needs=["01_a"])
+    c = _stub_notebook(tmp_path / "03_c.ipynb")
+    d = _stub_notebook(tmp_path / "04_d.ipynb", needs=["03_c"])
+    order: list[str] = []
+
+    def fake_run(path, reports, update_committed):
+        order.append(path.stem)
+        return runner.RunResult(path.name, path.stem != "03_c", 0.0, "" if path.stem != "03_c" else "ValueError: x")
+
+    monkeypatch.setattr(runner, "_run_default", fake_run)
+    monkeypatch.setenv("MDI_REPORTS_DIR", str(tmp_path / "reports"))
+    results = runner.reproduce(jobs=1, notebooks=[d, c, b, a])
+    assert order.index("01_a") < order.index("02_b")
+    assert "04_d" not in order  # needs 03_c, which failed
+    assert [(r.notebook, r.ok) for r in results] == [("01_a.ipynb", True), ("02_b.ipynb", True), ("03_c.ipynb", False)]
+
+
+def test_index_notebook_declares_that_it_reads_the_audit():
+    index = next(p for p in runner.discover_notebooks() if p.stem.startswith("30_"))
+    assert runner.notebook_needs(index) == ["22_audit-claims"]
 
 
 def test_clean_notebook_strips_volatile_metadata_and_is_idempotent():

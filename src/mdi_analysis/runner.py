@@ -6,7 +6,8 @@ pipeline twice leaves ``git diff`` empty. The runner also renders HTML, keeps th
 outputs when a notebook fails (each notebook is executed into a temporary file first) and can run
 one notebook with other parameters into an ignored folder (``reports/runs/``).
 
-Notebooks are discovered by name (``NN_verb-object.ipynb``), so adding one needs no change here.
+Notebooks are discovered by name (``NN_verb-object.ipynb``) and declare what they need in their own
+metadata, so adding one needs no change here.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,14 +49,6 @@ def discover_notebooks(directory: Path | None = None) -> list[Path]:
     """All pipeline notebooks (``NN_name.ipynb``) in name order; ``_``-prefixed drafts are ignored."""
     directory = directory or notebooks_dir()
     return sorted(p for p in directory.glob("*.ipynb") if NOTEBOOK_PATTERN.match(p.name))
-
-
-def pipeline_stage(path: Path) -> int:
-    """The ``NN`` prefix: notebooks sharing a stage are independent and may run in parallel."""
-    match = NOTEBOOK_PATTERN.match(path.name)
-    if not match:
-        raise ValueError(f"{path.name} is not a pipeline notebook name (NN_verb-object.ipynb)")
-    return int(match.group(1)) // 10
 
 
 def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -106,16 +100,27 @@ def _write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-def render_html(nb: nbformat.NotebookNode, path: Path, *, hide_code: bool = False) -> None:
-    """An HTML rendering; ``hide_code`` gives the results-only variant for readers who skip code."""
+_EXPORTERS = threading.local()
+
+
+def _exporter(hide_code: bool):
+    """One HTML exporter per thread and variant: building one (templates, filters) costs more than rendering."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter()
-    if hide_code:
-        exporter.exclude_input = True
-        exporter.exclude_input_prompt = True
-        exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nb)
+    cache = _EXPORTERS.__dict__.setdefault("by_variant", {})
+    if hide_code not in cache:
+        exporter = HTMLExporter()
+        if hide_code:
+            exporter.exclude_input = True
+            exporter.exclude_input_prompt = True
+            exporter.exclude_output_prompt = True
+        cache[hide_code] = exporter
+    return cache[hide_code]
+
+
+def render_html(nb: nbformat.NotebookNode, path: Path, *, hide_code: bool = False) -> None:
+    """An HTML rendering; ``hide_code`` gives the results-only variant for readers who skip code."""
+    body, _ = _exporter(hide_code).from_notebook_node(nb)
     _write_if_changed(path, body)
 
 
@@ -194,41 +199,85 @@ def _run_default(path: Path, reports: Path, update_committed: bool) -> RunResult
     return RunResult(path.name, True, time.perf_counter() - start, changed=changed)
 
 
-def reproduce(*, jobs: int = 1, update_committed: bool = True, notebooks: list[Path] | None = None) -> list[RunResult]:
-    """Run every pipeline notebook with its default parameters; stop at the first failing stage.
+def notebook_needs(path: Path) -> list[str]:
+    """Notebooks whose outputs ``path`` reads, from its metadata ``mdi_analysis.needs`` (stems).
 
-    Notebooks of the same stage (same tens digit of ``NN``) do not read each other's outputs, so with
-    ``jobs > 1`` they run in parallel; stages run in order.
+    Most notebooks read only ``data/`` and need nothing; one that reads another's output under
+    ``reports/`` (the index reads the audit's scoreboard) says so in its own metadata, so the runner
+    learns the order from the notebooks and adding one never needs a change here.
     """
-    notebooks = notebooks if notebooks is not None else discover_notebooks()
+    meta = nbformat.read(path, as_version=4).metadata.get("mdi_analysis", {})
+    return [str(n) for n in meta.get("needs", [])]
+
+
+def reproduce(*, jobs: int = 1, update_committed: bool = True, notebooks: list[Path] | None = None) -> list[RunResult]:
+    """Run every pipeline notebook with its default parameters, ``jobs`` at a time.
+
+    A notebook starts when the notebooks it needs (:func:`notebook_needs`) have succeeded; among
+    the ready ones the longest (by the previous run's time) starts first, so the workers finish
+    together. A failing notebook is reported and the notebooks that need it are skipped; the others
+    still run. Results are returned in name order.
+    """
+    notebooks = sorted(notebooks if notebooks is not None else discover_notebooks())
     reports = reports_dir()
     reports.mkdir(parents=True, exist_ok=True)
-    stages: dict[int, list[Path]] = {}
-    for path in notebooks:
-        stages.setdefault(pipeline_stage(path), []).append(path)
+    previous = _load_durations(reports)
+    stems = {p.stem for p in notebooks}
+    needs = {p: [n for n in notebook_needs(p) if n in stems] for p in notebooks}
     results: list[RunResult] = []
-    total = len(notebooks)
     with kernel_environment(reports):
-        _run_stages(stages, reports, update_committed, jobs, results, total)
+        _schedule(notebooks, needs, previous, reports, update_committed, max(1, jobs), results)
+    _save_durations(reports, {**previous, **{r.notebook: round(r.seconds, 2) for r in results if r.ok}})
+    results.sort(key=lambda r: r.notebook)
     return results
 
 
-def _run_stages(stages: dict[int, list[Path]], reports: Path, update_committed: bool, jobs: int,
-                results: list[RunResult], total: int) -> None:
-    for stage in sorted(stages):
-        batch = stages[stage]
-        with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(batch)))) as pool:
-            futures = [pool.submit(_run_default, path, reports, update_committed) for path in batch]
-            for future in futures:
-                result = future.result()
-                results.append(result)
-                mark = "ok  " if result.ok else "FAIL"
-                note = " (committed notebook updated)" if result.changed else ""
-                print(f"[{len(results)}/{total}] {mark} {result.notebook} {result.seconds:5.1f}s{note}", flush=True)
-                if not result.ok:
-                    print(f"       {result.error}", flush=True)
-        if any(not r.ok for r in results):
-            break
+def _schedule(notebooks: list[Path], needs: dict[Path, list[str]], previous: dict[str, float], reports: Path,
+              update_committed: bool, jobs: int, results: list[RunResult]) -> None:
+    pending = list(notebooks)
+    done_ok: set[str] = set()
+    failed: set[str] = set()
+    total = len(notebooks)
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        running: dict = {}
+        while pending or running:
+            blocked = [p for p in pending if any(n in failed for n in needs[p])]
+            for path in blocked:
+                pending.remove(path)
+                failed.add(path.stem)
+                print(f"[skip] {path.name}: needs a notebook that failed", flush=True)
+            ready = [p for p in pending if all(n in done_ok for n in needs[p])]
+            ready.sort(key=lambda p: (-previous.get(p.name, 0.0), p.name))
+            while ready and len(running) < jobs:
+                path = ready.pop(0)
+                pending.remove(path)
+                running[pool.submit(_run_default, path, reports, update_committed)] = path
+            if not running:
+                break
+            finished = next(as_completed(running))
+            path = running.pop(finished)
+            result = finished.result()
+            results.append(result)
+            (done_ok if result.ok else failed).add(path.stem)
+            mark = "ok  " if result.ok else "FAIL"
+            note = " (committed notebook updated)" if result.changed else ""
+            print(f"[{len(results)}/{total}] {mark} {result.notebook} {result.seconds:5.1f}s{note}", flush=True)
+            if not result.ok:
+                print(f"       {result.error}", flush=True)
+
+
+DURATIONS_FILE = ".durations.json"
+
+
+def _load_durations(reports: Path) -> dict[str, float]:
+    try:
+        return {str(k): float(v) for k, v in json.loads((reports / DURATIONS_FILE).read_text(encoding="utf-8")).items()}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def _save_durations(reports: Path, durations: dict[str, float]) -> None:
+    _write_if_changed(reports / DURATIONS_FILE, json.dumps(dict(sorted(durations.items())), indent=1) + "\n")
 
 
 def run_one(notebook: str, parameters: dict[str, Any], out: Path | None = None) -> Path:
@@ -321,7 +370,7 @@ def print_summary(results: list[RunResult], seconds: float, expected_total: int)
         print(f"FAILED: {failed[0].notebook} — {failed[0].error}", file=sys.stderr)
         print("Previous outputs of the failing notebook were kept.", file=sys.stderr)
     elif ok < expected_total:
-        print("Some notebooks did not run because an earlier stage failed.", file=sys.stderr)
+        print("Some notebooks did not run because a notebook they need failed.", file=sys.stderr)
 
 
 def clean_reports_tmp() -> None:
