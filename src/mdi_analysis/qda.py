@@ -447,22 +447,17 @@ def build_project(
     # ---- Codings, grouped by utterance and coder ---------------------------------------------
     per_utterance: dict[str, dict[str, list[tuple[str, str]]]] = {uid: {} for uid in ids}
     n_codings: dict[str, int] = {}
-    for row in codings.itertuples(index=False):
-        uid, section_id, coder = str(row.utterance_id), str(row.section_id), str(row.coder)
-        if uid not in known_ids:
-            raise ValueError(f"codings: unknown utterance {uid!r}")
-        if ("section", section_id) not in code_guid:
-            raise ValueError(f"codings: unknown section {section_id!r}")
-        per_utterance[uid].setdefault(coder, []).append(("section", section_id))
-        n_codings[coder] = n_codings.get(coder, 0) + 1
-    for row in category_codings.itertuples(index=False):
-        uid, category_id, coder = str(row.utterance_id), str(row.category_id), str(row.coder)
-        if uid not in known_ids:
-            raise ValueError(f"category codings: unknown utterance {uid!r}")
-        if ("category", category_id) not in code_guid:
-            raise ValueError(f"category codings: unknown category {category_id!r}")
-        per_utterance[uid].setdefault(coder, []).append(("category", category_id))
-        n_codings[coder] = n_codings.get(coder, 0) + 1
+    for kind, table, column, what in (
+        ("section", codings, "section_id", "codings"),
+        ("category", category_codings, "category_id", "category codings"),
+    ):
+        for uid, code_id, coder in zip(table["utterance_id"].astype(str), table[column].astype(str), table["coder"].astype(str)):
+            if uid not in known_ids:
+                raise ValueError(f"{what}: unknown utterance {uid!r}")
+            if (kind, code_id) not in code_guid:
+                raise ValueError(f"{what}: unknown {kind} {code_id!r}")
+            per_utterance[uid].setdefault(coder, []).append((kind, code_id))
+            n_codings[coder] = n_codings.get(coder, 0) + 1
 
     # ---- Sources ----------------------------------------------------------------------------
     sources_el = _el(project, "Sources")
