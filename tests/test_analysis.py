@@ -45,5 +45,5 @@ def test_unknown_category_in_the_theme_file_is_a_clear_error(tmp_path):
     text = source.read_text(encoding="utf-8").replace("tema.okonomi,inductive", "tema.finnes_ikke,inductive", 1)
     bad = tmp_path / "analysis_themes.csv"
     bad.write_text(text, encoding="utf-8")
-    with pytest.raises(InputDataError, match=r"row 1 \(line 2\), column 'category_id': unknown codebook category 'tema.finnes_ikke'"):
+    with pytest.raises(InputDataError, match=r"row 1 \(line 2\), column 'category_ids': unknown codebook category 'tema.finnes_ikke'"):
         analysis.load_analysis_themes(bad, categories=load_codebook().categories["category_id"])

@@ -44,11 +44,8 @@ def load_analysis_themes(path: str | Path | None = None, categories: pd.Series |
     path = Path(path) if path else data_dir() / "expected" / "analysis_themes.csv"
     table = read_table(path, THEMES_SCHEMA, numeric={"research_question": "int", "line_start": "int", "line_end": "int"})
     if categories is not None:
-        exploded = table.assign(category_id=table["category_ids"].str.split(";")).explode("category_id")
-        lines = [table.attrs["lines"][i] for i in exploded.index]
-        exploded = exploded.reset_index(drop=True)
-        exploded.attrs.update({"file": table.attrs["file"], "lines": lines})
-        check_allowed(exploded, "category_id", categories, "codebook category")
+        check_allowed(table, "category_ids", categories, "codebook category",
+                      source="data/codebook/categories.csv", listed=True)
     return table
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .paths import data_dir
-from .tables_io import check_allowed, read_table
+from .tables_io import check_allowed, fail_row, read_table
 
 KINDS = ["deductive", "inductive"]
 ID = r"^[a-z0-9_]+$"
@@ -85,11 +85,6 @@ def load_codebook(directory: str | Path | None = None) -> Codebook:
     check_allowed(categories, "framework_id", frameworks["framework_id"], "framework")
     for position, (category_id, framework_id) in enumerate(zip(categories["category_id"], categories["framework_id"])):
         if category_id.split(".")[0] != framework_id:
-            from .errors import InputDataError
-
-            raise InputDataError(
-                categories.attrs["file"], f"category_id {category_id!r} does not start with its framework_id",
-                row=position + 1, line=categories.attrs["lines"][position], column="category_id",
-                expected=f"'{framework_id}.<name>'",
-            )
+            fail_row(categories, position, "category_id", f"category_id {category_id!r} does not start with its framework_id",
+                     f"'{framework_id}.<name>'")
     return Codebook(frameworks=frameworks, categories=categories)

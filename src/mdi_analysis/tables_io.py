@@ -263,24 +263,47 @@ def read_table(
     return validated
 
 
-def check_allowed(frame: pd.DataFrame, column: str, allowed: Iterable[object], what: str) -> None:
+def fail_row(frame: pd.DataFrame, position: int, column: str, problem: str, expected: str | None = None) -> None:
+    """Raise :class:`InputDataError` for row ``position`` (0-based) of a frame from :func:`read_table`.
+
+    Checks made after loading (across files, or between columns) report like the schema checks do:
+    file, row, file line and column, because :func:`read_table` records the file and every row's line.
+    """
+    lines = frame.attrs.get("lines", [])
+    raise InputDataError(
+        frame.attrs.get("file", "<table>"),
+        problem,
+        row=position + 1,
+        line=lines[position] if position < len(lines) else None,
+        column=column,
+        expected=expected,
+    )
+
+
+def check_allowed(
+    frame: pd.DataFrame,
+    column: str,
+    allowed: Iterable[object],
+    what: str,
+    *,
+    source: str | None = None,
+    listed: bool = False,
+) -> None:
     """Cross-file check: every value of ``column`` must be in ``allowed`` (e.g. codes defined in another file).
 
-    ``frame`` must come from :func:`read_table`, which records the file and the line of every row.
+    Empty cells are left to the schema (which says whether the column may be empty). With ``listed``
+    a cell holds ``;``-separated values and each must be allowed. ``source`` names the file that
+    defines the allowed values; without it the message lists them.
     """
     allowed = list(allowed)
     allowed_set = set(allowed)
-    lines = frame.attrs.get("lines", [])
+    expected = f"a {what} listed in {source}" if source else "one of " + ", ".join(map(str, allowed))
     for position, value in enumerate(frame[column]):
-        if value not in allowed_set:
-            raise InputDataError(
-                frame.attrs.get("file", "<table>"),
-                f"unknown {what} {value!r}",
-                row=position + 1,
-                line=lines[position] if position < len(lines) else None,
-                column=column,
-                expected="one of " + ", ".join(map(str, allowed)),
-            )
+        if value is None or pd.isna(value):
+            continue
+        for item in str(value).split(";") if listed else [value]:
+            if item not in allowed_set:
+                fail_row(frame, position, column, f"unknown {what} {item!r}", expected)
 
 
 def write_table(frame: pd.DataFrame, path: str | Path, *, float_format: str | None = None) -> Path:

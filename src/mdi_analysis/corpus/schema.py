@@ -16,14 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import pandas as pd
 import pandera.pandas as pa
 
 from ..errors import InputDataError
 from ..paths import data_dir, relative_to_root
-from ..tables_io import read_table
+from ..tables_io import check_allowed, fail_row, read_table
 from .model import FLAG_PATTERN, RELATIONS, ROLES, count_words
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
@@ -172,31 +172,6 @@ def _empty(schema: pa.DataFrameSchema, name: str) -> pd.DataFrame:
     return frame
 
 
-def _fail(frame: pd.DataFrame, position: int, column: str, problem: str, expected: str | None = None) -> None:
-    lines = frame.attrs.get("lines", [])
-    raise InputDataError(
-        frame.attrs.get("file", "<table>"),
-        problem,
-        row=position + 1,
-        line=lines[position] if position < len(lines) else None,
-        column=column,
-        expected=expected,
-    )
-
-
-def _check_refs(
-    frame: pd.DataFrame, column: str, allowed: Iterable[object], what: str, source: str, *, listed: bool = False
-) -> None:
-    """Every non-empty value of ``column`` (each ';'-separated item when ``listed``) must be in ``allowed``."""
-    allowed_set = set(allowed)
-    for position, value in enumerate(frame[column]):
-        if value is None or pd.isna(value):
-            continue
-        for item in str(value).split(";") if listed else [value]:
-            if item not in allowed_set:
-                _fail(frame, position, column, f"unknown {what} {item!r}", f"a {what} listed in {source}")
-
-
 def _check_spans(frame: pd.DataFrame) -> None:
     """line_start/line_end: both given or both empty, and the span must not run backwards."""
     if "line_start" not in frame.columns or "line_end" not in frame.columns:
@@ -204,10 +179,10 @@ def _check_spans(frame: pd.DataFrame) -> None:
     for position, (start, end) in enumerate(zip(frame["line_start"], frame["line_end"])):
         if pd.isna(start) != pd.isna(end):
             column = "line_end" if pd.isna(end) else "line_start"
-            _fail(frame, position, column, "only one end of the line span is given",
+            fail_row(frame, position, column, "only one end of the line span is given",
                   "both line_start and line_end, or neither")
         if not pd.isna(start) and int(end) < int(start):
-            _fail(frame, position, "line_end", f"line_end {int(end)} is before line_start {int(start)}",
+            fail_row(frame, position, "line_end", f"line_end {int(end)} is before line_start {int(start)}",
                   "line_end >= line_start")
 
 
@@ -243,22 +218,22 @@ def load_corpus(directory: str | Path | None = None, *, roles: Sequence[str] = R
 
     ids = list(utterances["utterance_id"])
     section_ids = list(sections["section_id"])
-    _check_refs(utterances, "section_id", section_ids, "section", "sections.csv")
-    _check_refs(utterances, "duplicate_of", ids, "utterance id", "utterances.csv")
+    check_allowed(utterances, "section_id", section_ids, "section", source="sections.csv")
+    check_allowed(utterances, "duplicate_of", ids, "utterance id", source="utterances.csv")
     for position, (own, first) in enumerate(zip(utterances["utterance_id"], utterances["duplicate_of"])):
         if not pd.isna(first) and own == first:
-            _fail(utterances, position, "duplicate_of", "an utterance cannot duplicate itself",
+            fail_row(utterances, position, "duplicate_of", "an utterance cannot duplicate itself",
                   "the id of an earlier printing")
     _check_spans(utterances)
     for position, (text, stated) in enumerate(zip(utterances["text"], utterances["n_words"])):
         if not pd.isna(stated) and int(stated) != count_words(str(text)):
-            _fail(utterances, position, "n_words", f"n_words {int(stated)} does not match the text ({count_words(str(text))} words)",
+            fail_row(utterances, position, "n_words", f"n_words {int(stated)} does not match the text ({count_words(str(text))} words)",
                   "the word count of the text, or an empty cell")
     _check_spans(sections)
     _check_spans(guide)
     _check_spans(questions)
     _check_spans(commentary)
-    _check_refs(commentary, "section_id", section_ids, "section", "sections.csv")
+    check_allowed(commentary, "section_id", section_ids, "section", source="sections.csv")
 
     if codings.attrs.get("derived"):
         codings = pd.DataFrame({
@@ -266,20 +241,20 @@ def load_corpus(directory: str | Path | None = None, *, roles: Sequence[str] = R
             "coder": DERIVED_CODER, "basis": "printed", "via_utterance_id": pd.NA,
         }).astype("string")
     else:
-        _check_refs(codings, "utterance_id", ids, "utterance id", "utterances.csv")
-        _check_refs(codings, "section_id", section_ids, "section", "sections.csv")
-        _check_refs(codings, "via_utterance_id", ids, "utterance id", "utterances.csv")
-    _check_refs(links, "utterance_id", ids, "utterance id", "utterances.csv")
-    _check_refs(links, "linked_utterance_id", ids, "utterance id", "utterances.csv")
+        check_allowed(codings, "utterance_id", ids, "utterance id", source="utterances.csv")
+        check_allowed(codings, "section_id", section_ids, "section", source="sections.csv")
+        check_allowed(codings, "via_utterance_id", ids, "utterance id", source="utterances.csv")
+    check_allowed(links, "utterance_id", ids, "utterance id", source="utterances.csv")
+    check_allowed(links, "linked_utterance_id", ids, "utterance id", source="utterances.csv")
     for position, (a, b) in enumerate(zip(links["utterance_id"], links["linked_utterance_id"])):
         if a == b:
-            _fail(links, position, "linked_utterance_id", "an utterance is linked to itself", "two different utterances")
+            fail_row(links, position, "linked_utterance_id", "an utterance is linked to itself", "two different utterances")
     if len(guide):
-        _check_refs(sections, "guide_questions", list(guide["question_id"]), "guide question",
-                    "interview_guide.csv", listed=True)
+        check_allowed(sections, "guide_questions", list(guide["question_id"]), "guide question",
+                      source="interview_guide.csv", listed=True)
     if len(questions):
-        _check_refs(sections, "research_question", list(questions["research_question"]), "research question",
-                    "research_questions.csv")
+        check_allowed(sections, "research_question", list(questions["research_question"]), "research question",
+                      source="research_questions.csv")
 
     return Corpus(
         utterances=utterances, sections=sections, codings=codings, links=links,
