@@ -530,15 +530,28 @@ def verdict_summary(audited: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def load_audit_data(corpus_dir: str | Path | None = None, normaliser: str = "lemma") -> AuditData:
-    """Load everything the audit needs and code the corpus with the whole codebook."""
+def load_audit_data(
+    corpus_dir: str | Path | None = None,
+    normaliser: str = "lemma",
+    *,
+    corpus: Corpus | None = None,
+    matrix: pd.DataFrame | None = None,
+) -> AuditData:
+    """Load everything the audit needs; code the corpus with the whole codebook unless given.
+
+    A notebook that has already loaded the corpus and coded it with the whole codebook (with
+    ``normaliser``) passes both, so the work is not done twice; a matrix of a framework subset is
+    not enough for the theme claims and the corpus is coded again.
+    """
     from .codebook import load_codebook
     from .corpus import load_corpus
     from .themes import code_corpus
 
-    corpus = load_corpus(corpus_dir)
-    coding = code_corpus(corpus, load_codebook(), normaliser)
-    return AuditData(corpus, load_survey(), load_sample(), coding.matrix, load_claim_themes())
+    corpus = corpus if corpus is not None else load_corpus(corpus_dir)
+    codebook = load_codebook()
+    if matrix is None or not set(codebook.categories["category_id"]) <= set(matrix.columns):
+        matrix = code_corpus(corpus, codebook, normaliser).matrix
+    return AuditData(corpus, load_survey(), load_sample(), matrix, load_claim_themes())
 
 
 def select(audited: pd.DataFrame, claims: pd.DataFrame, **criteria: str | list[str]) -> pd.DataFrame:

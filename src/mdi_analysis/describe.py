@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .corpus import Corpus
+from .corpus import ROLES, Corpus
 
-ROLES = ["arbeidsgiver", "tillitsvalgt"]
+ROLE_COLUMNS = list(ROLES)
 TOTAL = "Sum"
+
+
+def check_role(role: str) -> None:
+    """A role filter is ``"all"`` or one of the corpus roles; anything else is a typo worth naming."""
+    if role != "all" and role not in ROLES:
+        raise ValueError(f"role must be 'all' or one of {list(ROLES)}, not {role!r}")
 
 
 def filter_utterances(corpus: Corpus, role: str = "all", research_question: int | None = None) -> pd.DataFrame:
@@ -20,9 +26,8 @@ def filter_utterances(corpus: Corpus, role: str = "all", research_question: int 
     table = corpus.utterances.merge(
         corpus.sections[["section_id", "research_question", "title"]], on="section_id", how="left"
     )
+    check_role(role)
     if role != "all":
-        if role not in ROLES:
-            raise ValueError(f"role must be 'all' or one of {ROLES}, not {role!r}")
         table = table[table["role"] == role]
     if research_question is not None:
         # The research questions of the study (research_questions.csv), not only those with quotes:
@@ -37,7 +42,7 @@ def filter_utterances(corpus: Corpus, role: str = "all", research_question: int 
 
 def counts_by(utterances: pd.DataFrame, by: str) -> pd.DataFrame:
     """Quotes per ``by`` (e.g. section_id, research_question) × role, with row and column totals."""
-    table = pd.crosstab(utterances[by], utterances["role"]).reindex(columns=ROLES, fill_value=0)
+    table = pd.crosstab(utterances[by], utterances["role"]).reindex(columns=ROLE_COLUMNS, fill_value=0)
     table.loc[TOTAL] = table.sum()
     table[TOTAL] = table.sum(axis=1)
     table.columns.name = None

@@ -51,7 +51,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .corpus import Corpus
+from .corpus import ROLES, Corpus  # the two sides, in the order used as target and reference
 from .normalise import Normaliser, content_tokens, get_normaliser, normalise_texts
 
 #: Keyness measures and the name of their statistic column (as in quanteda's output).
@@ -60,8 +60,6 @@ MEASURES: dict[str, str] = {"lr": "G2", "chi2": "chi2"}
 CORRECTIONS: tuple[str, ...] = ("default", "yates", "williams", "none")
 #: Frequency substituted for a zero count in the log ratio (Hardie 2014).
 LOG_RATIO_ZERO = 0.5
-#: The two sides of the thesis, in the order used as target and reference.
-ROLES: tuple[str, str] = ("arbeidsgiver", "tillitsvalgt")
 
 
 # --------------------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from .claims import AuditData, audit, load_claims
-from .corpus import Corpus
-from .describe import ROLES, counts_by
+from .corpus import ROLES, Corpus
+from .describe import counts_by
 
 
 def research_question_text(corpus: Corpus, research_question: int) -> str:

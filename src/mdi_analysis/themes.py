@@ -15,9 +15,9 @@ import pandas as pd
 
 from .codebook import Codebook
 from .coding import CodingResult, code_texts, cooccurrence
-from .corpus import Corpus
+from .corpus import ROLES, Corpus
+from .describe import ROLE_COLUMNS, check_role
 
-ROLES = ["arbeidsgiver", "tillitsvalgt"]
 BARRIER_SECTION = "4.4.1"
 
 
@@ -49,9 +49,8 @@ def code_corpus(
 
 def _subset(coding: CorpusCoding, role: str = "all") -> tuple[pd.DataFrame, pd.DataFrame]:
     meta = coding.utterances
+    check_role(role)
     if role != "all":
-        if role not in ROLES:
-            raise ValueError(f"role must be 'all' or one of {ROLES}, not {role!r}")
         meta = meta[meta["role"] == role]
     return coding.matrix.loc[meta.index], meta
 
@@ -107,9 +106,9 @@ def barrier_table(coding: CorpusCoding, frameworks: tuple[str, ...] = ("tema", "
     in_section = meta[meta["section_id"] == BARRIER_SECTION]
     matrix = coding.matrix.loc[in_section.index]
     keep = [c for c in matrix.columns if c.split(".")[0] in frameworks]
-    counts = matrix[keep].groupby(in_section["role"]).sum().T.reindex(columns=ROLES, fill_value=0)
+    counts = matrix[keep].groupby(in_section["role"]).sum().T.reindex(columns=ROLE_COLUMNS, fill_value=0)
     counts = counts[counts.sum(axis=1) > 0]
-    sizes = in_section["role"].value_counts().reindex(ROLES, fill_value=0)
+    sizes = in_section["role"].value_counts().reindex(ROLE_COLUMNS, fill_value=0)
     counts.columns = [f"{role} (n={int(sizes[role])})" for role in ROLES]
     counts = counts.loc[sorted(counts.index, key=lambda c: (-int(counts.loc[c].sum()), c))]
     return with_labels(counts.astype(int), coding)
