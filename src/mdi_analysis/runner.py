@@ -23,7 +23,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -42,7 +42,6 @@ class RunResult:
     seconds: float
     error: str = ""
     changed: bool = False
-    outputs: list[str] = field(default_factory=list)
 
 
 def discover_notebooks(directory: Path | None = None) -> list[Path]:
@@ -371,12 +370,6 @@ def print_summary(results: list[RunResult], seconds: float, expected_total: int)
         print("Previous outputs of the failing notebook were kept.", file=sys.stderr)
     elif ok < expected_total:
         print("Some notebooks did not run because a notebook they need failed.", file=sys.stderr)
-
-
-def clean_reports_tmp() -> None:
-    """Remove stray temporary files left by an interrupted run."""
-    for tmp in reports_dir().rglob(".*.tmp*"):
-        tmp.unlink(missing_ok=True)
 
 
 __all__ = [

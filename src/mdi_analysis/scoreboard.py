@@ -11,6 +11,7 @@ file that reproduce it; the index notebook (30) renders it.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -122,8 +123,9 @@ def claim_locations(claims: pd.DataFrame) -> pd.DataFrame:
     """Where each claim is recomputed: its results notebook (4.N → 1N) and always the audit (22)."""
 
     def notebook(section: str) -> str:
-        if section.startswith("4.") and section[2:3] in "12345" and section[2:3]:
-            return f"1{section[2]}_reproduce-results-rq{section[2]}"
+        match = re.match(r"4\.([1-5])(\.|$)", section)
+        if match:
+            return f"1{match.group(1)}_reproduce-results-rq{match.group(1)}"
         if section.startswith(("3", "4.6")):
             return "01_reproduce-survey-and-sample"
         return "21_analyse-chapter-5"
@@ -134,7 +136,7 @@ def claim_locations(claims: pd.DataFrame) -> pd.DataFrame:
             "section": claims["section_id"],
             "line": claims["line_start"].astype(int),
             "notebook": claims["section_id"].map(notebook),
-            "output": claims["section_id"].map(lambda s: "results_rq" + s[2] + "_statements.csv"
+            "output": claims["section_id"].map(lambda s: f"results_rq{notebook(s)[1]}_statements.csv"
                                                if notebook(s).startswith("1") else "claims_audit.csv"),
             "audit": "22_audit-claims / claims_audit.csv",
         }
