@@ -45,6 +45,7 @@ def test_scheduler_runs_dependencies_first_and_skips_dependents_of_a_failure(tmp
         return runner.RunResult(path.name, path.stem != "03_c", 0.0, "" if path.stem != "03_c" else "ValueError: x")
 
     monkeypatch.setattr(runner, "_run_default", fake_run)
+    monkeypatch.setenv("MDI_FORK_KERNELS", "0")  # no kernels are started here
     monkeypatch.setenv("MDI_REPORTS_DIR", str(tmp_path / "reports"))
     results = runner.reproduce(jobs=1, notebooks=[d, c, b, a])
     assert order.index("01_a") < order.index("02_b")

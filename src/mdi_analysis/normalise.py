@@ -9,7 +9,8 @@ changes the counts. Every such choice is made here, once, and documented in
 
 Nothing here downloads data at run time: NLTK's ``word_tokenize``/``sent_tokenize`` and its stop
 word corpus need ``nltk.download()`` and are not used. Tokenisation is NLTK's data-free
-:class:`~nltk.tokenize.RegexpTokenizer`; lemmas come from simplemma's bundled ``nb`` dictionary;
+:class:`~nltk.tokenize.RegexpTokenizer`; lemmas come from simplemma's bundled ``nb`` dictionary
+(loaded through :mod:`mdi_analysis.lemma_dictionary`, which caches it as a trie on disk);
 stems from NLTK's Snowball stemmer (pure code); stop words from the ``stop-words`` package's bundled
 ``norwegian`` list.
 
@@ -31,11 +32,10 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import ClassVar
 
-import simplemma
 from stop_words import get_stop_words
 
-#: simplemma language code: Norwegian bokmål (the thesis and the interviews are bokmål).
-LANG = "nb"
+from . import lemma_dictionary
+from .lemma_dictionary import LANG
 
 #: The single token every omission marker (``(…)``, ``(...)``, ``[…]``, ``…``, ``...``) becomes.
 #: Kept as a token rather than dropped so that a multi-word pattern can never match across an
@@ -133,10 +133,10 @@ def is_known_word(word: str) -> bool:
     """
     if len(word) < 3 or not word.isalpha():
         return False
-    if not simplemma.is_known(word, LANG):
+    if not lemma_dictionary.is_known(word):
         return False
     if len(word) == 3:
-        return simplemma.lemmatize(word, LANG) == word
+        return lemma_dictionary.lemmatize(word) == word
     return True
 
 
@@ -307,7 +307,7 @@ class LemmaOverrides:
             return self.exact[word]
         for suffix, replacement in self.suffixes:
             if word.endswith(suffix) and len(word) > len(suffix):
-                if simplemma.is_known(word, LANG):
+                if lemma_dictionary.is_known(word):
                     return None
                 return word[: -len(suffix)] + replacement
         return None
@@ -332,13 +332,13 @@ class LemmaNormaliser(Normaliser):
         override = self.overrides.lookup(word)
         if override is not None:
             return override
-        lemma = simplemma.lemmatize(word, LANG)
+        lemma = lemma_dictionary.lemmatize(word)
         if (
             lemma == word
             and word.endswith("s")
             and len(word) >= 5
-            and not simplemma.is_known(word, LANG)
-            and (simplemma.is_known(word[:-1], LANG) or self.overrides.lookup(word[:-1]))
+            and not lemma_dictionary.is_known(word)
+            and (lemma_dictionary.is_known(word[:-1]) or self.overrides.lookup(word[:-1]))
         ):
             return self._normalise_word(word[:-1])
         lemma = lemma.lower().rstrip(".")

@@ -77,6 +77,20 @@ def figures_dir() -> Path:
     return reports_dir() / "figures"
 
 
+def cache_dir() -> Path:
+    """Rebuildable caches shared by all runs on this machine (today: simplemma's dictionary trie).
+
+    Not under ``reports/``: a cache is not a result, and it outlives ``make clean-reports``.
+    ``MDI_CACHE_DIR`` overrides the default, the user's cache folder (``~/.cache/mdi-analysis`` on Linux).
+    """
+    override = os.environ.get("MDI_CACHE_DIR")
+    if override:
+        return Path(override).expanduser().resolve()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(PROJECT_NAME))
+
+
 def thesis_path() -> Path:
     """The thesis text; ``MDI_THESIS`` overrides the default ``../shared/thesis/thesis.txt``."""
     override = os.environ.get("MDI_THESIS")

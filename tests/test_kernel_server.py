@@ -1,0 +1,124 @@
+"""Forked kernels (mdi_analysis.kernel_server): as fresh as ordinary ones, and never left behind.
+
+The runner forks each notebook's kernel from a server that has imported the heavy libraries once.
+That is only acceptable if a notebook cannot tell the difference, so these tests run the same
+notebook both ways and compare, check that nothing a notebook does is visible to the next one,
+and that killing the process Jupyter manages also ends the kernel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from mdi_analysis import kernel_server, runner
+
+PROBE = [
+    "import os, sys\nprint(hash('mdi'), os.environ.get('PYTHONHASHSEED'), os.environ.get('MDI_PROBE'))",
+    "print(os.getcwd() == os.environ['MDI_PROBE_DIR'], 'leak' in globals(), hasattr(os, 'mdi_leak'))",
+    "leak = 1\nos.mdi_leak = 1\nprint(sorted(k for k in globals() if not k.startswith('_')))",
+    "import matplotlib.pyplot as plt\nplt.plot([1, 2], [2, 1]);",
+    "print(os.getpid() != int(os.environ['MDI_PROBE_RUNNER']))",
+]
+
+
+def _probe_notebook(path: Path) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in PROBE]
+    nbformat.write(nb, path)
+    return path
+
+
+def _outputs(path: Path) -> list:
+    nb = runner.clean_notebook(nbformat.read(path, as_version=4))
+    return [
+        [{k: v for k, v in out.items() if k != "data"} | {"data": sorted(out.get("data", {}))} for out in cell.outputs]
+        for cell in nb.cells
+    ]
+
+
+@pytest.fixture
+def probe_env(tmp_path, monkeypatch):
+    monkeypatch.setenv("MDI_PROBE", "from the runner")
+    monkeypatch.setenv("MDI_PROBE_DIR", str(tmp_path))
+    monkeypatch.setenv("MDI_PROBE_RUNNER", str(os.getpid()))
+    return _probe_notebook(tmp_path / "probe.ipynb")
+
+
+def test_a_forked_kernel_runs_a_notebook_exactly_like_an_ordinary_kernel(probe_env, tmp_path, monkeypatch):
+    monkeypatch.setenv(kernel_server.SWITCH_ENV, "0")
+    with runner.kernel_environment(), kernel_server.running_server() as forked:
+        assert forked is False
+        runner.execute_notebook(probe_env, tmp_path / "ordinary.ipynb")
+    monkeypatch.setenv(kernel_server.SWITCH_ENV, "1")
+    with runner.kernel_environment(), kernel_server.running_server() as forked:
+        assert forked is True
+        runner.execute_notebook(probe_env, tmp_path / "forked-1.ipynb")
+        runner.execute_notebook(probe_env, tmp_path / "forked-2.ipynb")
+    ordinary = _outputs(tmp_path / "ordinary.ipynb")
+    assert ordinary == _outputs(tmp_path / "forked-1.ipynb") == _outputs(tmp_path / "forked-2.ipynb")
+    texts = [out.get("text", "") for cell in ordinary for out in cell]
+    assert texts[0].split()[1:] == ["0", "from", "the", "runner"]  # hash seed and environment arrive
+    assert texts[1] == "True False False\n"  # working folder; nothing left by the previous notebook
+    assert texts[2] == "['In', 'Out', 'exit', 'get_ipython', 'leak', 'open', 'os', 'quit', 'sys']\n"  # IPython's names only
+    assert ordinary[3] == [{"output_type": "display_data", "metadata": {}, "data": ["image/png", "text/plain"]}]
+    assert texts[-1] == "True\n"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie still answers kill(0); it is gone for our purposes
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_killing_the_process_jupyter_manages_also_ends_the_forked_kernel():
+    async def scenario() -> tuple[int, int]:
+        km = kernel_server.ForkedKernelManager(kernel_name="python3")
+        await km.start_kernel()
+        kc = km.client()
+        kc.start_channels()
+        printed: list[str] = []
+        try:
+            await kc.wait_for_ready(timeout=60)
+            reply = await kc.execute_interactive(
+                "import os; print(os.getpid())",
+                output_hook=lambda msg: printed.append(msg["content"].get("text", "")),
+            )
+            assert reply["content"]["status"] == "ok"
+            stub_pid = km.provisioner.pid
+            os.kill(stub_pid, signal.SIGKILL)
+            return stub_pid, int("".join(printed))
+        finally:
+            kc.stop_channels()
+            await km.cleanup_resources()
+
+    with kernel_server.running_server() as forked:
+        assert forked
+        stub_pid, kernel_pid = asyncio.run(scenario())
+        assert kernel_pid != stub_pid
+        deadline = time.monotonic() + 5
+        while _alive(kernel_pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(kernel_pid)
+
+
+def test_without_a_server_the_manager_starts_an_ordinary_kernel(monkeypatch):
+    monkeypatch.delenv(kernel_server.SERVER_ENV, raising=False)
+    km = kernel_server.ForkedKernelManager(kernel_name="python3")
+    km.connection_file = "/tmp/x.json"
+    cmd = km.format_kernel_cmd()
+    assert cmd[1:3] == ["-m", "ipykernel_launcher"]
+    monkeypatch.setenv(kernel_server.SERVER_ENV, "/nonexistent/server.sock")
+    assert km.format_kernel_cmd()[1:3] == ["-m", "ipykernel_launcher"]  # socket missing: not ready
