@@ -106,3 +106,25 @@ def test_verdict_summary_totals(audited):
     summary = claims.verdict_summary(audited.reset_index())
     assert summary.loc["Sum", "Sum"] == len(audited)
     assert list(summary.columns) == [*claims.VERDICTS, "Sum"]
+
+
+def test_audit_matching_evaluates_only_the_chosen_claims(data, audited, monkeypatch):
+    table = claims.load_claims()
+    seen: list[str] = []
+    original = claims.evaluate_claim
+    monkeypatch.setattr(claims, "evaluate_claim", lambda claim, d: seen.append(claim["claim_id"]) or original(claim, d))
+    fresh = claims.load_audit_data()  # empty memo, so every chosen claim is evaluated here
+    chosen = claims.audit_matching(table, fresh, claim_id=["C049", "C124", "C041"], kind="all_or_none")
+    assert seen == list(chosen["claim_id"]) == ["C049", "C124"]  # C041 is a quote count
+    assert chosen.set_index("claim_id")["verdict"].to_dict() == audited.loc[chosen["claim_id"], "verdict"].to_dict()
+
+
+def test_a_second_audit_of_the_same_data_reuses_each_verdict(monkeypatch):
+    table = claims.load_claims()
+    fresh = claims.load_audit_data()
+    first = claims.audit(table, fresh)
+    monkeypatch.setattr(claims, "evaluate_claim", lambda claim, d: pytest.fail(f"{claim['claim_id']} evaluated again"))
+    pd.testing.assert_frame_equal(claims.audit(table, fresh), first)
+    changed = table.head(1).assign(relation="a changed relation")
+    with pytest.raises(pytest.fail.Exception):  # a claim that differs in any field is evaluated anew
+        claims.audit(changed, fresh)

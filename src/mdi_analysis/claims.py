@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import operator
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import pandas as pd
 import pandera.pandas as pa
@@ -34,7 +34,8 @@ from .corpus import Corpus
 from .expected import round_half_up
 from .paths import data_dir
 from .sample import Sample, load_sample
-from .survey import Survey, factor_table, load_survey
+from .survey import Survey, load_survey
+from .survey import factor_table as survey_factor_table
 from .tables_io import read_table
 
 VERDICTS = ("agrees", "agrees_above_only", "partly", "contradicted", "not_verifiable")
@@ -97,13 +98,24 @@ class Verdict:
 
 @dataclass(frozen=True)
 class AuditData:
-    """Everything the audit recomputes claims from."""
+    """Everything the audit recomputes claims from.
+
+    ``memo`` remembers what was computed from this (immutable) data, so a notebook that shows the
+    audit twice, or the scoreboard and the audit, evaluates each claim and survey table once.
+    """
 
     corpus: Corpus
     survey: Survey
     sample: Sample
     coding_matrix: pd.DataFrame  # utterance × category 0/1, from the keyword coder
     themes: pd.DataFrame
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def remembered(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """``compute()`` the first time ``key`` is asked for, the stored result afterwards."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
 
 # ------------------------------------------------------------------------------------- quotes
@@ -335,20 +347,25 @@ def _format_units(values: dict[str, float], decimals: int) -> str:
     return ", ".join(f"{u} {v:.{decimals}f}" for u, v in values.items())
 
 
-def _survey_values(quantity: str, survey: Survey) -> dict[str, dict[str, float]]:
+def _survey_values(quantity: str, data: AuditData) -> dict[str, dict[str, float]]:
     """{label: {unit: value}} at printed precision, for each quantity in ``quantity``."""
+
+    def factor_table(factors: str | list[str], mean_row: bool = True) -> pd.DataFrame:
+        key = ("factor_table", str(factors), mean_row)
+        return data.remembered(key, lambda: survey_factor_table(data.survey, factors, list(UNITS), mean_row=mean_row))
+
     values: dict[str, dict[str, float]] = {}
     for part in quantity.split(";"):
         if part == "mean_mdi_factors":
-            table = factor_table(survey, "mdi", list(UNITS))
+            table = factor_table("mdi")
             values["mean of the five 4.6 factors"] = {u: round_half_up(v, 2) for u, v in zip(UNITS, table.iloc[-1])}
         elif part == "mean_all_factors":
-            table = factor_table(survey, "all", list(UNITS))
+            table = factor_table("all")
             values["mean of all ten factors"] = {u: round_half_up(v, 2) for u, v in zip(UNITS, table.iloc[-1])}
         elif part.startswith("score:"):
             factor = part.split(":", 1)[1]
             chosen = "all" if factor == "*" else [factor]
-            table = factor_table(survey, chosen, list(UNITS), mean_row=False)
+            table = factor_table(chosen, mean_row=False)
             for name, row in table.iterrows():
                 values[str(name)] = {u: round_half_up(v, 1) for u, v in zip(UNITS, row)}
         else:
@@ -385,7 +402,7 @@ def _survey_claim(claim: pd.Series, data: AuditData) -> Verdict:
     quantity = str(claim["quantity"])
     if quantity.startswith("count:"):
         return _count_claim(claim, data)
-    values = _survey_values(quantity, data.survey)
+    values = _survey_values(quantity, data)
     terms = [t.strip() for t in str(claim["relation"]).split(" and ")]
     results = {(label, term): _unit_term_holds(term, unit_values) for label, unit_values in values.items() for term in terms}
     decimals = 2 if quantity.startswith("mean") else 1
@@ -399,7 +416,7 @@ def _survey_claim(claim: pd.Series, data: AuditData) -> Verdict:
     else:
         verdict, reason = "partly", "; ".join(failed)
     if quantity == "mean_mdi_factors":
-        ten = _survey_values("mean_all_factors", data.survey)["mean of all ten factors"]
+        ten = _survey_values("mean_all_factors", data)["mean of all ten factors"]
         if all(_unit_term_holds(t, ten) for t in terms) != (verdict == "agrees"):
             reason += "; over all ten factors the result differs: " + _format_units(ten, 2)
     if "~=" in str(claim["relation"]):
@@ -503,7 +520,7 @@ def audit(claims: pd.DataFrame, data: AuditData) -> pd.DataFrame:
     """Every claim with what was computed, the verdict and the reason, in thesis order."""
     rows = []
     for _, claim in claims.iterrows():
-        result = evaluate_claim(claim, data)
+        result = data.remembered(("verdict", claim.to_json()), lambda: evaluate_claim(claim, data))
         rows.append(
             {
                 "claim_id": claim["claim_id"],
@@ -554,10 +571,10 @@ def load_audit_data(
     return AuditData(corpus, load_survey(), load_sample(), matrix, load_claim_themes())
 
 
-def select(audited: pd.DataFrame, claims: pd.DataFrame, **criteria: str | list[str]) -> pd.DataFrame:
-    """Audit rows whose claim matches every criterion (a claims.csv column → value or list of values)."""
+def audit_matching(claims: pd.DataFrame, data: AuditData, **criteria: str | list[str]) -> pd.DataFrame:
+    """The audit of the claims that match every criterion (a claims.csv column → value or list of values)."""
     mask = pd.Series(True, index=claims.index)
     for column, wanted in criteria.items():
         values = [wanted] if isinstance(wanted, str) else list(wanted)
         mask &= claims[column].isin(values)
-    return audited[audited["claim_id"].isin(claims.loc[mask, "claim_id"])].reset_index(drop=True)
+    return audit(claims[mask], data)

@@ -36,7 +36,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from jupyter_client.manager import AsyncKernelManager
 
@@ -227,17 +227,20 @@ def _reap(children: dict[int, socket.socket], selector: selectors.BaseSelector, 
 
 
 @contextmanager
-def running_server(timeout: float = 60.0) -> Iterator[bool]:
+def running_server(timeout: float = 60.0, while_starting: Callable[[], None] | None = None) -> Iterator[bool]:
     """Start the server for the duration of the block; yields whether kernels will be forked.
 
     Waits until the server has pre-loaded (about 2 s). Why wait instead of starting the first
     notebook in an ordinary kernel meanwhile: that notebook would then pay the imports itself, and
     measured over repeated runs the two choices took the same time; waiting is simpler. The server
     inherits this process's environment, so call this inside
-    :func:`mdi_analysis.runner.kernel_environment`. When forking is unavailable or switched off, or
-    the server does not come up, every kernel is an ordinary one.
+    :func:`mdi_analysis.runner.kernel_environment`. ``while_starting`` is called meanwhile: the
+    caller's own preparation, on the core the server leaves free. When forking is unavailable or
+    switched off, or the server does not come up, every kernel is an ordinary one.
     """
     if not enabled():
+        if while_starting is not None:
+            while_starting()
         yield False
         return
     folder = tempfile.mkdtemp(prefix="mdi-kernels-")
@@ -246,6 +249,8 @@ def running_server(timeout: float = 60.0) -> Iterator[bool]:
         [sys.executable, "-c", f"from mdi_analysis.kernel_server import serve; serve({path!r})"],
         stdin=subprocess.DEVNULL,
     )
+    if while_starting is not None:
+        while_starting()
     ready = _wait_until_listening(process, path, timeout)
     previous = os.environ.get(SERVER_ENV)
     if ready:

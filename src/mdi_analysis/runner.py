@@ -29,7 +29,6 @@ from typing import Any, Iterator
 
 import nbformat
 
-from .kernel_server import running_server
 from .paths import notebooks_dir, relative_to_root, reports_dir
 
 NOTEBOOK_PATTERN = re.compile(r"^(\d{2})_[a-z0-9][a-z0-9-]*\.ipynb$")
@@ -100,28 +99,41 @@ def _write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-_EXPORTERS = threading.local()
+_EXPORTERS: dict[bool, Any] = {}
+#: One exporter per variant, shared by the worker threads under this lock. Building one
+#: (templates, filters) costs more than rendering, and rendering holds the GIL anyway, so two
+#: threads rendering at once would gain nothing.
+_EXPORT_LOCK = threading.Lock()
 
 
 def _exporter(hide_code: bool):
-    """One HTML exporter per thread and variant: building one (templates, filters) costs more than rendering."""
+    """The HTML exporter of a variant (call with ``_EXPORT_LOCK`` held)."""
     from nbconvert import HTMLExporter
 
-    cache = _EXPORTERS.__dict__.setdefault("by_variant", {})
-    if hide_code not in cache:
+    if hide_code not in _EXPORTERS:
         exporter = HTMLExporter()
         if hide_code:
             exporter.exclude_input = True
             exporter.exclude_input_prompt = True
             exporter.exclude_output_prompt = True
-        cache[hide_code] = exporter
-    return cache[hide_code]
+        _EXPORTERS[hide_code] = exporter
+    return _EXPORTERS[hide_code]
 
 
 def render_html(nb: nbformat.NotebookNode, path: Path, *, hide_code: bool = False) -> None:
     """An HTML rendering; ``hide_code`` gives the results-only variant for readers who skip code."""
-    body, _ = _exporter(hide_code).from_notebook_node(nb)
+    with _EXPORT_LOCK:
+        body, _ = _exporter(hide_code).from_notebook_node(nb)
     _write_if_changed(path, body)
+
+
+def _prepare_in_parent() -> None:
+    """What this process needs later anyway (papermill, both HTML exporters), done while it would wait."""
+    import papermill  # noqa: F401
+
+    with _EXPORT_LOCK:
+        _exporter(False)
+        _exporter(True)
 
 
 def _summarise_exception(exc: BaseException) -> str:
@@ -240,7 +252,9 @@ def reproduce(*, jobs: int = 1, update_committed: bool = True, notebooks: list[P
     needs = {p: [n for n in notebook_needs(p) if n in stems] for p in notebooks}
     results: list[RunResult] = []
     _warm_caches()
-    with kernel_environment(reports), running_server():
+    from .kernel_server import running_server
+
+    with kernel_environment(reports), running_server(while_starting=_prepare_in_parent):
         _schedule(notebooks, needs, previous, reports, update_committed, max(1, jobs), results)
     _save_durations(reports, {**previous, **{r.notebook: round(r.seconds, 2) for r in results if r.ok}})
     results.sort(key=lambda r: r.notebook)

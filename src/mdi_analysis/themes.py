@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .codebook import Codebook
@@ -117,11 +118,12 @@ def barrier_table(coding: CorpusCoding, frameworks: tuple[str, ...] = ("tema", "
 def top_pairs(coding: CorpusCoding, n: int = 10) -> pd.DataFrame:
     """The ``n`` category pairs most often coded in the same quote."""
     table = cooccurrence(coding.matrix)
+    counts = table.to_numpy()
+    rows, cols = np.triu_indices_from(counts, k=1)  # each unordered pair once, as (earlier, later)
+    keep = counts[rows, cols] > 0
     pairs = [
-        (a, b, int(table.loc[a, b]))
-        for i, a in enumerate(table.index)
-        for b in table.columns[i + 1 :]
-        if table.loc[a, b] > 0
+        (table.index[i], table.columns[j], int(counts[i, j]))
+        for i, j in zip(rows[keep], cols[keep])
     ]
     pairs.sort(key=lambda p: (-p[2], p[0], p[1]))
     return pd.DataFrame(pairs[:n], columns=["category_a", "category_b", "quotes"])
