@@ -53,6 +53,24 @@ def test_scheduler_runs_dependencies_first_and_skips_dependents_of_a_failure(tmp
     assert [(r.notebook, r.ok) for r in results] == [("01_a.ipynb", True), ("02_b.ipynb", True), ("03_c.ipynb", False)]
 
 
+def test_scheduler_starts_the_longest_notebook_first_and_unknown_ones_before_timed_ones(tmp_path, monkeypatch):
+    small = _stub_notebook(tmp_path / "01_small.ipynb")
+    large = _stub_notebook(tmp_path / "02_large.ipynb")
+    large.write_text(large.read_text(encoding="utf-8").replace('"cells": []', '"cells": []' + " " * 5000), encoding="utf-8")
+    timed = _stub_notebook(tmp_path / "03_timed.ipynb")
+    order: list[str] = []
+    monkeypatch.setattr(runner, "_run_default", lambda path, *_: order.append(path.stem) or runner.RunResult(path.name, True, 0.0))
+    monkeypatch.setenv("MDI_FORK_KERNELS", "0")
+    reports = tmp_path / "reports"
+    monkeypatch.setenv("MDI_REPORTS_DIR", str(reports))
+    runner.reproduce(jobs=1, notebooks=[small, large, timed])
+    assert order == ["02_large", "01_small", "03_timed"]  # first run: larger file first
+    (reports / runner.DURATIONS_FILE).write_text('{"01_small.ipynb": 9.0, "02_large.ipynb": 1.0}\n', encoding="utf-8")
+    order.clear()
+    runner.reproduce(jobs=1, notebooks=[small, large, timed])
+    assert order == ["03_timed", "01_small", "02_large"]  # never timed first, then by time
+
+
 def test_index_notebook_declares_that_it_reads_the_audit():
     index = next(p for p in runner.discover_notebooks() if p.stem.startswith("30_"))
     assert runner.notebook_needs(index) == ["22_audit-claims"]

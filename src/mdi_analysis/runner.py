@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import os
 import re
 import shutil
@@ -240,8 +241,8 @@ def reproduce(*, jobs: int = 1, update_committed: bool = True, notebooks: list[P
     """Run every pipeline notebook with its default parameters, ``jobs`` at a time.
 
     A notebook starts when the notebooks it needs (:func:`notebook_needs`) have succeeded; among
-    the ready ones the longest (by the previous run's time) starts first, so the workers finish
-    together. A failing notebook is reported and the notebooks that need it are skipped; the others
+    the ready ones the longest (by the previous run's time; on a first run, the largest file)
+    starts first, so the workers finish together. A failing notebook is reported and the notebooks that need it are skipped; the others
     still run. Results are returned in name order.
     """
     notebooks = sorted(notebooks if notebooks is not None else discover_notebooks())
@@ -276,7 +277,9 @@ def _schedule(notebooks: list[Path], needs: dict[Path, list[str]], previous: dic
                 failed.add(path.stem)
                 print(f"[skip] {path.name}: needs a notebook that failed", flush=True)
             ready = [p for p in pending if all(n in done_ok for n in needs[p])]
-            ready.sort(key=lambda p: (-previous.get(p.name, 0.0), p.name))
+            # Longest first by the previous run; a notebook never timed counts as long (it may be),
+            # and among those the larger file first (stored outputs: figures, tables) as a proxy.
+            ready.sort(key=lambda p: (-previous.get(p.name, math.inf), -p.stat().st_size, p.name))
             while ready and len(running) < jobs:
                 path = ready.pop(0)
                 pending.remove(path)
