@@ -69,7 +69,9 @@ INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 
 def enabled() -> bool:
-    return os.environ.get(SWITCH_ENV, "1") != "0" and hasattr(os, "fork") and hasattr(socket, "send_fds")
+    """Forking is on by default on Linux only: macOS's system libraries are not safe to use in a
+    forked child without ``exec``, and Windows has no ``fork``."""
+    return os.environ.get(SWITCH_ENV, "1") != "0" and sys.platform.startswith("linux")
 
 
 class ForkedKernelManager(AsyncKernelManager):
@@ -83,7 +85,9 @@ class ForkedKernelManager(AsyncKernelManager):
         server = os.environ.get(SERVER_ENV)
         if not server or not os.path.exists(server) or cmd[1:3] != ["-m", "ipykernel_launcher"]:
             return cmd
-        return [cmd[0], str(Path(__file__).with_name("_kernel_stub.py")), *cmd[3:]]
+        # -I: the stub needs nothing but the standard library, and must not pick up modules from
+        # its own folder or the environment.
+        return [cmd[0], "-I", str(Path(__file__).with_name("_kernel_stub.py")), *cmd[3:]]
 
 
 # --------------------------------------------------------------------------------------------
