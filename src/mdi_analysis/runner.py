@@ -129,7 +129,10 @@ def render_html(nb: nbformat.NotebookNode, path: Path, *, hide_code: bool = Fals
 
 
 def _prepare_in_parent() -> None:
-    """What this process needs later anyway (papermill, both HTML exporters), done while it would wait."""
+    """Done while the kernel server pre-loads on the other core: the machine-wide caches (before
+    any kernel starts, so parallel notebooks never each build them), and what this process needs
+    later anyway (papermill, both HTML exporters)."""
+    _warm_caches()
     import papermill  # noqa: F401
 
     with _EXPORT_LOCK:
@@ -252,7 +255,6 @@ def reproduce(*, jobs: int = 1, update_committed: bool = True, notebooks: list[P
     stems = {p.stem for p in notebooks}
     needs = {p: [n for n in notebook_needs(p) if n in stems] for p in notebooks}
     results: list[RunResult] = []
-    _warm_caches()
     from .kernel_server import running_server
 
     with kernel_environment(reports), running_server(while_starting=_prepare_in_parent):
