@@ -49,6 +49,13 @@ SWITCH_ENV = "MDI_FORK_KERNELS"
 #: project's own modules are imported by each notebook, so they always reflect the code on disk.
 PRELOAD = (
     "ipykernel.kernelapp",
+    # what ipykernel imports when a kernel starts (debugger support, history, introspection)
+    "ipykernel.debugger",
+    "IPython.core.debugger",
+    "IPython.core.oinspect",
+    "IPython.core.completerlib",
+    "IPython.extensions.storemagic",
+    "sqlite3",
     "pandas",
     "pandera.pandas",
     "matplotlib.pyplot",
