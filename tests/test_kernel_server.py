@@ -122,3 +122,18 @@ def test_without_a_server_the_manager_starts_an_ordinary_kernel(monkeypatch):
     assert cmd[1:3] == ["-m", "ipykernel_launcher"]
     monkeypatch.setenv(kernel_server.SERVER_ENV, "/nonexistent/server.sock")
     assert km.format_kernel_cmd()[1:3] == ["-m", "ipykernel_launcher"]  # socket missing: not ready
+
+
+def test_a_client_that_hangs_up_without_asking_does_not_stop_the_server(probe_env, tmp_path):
+    import socket
+
+    with runner.kernel_environment(), kernel_server.running_server() as forked:
+        assert forked
+        for payload in (b"", b'{"argv": [], "cw'):  # nothing at all; half a request
+            client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            client.connect(os.environ[kernel_server.SERVER_ENV])
+            client.sendall(payload)
+            client.close()
+        runner.execute_notebook(probe_env, tmp_path / "after.ipynb")
+    texts = [out.get("text", "") for cell in _outputs(tmp_path / "after.ipynb") for out in cell]
+    assert texts[-1] == "True\n"

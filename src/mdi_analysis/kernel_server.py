@@ -45,7 +45,7 @@ SERVER_ENV = "MDI_KERNEL_SERVER"
 #: ``MDI_FORK_KERNELS=0`` turns forking off (ordinary kernels, slower, same results).
 SWITCH_ENV = "MDI_FORK_KERNELS"
 
-#: Libraries imported once in the server (heaviest first). Only third-party libraries: the
+#: Libraries imported once in the server, in this order. Only third-party libraries: the
 #: project's own modules are imported by each notebook, so they always reflect the code on disk.
 PRELOAD = (
     "ipykernel.kernelapp",
@@ -115,11 +115,14 @@ def _preload() -> None:
                 pass  # optional in some environments; the notebook imports it itself if needed
 
 
-def _become_kernel(request: dict, fds: list[int], closing: list[socket.socket]) -> None:
-    """In the forked child: take over the stub's streams, folder and environment; run the kernel."""
+def _become_kernel(request: dict, fds: list[int], closing: list) -> None:
+    """In the forked child: take over the stub's streams, folder and environment; run the kernel.
+
+    ``closing`` holds the server's own sockets and selector, which the kernel must not keep open.
+    """
     try:
-        for sock in closing:
-            sock.close()
+        for resource in closing:
+            resource.close()
         for target, fd in enumerate(fds[:3]):
             os.dup2(fd, target)
         for fd in fds:
@@ -180,13 +183,13 @@ def serve(path: str) -> None:
         for key, _ in selector.select(timeout=0.02):
             if key.fileobj is listener:
                 conn, _ = listener.accept()
-                message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
-                while not message.endswith(b"\n"):
-                    message += conn.recv(1 << 20)
-                request = json.loads(message)
+                request, fds = _read_request(conn)
+                if request is None:  # the stub went away before asking: nothing to start
+                    conn.close()
+                    continue
                 pid = os.fork()
                 if pid == 0:
-                    _become_kernel(request, fds, [listener, *children.values(), conn])
+                    _become_kernel(request, fds, [selector, listener, *children.values(), conn])
                 for fd in fds:
                     os.close(fd)
                 conn.sendall(f"pid {pid}\n".encode())
@@ -201,6 +204,21 @@ def serve(path: str) -> None:
     for pid in list(children):
         _kill(pid)
     _reap(children, selector, block=True)
+
+
+def _read_request(conn: socket.socket) -> tuple[dict | None, list[int]]:
+    """The stub's request (one JSON line) and its three standard streams; None if it hung up."""
+    message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
+    while message and not message.endswith(b"\n"):
+        chunk = conn.recv(1 << 20)
+        if not chunk:
+            message = b""
+        message += chunk
+    if not message or len(fds) != 3:
+        for fd in fds:
+            os.close(fd)
+        return None, []
+    return json.loads(message), fds
 
 
 def _kill(pid: int) -> None:
