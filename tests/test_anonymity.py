@@ -469,3 +469,20 @@ def test_smoke_the_thesis_itself_is_not_anonymised_to_our_standard() -> None:
     # Tuning: the thesis's numbers (years, page numbers, line-broken tables, dates) and its
     # replaced contacts give no phone/e-mail findings, and no quote line names a municipality.
     assert not [f for f in findings if f.kind in ("phone", "email", "municipality_link", "letter_mapping")]
+
+
+def test_a_parallel_scan_reports_exactly_what_a_serial_scan_does(tmp_path: Path) -> None:
+    from mdi_analysis.anonymity import scan_report
+
+    for i in range(30):  # enough files for the scan to use worker processes
+        text = "Quote,role\nEn helt vanlig setning,arbeidsgiver\n"
+        if i % 7 == 0:
+            text += f"Ring meg på 412 34 {i:03d},tillitsvalgt\n"
+        if i % 11 == 0:
+            text += f"skriv til ola.nordmann{i}@example.no,arbeidsgiver\n"
+        (tmp_path / f"f{i:02d}.csv").write_text(text, encoding="utf-8")
+    serial, parallel = scan_report([tmp_path]), scan_report([tmp_path], jobs=2)
+    assert {f.kind for f in serial.findings} == {"phone", "email"}
+    assert len(serial.findings) == 5 + 3
+    assert parallel.findings == serial.findings
+    assert parallel.files_scanned == serial.files_scanned

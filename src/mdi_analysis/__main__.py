@@ -53,15 +53,15 @@ def _reproduce(args: argparse.Namespace) -> int:
     if not all(r.ok for r in results) or len(results) < len(notebooks):
         return 1
     status = 0
+    index = runner.write_index_html(reports_dir())  # before the scan, so that it is scanned too
     if not args.skip_scan:
         from .anonymity import default_paths, format_findings, scan_report
 
-        report = scan_report(default_paths())
+        report = scan_report(default_paths(), jobs=args.jobs)
         print(format_findings(report.findings, files_scanned=len(report.files_scanned),
                               files_skipped=len(report.files_skipped)))
         status = 1 if report.findings else 0
-    print(f"report: {relative_to_root(runner.write_index_html(reports_dir()))} "
-          f"(wall time {time.perf_counter() - start:.1f}s)")
+    print(f"report: {relative_to_root(index)} (wall time {time.perf_counter() - start:.1f}s)")
     board = saved()
     if board is not None:
         print(summary_line(board))

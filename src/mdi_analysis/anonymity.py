@@ -1345,10 +1345,16 @@ def _iter_files(paths: Iterable[Path]) -> Iterator[Path]:
                 yield child
 
 
-def scan_report(paths: Iterable[Path]) -> ScanReport:
-    """Scan files and folders (recursively); also say what was skipped and why."""
+def scan_report(paths: Iterable[Path], jobs: int = 1) -> ScanReport:
+    """Scan files and folders (recursively); also say what was skipped and why.
+
+    ``jobs`` > 1 scans the files in that many forked processes (Linux; elsewhere one process):
+    ``reproduce`` ends with this scan, and on two cores it then takes half the time. The report is
+    the same in every case: files are scanned independently and findings kept in file order.
+    """
     report = ScanReport()
     seen: set[Path] = set()
+    to_scan: list[Path] = []
     for file in _iter_files(paths):
         resolved = file.resolve()
         if resolved in seen:
@@ -1362,15 +1368,32 @@ def scan_report(paths: Iterable[Path]) -> ScanReport:
             report.findings.append(Finding(file, 1, None, "unscanned", file.name, "",
                                            detail=f"{suffix} cannot be checked; publish a text export (CSV, HTML) instead"))
             continue
-        text = _read_text(file)
-        if text is None:
+        to_scan.append(file)
+    for file, findings in zip(to_scan, _scan_files(to_scan, jobs)):
+        if findings is None:
             report.findings.append(Finding(file, 1, None, "unscanned", file.name, "",
                                            detail="binary file of unknown type cannot be checked"))
             continue
         report.files_scanned.append(file)
-        report.findings.extend(scan_text(text, source=file))
+        report.findings.extend(findings)
     report.findings = _dedupe(report.findings)
     return report
+
+
+def _scan_file(file: Path) -> list[Finding] | None:
+    """The findings in one file; None when it is not text."""
+    text = _read_text(file)
+    return None if text is None else scan_text(text, source=file)
+
+
+def _scan_files(files: list[Path], jobs: int) -> list[list[Finding] | None]:
+    import multiprocessing
+
+    if jobs <= 1 or len(files) < 20 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_scan_file(file) for file in files]
+    _lists()  # build the word lists once, before forking, so every worker inherits them
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        return pool.map(_scan_file, files, chunksize=max(1, len(files) // (4 * jobs)))
 
 
 def scan_paths(paths: Iterable[Path]) -> list[Finding]:
