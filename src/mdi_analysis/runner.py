@@ -245,8 +245,10 @@ def reproduce(*, jobs: int = 1, update_committed: bool = True, notebooks: list[P
 
     A notebook starts when the notebooks it needs (:func:`notebook_needs`) have succeeded; among
     the ready ones the longest (by the previous run's time; on a first run, the largest file)
-    starts first, so the workers finish together. A failing notebook is reported and the notebooks that need it are skipped; the others
-    still run. Results are returned in name order.
+    starts first, so the workers finish together. A failing notebook is reported and the
+    notebooks that need it are skipped; the others still run. Results are returned in name order.
+
+    Kernels are forked from a pre-loaded server where possible (:mod:`mdi_analysis.kernel_server`).
     """
     notebooks = sorted(notebooks if notebooks is not None else discover_notebooks())
     reports = reports_dir()
