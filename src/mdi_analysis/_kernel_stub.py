@@ -8,8 +8,10 @@ arguments, this environment, working folder and standard streams, then stands in
 sent to this process (terminate, hang-up, quit, user signals) are passed on to the kernel, and
 this process exits with the kernel's exit code. SIGINT is not passed on: forked kernels serve
 only the runner, where Jupyter's one interrupt is a courtesy sent just before the shutdown
-request; passed on with a delay it would reach the kernel while it handles that request. If this process is killed, the server sees its connection close and
-kills the kernel, so no kernel outlives the process Jupyter is managing.
+request; passed on with a delay it would reach the kernel while it handles that request.
+
+If this process is killed, the server sees its connection close and kills the kernel, so no
+kernel outlives the process Jupyter is managing.
 """
 
 import json

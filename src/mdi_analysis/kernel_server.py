@@ -11,8 +11,9 @@ manager, with an empty namespace, that executes the notebook top to bottom; only
 modules are already in memory (the same modules the notebook would import itself). Nothing of
 the project's own code and no data is loaded before the fork, so no state can leak between
 notebooks, and ``PYTHONHASHSEED`` is fixed in the server, so hashing is the same as in a
-separately started kernel. The committed notebooks are byte-identical either way (checked by
-``tests/test_runner.py``). ``MDI_FORK_KERNELS=0`` switches the runner back to ordinary kernels.
+separately started kernel. A probe notebook gives identical outputs either way
+(``tests/test_kernel_server.py``), and the committed notebooks did not change when forking was
+introduced. ``MDI_FORK_KERNELS=0`` switches the runner back to ordinary kernels.
 
 Mechanics: Jupyter's kernel manager starts ``_kernel_stub.py`` (standard library only, starts
 in milliseconds) in place of ``python -m ipykernel_launcher``. The stub passes its arguments,

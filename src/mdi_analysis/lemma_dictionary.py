@@ -94,7 +94,9 @@ def _lookup():
 
 def backend() -> str:
     """``"trie"`` (cached marisa trie) or ``"default"`` (simplemma's in-memory dictionary)."""
-    return "default" if type(_dictionary_factory()).__name__ == "DefaultDictionaryFactory" else "trie"
+    from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
+
+    return "default" if isinstance(_dictionary_factory(), DefaultDictionaryFactory) else "trie"
 
 
 def lemmatize(word: str) -> str:
