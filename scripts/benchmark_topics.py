@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from mdi_analysis import topics
-from mdi_analysis.codebook import load_codebook
+from mdi_analysis.io._codebook import load_codebook
 from mdi_analysis.corpus import load_corpus
 
 CASES = ("prepare", "nmf", "lda", "seeded", "scan")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mdi_analysis import analysis, themes
-from mdi_analysis.codebook import load_codebook
+from mdi_analysis.audit import _analysis as analysis
+from mdi_analysis.coding import _themes as themes
+from mdi_analysis.io._codebook import load_codebook
 from mdi_analysis.corpus import load_corpus
 from mdi_analysis.errors import InputDataError
 

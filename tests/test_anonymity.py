@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from mdi_analysis import anonymity
-from mdi_analysis.anonymity import Finding, format_findings, main, scan_paths, scan_text
+from mdi_analysis.privacy import _anonymity as anonymity
+from mdi_analysis.privacy._anonymity import Finding, format_findings, main, scan_paths, scan_text
 from mdi_analysis.paths import data_dir, notebooks_dir, project_root, reports_dir, thesis_path
 
 CORPUS_HEADER = "utterance_id,role,role_label,text,section_id,line_start,line_end,n_words,duplicate_of,flags\n"
@@ -472,7 +472,7 @@ def test_smoke_the_thesis_itself_is_not_anonymised_to_our_standard() -> None:
 
 
 def test_a_parallel_scan_reports_exactly_what_a_serial_scan_does(tmp_path: Path) -> None:
-    from mdi_analysis.anonymity import scan_report
+    from mdi_analysis.privacy._anonymity import scan_report
 
     for i in range(30):  # enough files for the scan to use worker processes
         text = "Quote,role\nEn helt vanlig setning,arbeidsgiver\n"

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mdi_analysis import paths, survey
+from mdi_analysis import paths
+from mdi_analysis.io import _survey as survey
 from mdi_analysis.errors import InputDataError
 
 
@@ -114,7 +115,7 @@ def test_error_message_has_no_pandas_traceback_chain(survey_copy):
 
 def test_failing_notebook_writes_nothing_and_runner_names_it(tmp_path, survey_copy, monkeypatch):
     """End to end: a bad score makes notebook 01 fail before its output cell; no table is written."""
-    from mdi_analysis import runner
+    from mdi_analysis.pipeline import _runner as runner
 
     data = tmp_path / "data"
     shutil.copytree(paths.data_dir(), data, ignore=shutil.ignore_patterns("survey"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from mdi_analysis import claims
+from mdi_analysis.audit import _claims as claims
 
 
 @pytest.fixture(scope="module")

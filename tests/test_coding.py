@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from mdi_analysis import paths
-from mdi_analysis.coding import (
+from mdi_analysis.coding._engine import (
     EVIDENCE_COLUMNS,
     code_texts,
     compile_pattern,
@@ -17,7 +17,7 @@ from mdi_analysis.coding import (
     matches,
 )
 from mdi_analysis.errors import InputDataError
-from mdi_analysis.normalise import get_normaliser
+from mdi_analysis.text._normalise import get_normaliser
 
 CODEBOOK = pd.DataFrame(
     {

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mdi_analysis import describe, themes
-from mdi_analysis.codebook import load_codebook
+from mdi_analysis.corpus import describe
+from mdi_analysis.coding import _themes as themes
+from mdi_analysis.io._codebook import load_codebook
 from mdi_analysis.corpus import load_corpus
 
 
@@ -84,7 +85,9 @@ def test_coding_of_a_framework_subset_keeps_only_its_columns(corpus):
 
 def test_tables_work_on_an_imported_corpus_without_every_question(tmp_path):
     """A researcher's own transcripts: one role, two research questions, no commentary spans."""
-    from mdi_analysis import claims, results, transcripts
+    from mdi_analysis.audit import _claims as claims
+    from mdi_analysis.audit import _results as results
+    from mdi_analysis.exchange import _transcripts as transcripts
     from mdi_analysis.paths import project_root
 
     fixture = project_root() / "tests" / "fixtures" / "transcripts" / "intervju_arbeidsgiver.txt"

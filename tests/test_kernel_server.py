@@ -1,4 +1,4 @@
-"""Forked kernels (mdi_analysis.kernel_server): as fresh as ordinary ones, and never left behind.
+"""Forked kernels (mdi_analysis.pipeline._kernel_server): as fresh as ordinary ones, and never left behind.
 
 The runner forks each notebook's kernel from a server that has imported the heavy libraries once.
 That is only acceptable if a notebook cannot tell the difference, so these tests run the same
@@ -17,7 +17,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mdi_analysis import kernel_server, runner
+from mdi_analysis.pipeline import _kernel_server as kernel_server
+from mdi_analysis.pipeline import _runner as runner
 
 PROBE = [
     "import os, sys\nprint(hash('mdi'), os.environ.get('PYTHONHASHSEED'), os.environ.get('MDI_PROBE'))",

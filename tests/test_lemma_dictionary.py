@@ -1,4 +1,4 @@
-"""The disk-cached simplemma dictionary (mdi_analysis.lemma_dictionary).
+"""The disk-cached simplemma dictionary (mdi_analysis.text._lemma_dictionary).
 
 The trie is only a faster way to load the same dictionary, so the one thing that must hold is that
 it gives exactly simplemma's own answers; the other tests pin how the cache file is made.
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import simplemma
 
-from mdi_analysis import lemma_dictionary
+from mdi_analysis.text import _lemma_dictionary as lemma_dictionary
 from mdi_analysis.corpus import load_corpus
-from mdi_analysis.normalise import canonical_token, tokenize
+from mdi_analysis.text._normalise import canonical_token, tokenize
 
 
 def _corpus_words() -> list[str]:

@@ -1,4 +1,4 @@
-"""Norwegian tokenisation, lemmas, stems and stop words (mdi_analysis.normalise).
+"""Norwegian tokenisation, lemmas, stems and stop words (mdi_analysis.text._normalise).
 
 Each test pins a value that a count in the analysis depends on, so a change of simplemma, NLTK or
 stop-words version, or of a shipped table, fails here instead of silently changing results.
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from mdi_analysis import normalise
-from mdi_analysis.normalise import (
+from mdi_analysis.text import _normalise as normalise
+from mdi_analysis.text._normalise import (
     GAP_TOKEN,
     SPOKEN_FILLERS,
     LemmaNormaliser,

@@ -19,12 +19,13 @@ import pandas as pd
 import pytest
 import xmlschema
 
-from mdi_analysis import paths, qda
-from mdi_analysis.codebook import load_codebook
-from mdi_analysis.coding import code_texts
+from mdi_analysis import paths
+from mdi_analysis.exchange import _qda as qda
+from mdi_analysis.io._codebook import load_codebook
+from mdi_analysis.coding._engine import code_texts
 from mdi_analysis.corpus import load_corpus
 from mdi_analysis.corpus.model import count_words
-from mdi_analysis.tables_io import write_table
+from mdi_analysis.io._tables import write_table
 
 NS = {"q": qda.NAMESPACE}
 SHIPPED_SHA256 = "80396c47a615e0ee53d68f3a2bcfd9adb7a98feaddc8c267d5f9bf42eb9c9604"

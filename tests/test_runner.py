@@ -9,7 +9,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mdi_analysis import paths, runner
+from mdi_analysis import paths
+from mdi_analysis.pipeline import _runner as runner
 
 
 def test_discovers_pipeline_notebooks_in_order_and_ignores_drafts(tmp_path):

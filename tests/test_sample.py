@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mdi_analysis import expected, sample
+from mdi_analysis.io import _expected as expected
+from mdi_analysis.io import _sample as sample
 
 
 def test_municipality_table_totals_count_only_stated_figures():

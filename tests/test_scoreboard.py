@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mdi_analysis import claims, results, scoreboard
+from mdi_analysis.audit import _claims as claims
+from mdi_analysis.audit import _results as results
+from mdi_analysis.audit import _scoreboard as scoreboard
 from mdi_analysis.corpus import load_corpus
 
 
@@ -46,7 +48,7 @@ def test_every_claim_has_a_notebook(board):
 
 
 def test_thesis_items_name_existing_notebooks():
-    from mdi_analysis import runner
+    from mdi_analysis.pipeline import _runner as runner
 
     stems = {p.stem for p in runner.discover_notebooks()}
     missing = {nb for nb in scoreboard.item_table()["notebook"] if nb not in stems and not nb.startswith("21_")}
@@ -54,7 +56,7 @@ def test_thesis_items_name_existing_notebooks():
 
 
 def test_results_tables_for_research_question_1(data):
-    from mdi_analysis import describe
+    from mdi_analysis.corpus import describe
 
     table = results.subsection_counts(data.corpus, describe.filter_utterances(data.corpus, "all", 1))
     assert table.loc["Sum", "Sum"] == 65

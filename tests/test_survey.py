@@ -7,7 +7,9 @@ import re
 import pandas as pd
 import pytest
 
-from mdi_analysis import expected, paths, survey
+from mdi_analysis import paths
+from mdi_analysis.io import _expected as expected
+from mdi_analysis.io import _survey as survey
 
 
 @pytest.fixture(scope="module")

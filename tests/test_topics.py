@@ -355,7 +355,7 @@ def test_seed_table_gives_each_term_to_one_category_and_drops_overlaps(synthetic
 
 
 def test_interview_seeds_are_disjoint_and_in_vocabulary(interview_corpus):
-    from mdi_analysis.codebook import load_codebook
+    from mdi_analysis.io._codebook import load_codebook
 
     table = topics.seed_table(interview_corpus, load_codebook().categories)
     assert table["category_id"].str.startswith("tema.").all()
@@ -523,7 +523,7 @@ def test_invalid_corpus_options_fail_with_a_clear_message(options, message):
 
 
 def test_no_selected_seed_is_a_clear_error(interview_corpus):
-    from mdi_analysis.codebook import load_codebook
+    from mdi_analysis.io._codebook import load_codebook
 
     table = topics.seed_table(interview_corpus, load_codebook().categories, frameworks="t_forma")
     assert not table["selected"].any()
@@ -532,7 +532,7 @@ def test_no_selected_seed_is_a_clear_error(interview_corpus):
 
 
 def test_seed_table_rejects_unknown_framework(interview_corpus):
-    from mdi_analysis.codebook import load_codebook
+    from mdi_analysis.io._codebook import load_codebook
 
     with pytest.raises(ValueError, match="unknown framework"):
         topics.seed_table(interview_corpus, load_codebook().categories, frameworks="freud")

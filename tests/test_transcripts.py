@@ -16,10 +16,12 @@ from pathlib import Path
 import docx
 import pytest
 
-from mdi_analysis import paths, qda, transcripts
-from mdi_analysis.anonymity import scan_paths
-from mdi_analysis.codebook import load_codebook
-from mdi_analysis.coding import code_texts
+from mdi_analysis import paths
+from mdi_analysis.exchange import _qda as qda
+from mdi_analysis.exchange import _transcripts as transcripts
+from mdi_analysis.privacy._anonymity import scan_paths
+from mdi_analysis.io._codebook import load_codebook
+from mdi_analysis.coding._engine import code_texts
 from mdi_analysis.corpus import load_corpus
 from mdi_analysis.errors import InputDataError
 
@@ -299,7 +301,7 @@ def test_a_notebook_runs_on_the_imported_corpus_by_its_parameter(clean_import: P
 
     07 (quote browser) is used because it has no cells that audit the thesis's own claims: those
     need the thesis corpus (docs/qda-and-transcripts.md, Known gap)."""
-    from mdi_analysis import runner
+    from mdi_analysis.pipeline import _runner as runner
 
     if not (paths.notebooks_dir() / "07_browse-quotes.ipynb").is_file():
         pytest.skip("notebook 07_browse-quotes.ipynb not present")

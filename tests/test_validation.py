@@ -1,4 +1,4 @@
-"""Validation against the thesis's own placement of each quote (mdi_analysis.validation).
+"""Validation against the thesis's own placement of each quote (mdi_analysis.validation._validation).
 
 Small synthetic inputs pin what each piece must do (a perfect assignment has kappa 1, a chance-level
 one 0, an answer that repeats a guide question lands in that question's section, cross-validated
@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mdi_analysis import validation as v
+from mdi_analysis.validation import _validation as v
 from mdi_analysis.corpus import load_corpus
 
 # --- a synthetic corpus in the data/corpus format ---------------------------------------------

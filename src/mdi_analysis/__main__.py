@@ -23,10 +23,10 @@ import yaml
 #: Commands implemented by other modules' own argument parsers: name → (module, function, help).
 DELEGATES: dict[str, tuple[str, str, str]] = {
     "build-corpus": ("mdi_analysis.corpus.cli", "main", "rebuild data/corpus/ from the thesis (--check: compare only)"),
-    "scan-pii": ("mdi_analysis.anonymity", "main", "anonymity scan of data/, notebooks/ and reports/"),
-    "export-qdpx": ("mdi_analysis.qda", "main", "export the corpus, codebook and codings as a REFI-QDA .qdpx"),
-    "import-qdpx": ("mdi_analysis.qda", "import_main", "read a .qdpx back into the corpus format"),
-    "import-transcripts": ("mdi_analysis.transcripts", "main", "turn .txt/.docx transcripts into a corpus folder (PII-checked)"),
+    "scan-pii": ("mdi_analysis.privacy._anonymity", "main", "anonymity scan of data/, notebooks/ and reports/"),
+    "export-qdpx": ("mdi_analysis.exchange._qda", "main", "export the corpus, codebook and codings as a REFI-QDA .qdpx"),
+    "import-qdpx": ("mdi_analysis.exchange._qda", "import_main", "read a .qdpx back into the corpus format"),
+    "import-transcripts": ("mdi_analysis.exchange._transcripts", "main", "turn .txt/.docx transcripts into a corpus folder (PII-checked)"),
 }
 
 
@@ -36,9 +36,9 @@ def _parse_parameters(pairs: list[list[str]]) -> dict[str, object]:
 
 
 def _reproduce(args: argparse.Namespace) -> int:
-    from . import runner
+    from .pipeline import _runner as runner
     from .paths import relative_to_root, reports_dir
-    from .scoreboard import saved, summary_line
+    from .audit._scoreboard import saved, summary_line
 
     notebooks = runner.discover_notebooks()
     if args.only:
@@ -55,7 +55,7 @@ def _reproduce(args: argparse.Namespace) -> int:
     status = 0
     index = runner.write_index_html(reports_dir())  # before the scan, so that it is scanned too
     if not args.skip_scan:
-        from .anonymity import default_paths, format_findings, scan_report
+        from .privacy._anonymity import default_paths, format_findings, scan_report
 
         report = scan_report(default_paths(), jobs=args.jobs)
         print(format_findings(report.findings, files_scanned=len(report.files_scanned),
@@ -69,7 +69,7 @@ def _reproduce(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .runner import run_one
+    from .pipeline._runner import run_one
 
     out = run_one(args.notebook, _parse_parameters(args.parameter or []), Path(args.out) if args.out else None)
     print(f"run: wrote {out}")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..tables_io import write_table
+from ..io._tables import write_table
 from .duplicates import find_links, first_printings
 from .extract import (
     ThesisText,
@@ -186,7 +186,7 @@ def _codings(utterances: list[Utterance]) -> pd.DataFrame:
 
 
 def render_csv(frame: pd.DataFrame) -> str:
-    """The exact text :func:`~mdi_analysis.tables_io.write_table` writes for ``frame``."""
+    """The exact text :func:`~mdi_analysis.io._tables.write_table` writes for ``frame``."""
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, lineterminator="\n", float_format=FLOAT_FORMAT)
     return buffer.getvalue()

@@ -6,7 +6,7 @@ section it is filed under) from what only the thesis has (line spans in the thes
 role label, extraction flags). Optional columns may be left out or left empty; the loader adds the
 missing ones as empty columns so analysis code sees one shape.
 
-Each file is validated on its own with :func:`~mdi_analysis.tables_io.read_table`, then across
+Each file is validated on its own with :func:`~mdi_analysis.io._tables.read_table`, then across
 files (section ids exist, links and duplicate_of point at existing utterances, guide questions
 exist). Every failure is an :class:`~mdi_analysis.errors.InputDataError` naming file, row (with the
 file line) and column.
@@ -23,7 +23,7 @@ import pandera.pandas as pa
 
 from ..errors import InputDataError
 from ..paths import data_dir, relative_to_root
-from ..tables_io import check_allowed, fail_row, read_table
+from ..io._tables import check_allowed, fail_row, read_table
 from .model import FLAG_PATTERN, RELATIONS, ROLES, count_words
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"

@@ -1,0 +1,580 @@
+"""Audit of the thesis's counting and comparing statements against its own data.
+
+``data/expected/claims.csv`` records every statement of chapters 3–6 that counts or compares
+(«Ovennevnte fem uttalelser fra de tillitsvalgte …», «Kommune D scorer likt høyt som kommune A»),
+with section, line and a machine-readable scope, quantity and relation. This module recomputes each
+from ``data/`` — quote counts from the corpus, survey comparisons from the 10-faktor scores, sample
+counts from the sample, theme claims from the keyword coding — and gives a verdict with its reason:
+
+* ``agrees`` — the data bear the statement out;
+* ``agrees_above_only`` — a count holds for the quotes printed just above the statement (since the
+  author's previous comment) but not for the whole subsection the reader might take it to mean;
+* ``partly`` — some parts hold, or only the weaker reading (a mention, not a stance) can be checked;
+* ``contradicted`` — the thesis's own printed data say otherwise;
+* ``not_verifiable`` — the statement rests on material the thesis does not publish, on a stance
+  that keyword coding cannot detect, or on wording the keyword coder does not find (keyword
+  evidence confirms presence; it cannot prove absence, see :func:`_presence_verdict`).
+
+Nothing here reads a verdict or a count from the claims file: ``expected`` is what the thesis states,
+everything else is computed.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+import pandera.pandas as pa
+
+from ..corpus import Corpus
+from ..io._expected import round_half_up
+from ..paths import data_dir
+from ..io._sample import Sample, load_sample
+from ..io._survey import Survey, load_survey
+from ..io._survey import factor_table as survey_factor_table
+from ..io._tables import read_table
+
+VERDICTS = ("agrees", "agrees_above_only", "partly", "contradicted", "not_verifiable")
+KINDS = ("quote_count", "role_contrast", "all_or_none", "some", "survey_comparison", "survey_value", "sample_count", "other")
+UNITS = ("A", "B", "D", "NO")
+#: «skiller seg lite ut» / «marginale forskjeller»: at most one printed step of a factor score.
+SMALL_DIFFERENCE = 0.1
+#: Two roles "answer differently" about a theme when the shares of their quotes that mention it
+#: differ by at least this much (and "agree" when they differ by less).
+ROLE_DIFFERENCE = 0.25
+
+CLAIMS_SCHEMA = pa.DataFrameSchema(
+    {
+        "claim_id": pa.Column("string", pa.Check.str_matches(r"^C\d{3}$"), unique=True),
+        "section_id": pa.Column("string"),
+        "line_start": pa.Column("Int64", pa.Check.ge(1)),
+        "line_end": pa.Column("Int64", pa.Check.ge(1)),
+        "text": pa.Column("string"),
+        "kind": pa.Column("string", pa.Check.isin(list(KINDS))),
+        "subject": pa.Column("string", pa.Check.isin(["quotes", "survey", "sample", "not_published"])),
+        "scope_sections": pa.Column("string"),
+        "scope_role": pa.Column("string", pa.Check.isin(["arbeidsgiver", "tillitsvalgt", "both"])),
+        "scope": pa.Column("string", pa.Check.isin(["above", "section", "study", "table"])),
+        "quantity": pa.Column("string"),
+        "relation": pa.Column("string"),
+        "expected": pa.Column("float64", nullable=True),
+        "checkable_from": pa.Column("string", pa.Check.isin(["corpus", "coding", "survey", "sample", "no"])),
+        "note": pa.Column("string", nullable=True),
+    },
+    strict=False,
+)
+
+THEMES_SCHEMA = pa.DataFrameSchema(
+    {
+        "theme": pa.Column("string", unique=True),
+        "category_ids": pa.Column("string", nullable=True),
+        "match": pa.Column("string", pa.Check.isin(["mention", "stance", "none"])),
+        "limitation": pa.Column("string", nullable=True),
+    },
+    strict=False,
+)
+
+
+def load_claims(path: str | Path | None = None) -> pd.DataFrame:
+    path = Path(path) if path else data_dir() / "expected" / "claims.csv"
+    return read_table(path, CLAIMS_SCHEMA, numeric={"line_start": "int", "line_end": "int", "expected": "float"})
+
+
+def load_claim_themes(path: str | Path | None = None) -> pd.DataFrame:
+    path = Path(path) if path else data_dir() / "expected" / "claim_themes.csv"
+    return read_table(path, THEMES_SCHEMA)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    computed: str
+    verdict: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class AuditData:
+    """Everything the audit recomputes claims from.
+
+    ``memo`` remembers what was computed from this (immutable) data, so a notebook that shows the
+    audit twice, or the scoreboard and the audit, evaluates each claim and survey table once.
+    """
+
+    corpus: Corpus
+    survey: Survey
+    sample: Sample
+    coding_matrix: pd.DataFrame  # utterance × category 0/1, from the keyword coder
+    themes: pd.DataFrame
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def remembered(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """``compute()`` the first time ``key`` is asked for, the stored result afterwards."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
+
+
+# ------------------------------------------------------------------------------------- quotes
+
+
+def _in_scope_sections(section_ids: pd.Series, scope_sections: str) -> pd.Series:
+    """Section membership; a scope like ``4.1`` or ``4`` covers every subsection under it."""
+    wanted = [s.strip() for s in scope_sections.split(";") if s.strip()]
+    return section_ids.map(lambda sid: any(sid == w or sid.startswith(w + ".") for w in wanted))
+
+
+def quotes_above(corpus: Corpus, section_id: str, line: int) -> pd.DataFrame:
+    """The quotes printed just above ``line``: after the author's previous comment, before hers at ``line``.
+
+    «Ovennevnte N …» refers to the run of quotes between two of the author's comments. The corpus
+    records her comments as line spans (``commentary.csv``); the run is the quotes of the section that
+    start after the last comment ending before the comment that holds ``line``.
+    """
+    quotes = corpus.utterances[corpus.utterances["section_id"] == section_id]
+    comments = corpus.commentary if corpus.commentary is not None else pd.DataFrame()
+    if comments is None or comments.empty:
+        raise ValueError("the corpus has no commentary spans (commentary.csv); 'above' claims need them")
+    comments = comments[comments["section_id"] == section_id].sort_values("line_start")
+    holding = comments[(comments["line_start"] <= line) & (comments["line_end"] >= line)]
+    block_start = int(holding["line_start"].iloc[0]) if len(holding) else line
+    earlier = comments[comments["line_end"] < block_start]
+    floor = int(earlier["line_end"].max()) if len(earlier) else 0
+    return quotes[(quotes["line_start"] > floor) & (quotes["line_end"] < block_start)]
+
+
+def _role_mask(frame: pd.DataFrame, role: str) -> pd.Series:
+    return pd.Series(True, index=frame.index) if role == "both" else frame["role"] == role
+
+
+def _scope_quotes(claim: pd.Series, corpus: Corpus) -> pd.DataFrame:
+    utterances = corpus.utterances
+    if claim["scope"] == "above" and corpus.commentary is not None and not corpus.commentary.empty:
+        return quotes_above(corpus, str(claim["scope_sections"]).split(";")[0], int(claim["line_start"]))
+    return utterances[_in_scope_sections(utterances["section_id"], str(claim["scope_sections"]))]
+
+
+def _describe_counts(frame: pd.DataFrame) -> str:
+    counts = frame["role"].value_counts().reindex(["arbeidsgiver", "tillitsvalgt"], fill_value=0)
+    return f"{counts['arbeidsgiver']} arbeidsgiver, {counts['tillitsvalgt']} tillitsvalgt"
+
+
+def _quote_count(claim: pd.Series, data: AuditData) -> Verdict:
+    expected = int(claim["expected"])
+    role = str(claim["scope_role"])
+    section = str(claim["scope_sections"]).split(";")[0]
+    whole = data.corpus.utterances[data.corpus.utterances["section_id"] == section]
+    n_section = int(_role_mask(whole, role).sum())
+    if claim["checkable_from"] != "corpus":
+        who = "" if role == "both" else f"{role} "
+        return Verdict(
+            f"{n_section} {who}quote(s) in {section}",
+            "not_verifiable",
+            "the statement is about what one particular quote says; the corpus confirms only how many "
+            f"{who}quotes {section} has ({n_section}), not which of them says it",
+        )
+    if claim["scope"] == "above":
+        if data.corpus.commentary is None or data.corpus.commentary.empty:
+            return Verdict(f"{n_section} {role} quote(s) in {section}", "not_verifiable",
+                           "«ovennevnte» needs the author's comment spans (commentary.csv), which this corpus lacks")
+        above = quotes_above(data.corpus, section, int(claim["line_start"]))
+        n_above = int(_role_mask(above, role).sum())
+        computed = f"{n_above} {role} quote(s) just above (of {len(above)}); {n_section} in all of {section}"
+        if n_above == expected and n_section == expected:
+            return Verdict(computed, "agrees", f"{expected} {role} quotes both just above and in the whole subsection")
+        if n_above == expected:
+            return Verdict(
+                computed,
+                "agrees_above_only",
+                f"true of the {n_above} quotes since the author's previous comment, but {section} prints "
+                f"{n_section} {role} quotes in all",
+            )
+        if n_section == expected:
+            return Verdict(computed, "partly", f"the subsection has {expected}, but only {n_above} stand just above the statement")
+        return Verdict(computed, "contradicted", f"the thesis states {expected}; its quotes give {n_above} just above and {n_section} in {section}")
+    computed = f"{n_section} {'' if role == 'both' else role + ' '}quote(s) in {section}"
+    verdict = "agrees" if n_section == expected else "contradicted"
+    return Verdict(computed, verdict, f"the thesis states {expected}, the subsection prints {n_section}")
+
+
+# ------------------------------------------------------------------------------------- coding
+
+
+def _theme(claim: pd.Series, data: AuditData, name: str | None = None) -> tuple[list[str], str, str]:
+    name = name or str(claim["quantity"]).split(":", 1)[1]
+    rows = data.themes[data.themes["theme"] == name]
+    if rows.empty:
+        return [], "none", f"theme {name!r} has no entry in claim_themes.csv"
+    row = rows.iloc[0]
+    raw = row["category_ids"]
+    categories = [] if pd.isna(raw) else [c for c in str(raw).split(";") if c]
+    missing = [c for c in categories if c not in data.coding_matrix.columns]
+    if missing:
+        raise ValueError(f"claim_themes.csv: theme {name!r} names unknown categories {missing}")
+    limitation = "" if pd.isna(row["limitation"]) else str(row["limitation"])
+    return categories, str(row["match"]), limitation
+
+
+def _coded(quotes: pd.DataFrame, data: AuditData, categories: list[str]) -> pd.Series:
+    matrix = data.coding_matrix.reindex(quotes["utterance_id"]).fillna(0)
+    return pd.Series(matrix[categories].to_numpy().max(axis=1) > 0, index=quotes.index)
+
+
+def _theme_claim(claim: pd.Series, data: AuditData) -> Verdict:
+    relation = str(claim["relation"]).strip()
+    quantity = str(claim["quantity"])
+    if not quantity.startswith("theme:") and quantity != "n_quotes":
+        return Verdict("", "not_verifiable", f"no keyword measure for {quantity}")
+    if relation == "varies":
+        return Verdict("", "not_verifiable", "«varies» describes differing answers; there is no count to check")
+    compares_themes = " < " in relation or (" > " in relation and not relation.startswith(("arbeidsgiver", "tillitsvalgt")))
+    if compares_themes:
+        return _theme_comparison(claim, data)
+    categories, match, limitation = _theme(claim, data)
+    if match == "none" or not categories:
+        return Verdict("", "not_verifiable", limitation or "no codebook category for this theme")
+    quotes = _scope_quotes(claim, data.corpus)
+    role = str(claim["scope_role"])
+    coded = _coded(quotes, data, categories)
+    label = "+".join(categories)
+    stance = match == "stance"
+    if relation.startswith(("arbeidsgiver", "tillitsvalgt")):
+        result = _role_relation(relation, quotes, coded, label, limitation)
+        if stance:
+            return Verdict(result.computed, "not_verifiable",
+                           "the statement compares stances; mention shares cannot show them (" + result.reason + ")")
+        return result
+    in_role = _role_mask(quotes, role)
+    n_total = int(in_role.sum())
+    n_coded = int((coded & in_role).sum())
+    ids = ", ".join(quotes.loc[coded & in_role, "utterance_id"])
+    who = "" if role == "both" else f"{role} "
+    computed = f"{n_coded} of {n_total} {who}quote(s) in scope coded {label}" + (f" ({ids})" if ids else "")
+    caveat = f"; note: {limitation}" if limitation else ""
+    if n_total == 0:
+        return Verdict(computed, "not_verifiable", "no quotes of that role in scope" + caveat)
+    if stance and relation == "== 0":
+        return Verdict(computed, "not_verifiable",
+                       f"{n_coded} quote(s) talk about it, but a mention cannot show the absence the statement claims" + caveat)
+    if relation == "== 0":
+        verdict = "agrees" if n_coded == 0 else "contradicted"
+        reason = ("no quote in scope uses the category's words (keyword absence: read the quotes to be sure)"
+                  if n_coded == 0 else f"{n_coded} quote(s) mention it")
+        return Verdict(computed, verdict, reason + caveat)
+    if relation == "== all":
+        holds, need = n_coded == n_total, f"all {n_total}"
+    elif relation == "> half":
+        holds, need = n_coded * 2 > n_total, f"more than half of {n_total}"
+    else:
+        match_count = re.fullmatch(r"(==|>=) (\d+)", relation)
+        if not match_count:
+            return Verdict(computed, "not_verifiable", f"relation {relation!r} is not evaluated for themes")
+        op, value = match_count.group(1), int(match_count.group(2))
+        holds = n_coded == value if op == "==" else n_coded >= value
+        need = f"{'exactly' if op == '==' else 'at least'} {value}"
+    return _presence_verdict(computed, holds, n_coded, need, stance, caveat)
+
+
+def _presence_verdict(computed: str, holds: bool, n_coded: int, need: str, stance: bool, caveat: str) -> Verdict:
+    """Keyword evidence confirms presence but cannot prove absence: a miss is never a contradiction.
+
+    A coded mention is positive evidence (the matched words are listed and can be read in context),
+    so a claim that needs mentions is confirmed when enough are found. When too few are found the
+    quotes may still say it in words the codebook does not list, so the verdict is ``partly`` (some
+    found) or ``not_verifiable`` (none found). A stance («positive til …») is never more than
+    ``partly``: the coder sees the topic, not the speaker's position.
+    """
+    if holds:
+        return Verdict(computed, "partly" if stance else "agrees",
+                       f"{n_coded} quote(s) mention it (needs {need})" + caveat)
+    if stance:
+        return Verdict(computed, "not_verifiable",
+                       f"{n_coded} quote(s) mention the topic (needs {need}); a stance is not detectable by keywords" + caveat)
+    if n_coded >= 1:
+        return Verdict(computed, "partly", f"only {n_coded} quote(s) mention it (needs {need})" + caveat)
+    return Verdict(computed, "not_verifiable",
+                   f"the keyword coder finds no mention (needs {need}); absence of keywords cannot refute it" + caveat)
+
+
+def _role_relation(relation: str, quotes: pd.DataFrame, coded: pd.Series, label: str, limitation: str) -> Verdict:
+    left, op, right = relation.split(" ")
+    shares: dict[str, tuple[int, int]] = {}
+    for role in ("arbeidsgiver", "tillitsvalgt"):
+        mask = quotes["role"] == role
+        shares[role] = (int((coded & mask).sum()), int(mask.sum()))
+    def share(role: str) -> float:
+        n, total = shares[role]
+        return n / total if total else 0.0
+    computed = "; ".join(f"{r}: {n} of {t} quotes coded {label}" for r, (n, t) in shares.items())
+    difference = share(left) - share(right)
+    caveat = f"; note: {limitation}" if limitation else ""
+    if op == ">":
+        holds = difference > 0
+    elif op == "!=":
+        holds = abs(difference) >= ROLE_DIFFERENCE
+    else:  # "=="
+        holds = abs(difference) < ROLE_DIFFERENCE
+    reason = f"shares {share(left):.2f} ({left}) vs {share(right):.2f} ({right}); threshold for a difference {ROLE_DIFFERENCE}"
+    return Verdict(computed, ("partly" if limitation else "agrees") if holds else "contradicted", reason + caveat)
+
+
+def _theme_comparison(claim: pd.Series, data: AuditData) -> Verdict:
+    left, op, right = str(claim["relation"]).split(" ")
+    quotes = _scope_quotes(claim, data.corpus)
+    quotes = quotes[_role_mask(quotes, str(claim["scope_role"]))]
+    counts = {}
+    for name in (left, right):
+        categories, match, _ = _theme(claim, data, name)
+        if match == "none" or not categories:
+            return Verdict("", "not_verifiable", f"no codebook category for theme {name!r}")
+        counts[name] = int(_coded(quotes, data, categories).sum())
+    holds = counts[left] > counts[right] if op == ">" else counts[left] < counts[right]
+    computed = f"{left}: {counts[left]} quote(s), {right}: {counts[right]} quote(s) of {len(quotes)}"
+    if counts[left] == counts[right] == 0:
+        return Verdict(computed, "not_verifiable", "the keyword coder finds neither theme in scope")
+    return Verdict(computed, "partly" if holds else "contradicted",
+                   ("the counts point the same way" if holds else "the counts point the other way")
+                   + "; keyword mentions approximate the author's «focus»")
+
+
+# ------------------------------------------------------------------------------------- survey
+
+
+def _format_units(values: dict[str, float], decimals: int) -> str:
+    return ", ".join(f"{u} {v:.{decimals}f}" for u, v in values.items())
+
+
+def _survey_values(quantity: str, data: AuditData) -> dict[str, dict[str, float]]:
+    """{label: {unit: value}} at printed precision, for each quantity in ``quantity``."""
+
+    def factor_table(factors: str | list[str], mean_row: bool = True) -> pd.DataFrame:
+        key = ("factor_table", str(factors), mean_row)
+        return data.remembered(key, lambda: survey_factor_table(data.survey, factors, list(UNITS), mean_row=mean_row))
+
+    values: dict[str, dict[str, float]] = {}
+    for part in quantity.split(";"):
+        if part == "mean_mdi_factors":
+            table = factor_table("mdi")
+            values["mean of the five 4.6 factors"] = {u: round_half_up(v, 2) for u, v in zip(UNITS, table.iloc[-1])}
+        elif part == "mean_all_factors":
+            table = factor_table("all")
+            values["mean of all ten factors"] = {u: round_half_up(v, 2) for u, v in zip(UNITS, table.iloc[-1])}
+        elif part.startswith("score:"):
+            factor = part.split(":", 1)[1]
+            chosen = "all" if factor == "*" else [factor]
+            table = factor_table(chosen, mean_row=False)
+            for name, row in table.iterrows():
+                values[str(name)] = {u: round_half_up(v, 1) for u, v in zip(UNITS, row)}
+        else:
+            raise ValueError(f"unknown survey quantity {part!r}")
+    return values
+
+
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    "==": lambda a, b: abs(a - b) < 1e-9,
+    "<": operator.lt,
+    ">": operator.gt,
+    "<=": operator.le,
+    ">=": operator.ge,
+    "~=": lambda a, b: abs(a - b) <= SMALL_DIFFERENCE + 1e-9,
+}
+
+
+def _operand(token: str, values: dict[str, float]) -> list[float]:
+    if re.fullmatch(r"[A-Z]{1,2}(:[A-Z]{1,2})*", token):
+        return [values[u] for u in token.split(":")]
+    return [float(token)]
+
+
+def _unit_term_holds(term: str, values: dict[str, float]) -> bool:
+    tokens = term.split()
+    operands, ops = tokens[0::2], tokens[1::2]
+    for left, op, right in zip(operands, ops, operands[1:]):
+        if not all(_OPS[op](a, b) for a in _operand(left, values) for b in _operand(right, values)):
+            return False
+    return True
+
+
+def _survey_claim(claim: pd.Series, data: AuditData) -> Verdict:
+    quantity = str(claim["quantity"])
+    if quantity.startswith("count:"):
+        return _count_claim(claim, data)
+    values = _survey_values(quantity, data)
+    terms = [t.strip() for t in str(claim["relation"]).split(" and ")]
+    results = {(label, term): _unit_term_holds(term, unit_values) for label, unit_values in values.items() for term in terms}
+    decimals = 2 if quantity.startswith("mean") else 1
+    computed = "; ".join(f"{label}: " + _format_units(unit_values, decimals) for label, unit_values in values.items())
+    held = sum(results.values())
+    failed = [f"{term} fails for {label}" for (label, term), ok in results.items() if not ok]
+    if held == len(results):
+        verdict, reason = "agrees", "every part holds at printed precision"
+    elif held == 0:
+        verdict, reason = "contradicted", "; ".join(failed)
+    else:
+        verdict, reason = "partly", "; ".join(failed)
+    if quantity == "mean_mdi_factors":
+        ten = _survey_values("mean_all_factors", data)["mean of all ten factors"]
+        if all(_unit_term_holds(t, ten) for t in terms) != (verdict == "agrees"):
+            reason += "; over all ten factors the result differs: " + _format_units(ten, 2)
+    if "~=" in str(claim["relation"]):
+        reason += f" (differs little = at most {SMALL_DIFFERENCE})"
+    return Verdict(computed, verdict, reason)
+
+
+# ------------------------------------------------------------------------------------- sample
+
+
+def _mentions(sample: Sample, pattern: str) -> list[str]:
+    found = sample.municipalities["innovation_status"].str.contains(pattern, case=False, regex=True)
+    return sample.municipalities.loc[found.fillna(False).astype(bool), "municipality"].tolist()
+
+
+def _sample_measures(data: AuditData) -> dict[str, Callable[[], tuple[float | dict[str, float], str]]]:
+    sample, survey = data.sample, data.survey
+    respondents = sample.respondents
+    by_key = lambda column: respondents.groupby(column)["count"].sum().astype(float).to_dict()  # noqa: E731
+    municipalities_with = lambda pattern: (  # noqa: E731
+        float(len(_mentions(sample, pattern))), "in 3.2: " + (", ".join(_mentions(sample, pattern)) or "none"))
+    return {
+        "count:interviews": lambda: (float(respondents["count"].sum()), "one interview per respondent (3.5)"),
+        "count:municipalities": lambda: (float(len(sample.municipalities)), "rows of municipalities.csv"),
+        "count:respondent_pairs": lambda: (float(min(by_key("side").values())), "respondents per side: " + str(by_key("side"))),
+        "count:arbeidsgiver_respondents": lambda: (by_key("position"), "positions of employer respondents"),
+        "count:tillitsvalgt_respondents": lambda: (by_key("organisation"), "unions of union respondents"),
+        "count:survey_municipalities": lambda: (float((~survey.units["is_reference"]).sum()), "survey units other than the reference"),
+        "count:factors": lambda: (float(len(survey.factors)), "rows of ks10_factors.csv"),
+        "count:mdi_factors": lambda: (float(survey.factors["mdi_relevant"].sum()), "factors marked mdi_relevant"),
+        "count:municipalities_planning_innovation_strategy": lambda: municipalities_with(r"innovasjonsstrategi"),
+        "count:municipalities_with_lean_projects": lambda: municipalities_with(r"\bLEAN"),
+        "count:municipalities_innovation_active": lambda: (
+            float(sample.municipalities["innovation_focus"].isin(["ja", "delvis"]).sum()),
+            "innovation_focus ja or delvis: " + ", ".join(
+                sample.municipalities.loc[sample.municipalities["innovation_focus"].isin(["ja", "delvis"]), "municipality"])),
+        "theme:innovasjonsstrategi": lambda: (
+            float(len(_mentions(sample, r"har (?:en|vedtatt) innovasjonsstrategi"))),
+            "municipalities stated to have an innovation strategy (Hol plans one: " + ", ".join(_mentions(sample, "innovasjonsstrategi")) + ")"),
+        "theme:lean": lambda: municipalities_with(r"\bLEAN"),
+    }
+
+
+def _count_claim(claim: pd.Series, data: AuditData) -> Verdict:
+    quantity = str(claim["quantity"])
+    measures = _sample_measures(data)
+    if quantity not in measures:
+        return Verdict("", "not_verifiable", f"{quantity} is not in the published sample or survey data")
+    value, evidence = measures[quantity]()
+    relation = str(claim["relation"]).strip()
+    if isinstance(value, dict):
+        terms = [t.strip() for t in relation.split(" and ")]
+        held = []
+        for term in terms:
+            key, op, number = term.split(" ")
+            held.append(_OPS[op](value.get(key, 0.0), float(number)))
+        computed = ", ".join(f"{k} {v:g}" for k, v in value.items())
+        verdict = "agrees" if all(held) else ("partly" if any(held) else "contradicted")
+        return Verdict(computed, verdict, evidence)
+    if relation == "varies":
+        return Verdict(f"{value:g}", "not_verifiable", "«varies» has no count to check; " + evidence)
+    match = re.fullmatch(r"(==|>=|<=|>|<) (\d+(?:\.\d+)?)", relation)
+    if not match:
+        return Verdict(f"{value:g}", "not_verifiable", f"relation {relation!r} is not evaluated for counts")
+    holds = _OPS[match.group(1)](value, float(match.group(2)))
+    return Verdict(f"{value:g}", "agrees" if holds else "contradicted", evidence)
+
+
+# ------------------------------------------------------------------------------------- audit
+
+
+def evaluate_claim(claim: pd.Series, data: AuditData) -> Verdict:
+    """Recompute one claim and give its verdict."""
+    if claim["checkable_from"] == "no" or claim["subject"] == "not_published":
+        return Verdict("", "not_verifiable", "rests on interviews, transcripts or records the thesis does not publish")
+    if claim["kind"] == "quote_count" and str(claim["quantity"]) == "n_quotes":
+        return _quote_count(claim, data)
+    if claim["checkable_from"] == "survey":
+        return _survey_claim(claim, data)
+    if claim["checkable_from"] == "sample":
+        return _count_claim(claim, data)
+    if claim["checkable_from"] == "corpus" and str(claim["quantity"]).startswith("count:"):
+        return _corpus_count(claim, data)
+    return _theme_claim(claim, data)
+
+
+def _corpus_count(claim: pd.Series, data: AuditData) -> Verdict:
+    """Corpus-level counts; today only «the same answers to several questions» (6.2): linked re-prints."""
+    if claim["quantity"] == "count:repeated_answers":
+        links = data.corpus.links
+        sections = data.corpus.utterances.set_index("utterance_id")["section_id"]
+        across = links[links["utterance_id"].map(sections) != links["linked_utterance_id"].map(sections)]
+        n = len(across)
+        holds = n >= 2
+        return Verdict(f"{n} quote(s) re-printed under another question", "agrees" if holds else "contradicted",
+                       "links.csv pairs whose two printings stand in different subsections")
+    return Verdict("", "not_verifiable", f"no corpus measure for {claim['quantity']}")
+
+
+def audit(claims: pd.DataFrame, data: AuditData) -> pd.DataFrame:
+    """Every claim with what was computed, the verdict and the reason, in thesis order."""
+    rows = []
+    for _, claim in claims.iterrows():
+        result = data.remembered(("verdict", claim.to_json()), lambda: evaluate_claim(claim, data))
+        rows.append(
+            {
+                "claim_id": claim["claim_id"],
+                "section_id": claim["section_id"],
+                "line": int(claim["line_start"]),
+                "kind": claim["kind"],
+                "statement": claim["text"],
+                "relation": claim["relation"],
+                "computed": result.computed,
+                "verdict": result.verdict,
+                "reason": result.reason,
+            }
+        )
+    columns = ["claim_id", "section_id", "line", "kind", "statement", "relation", "computed", "verdict", "reason"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def verdict_summary(audited: pd.DataFrame) -> pd.DataFrame:
+    """Claims per kind × verdict, with totals (verdict columns in a fixed order)."""
+    table = pd.crosstab(audited["kind"], audited["verdict"]).reindex(columns=list(VERDICTS), fill_value=0)
+    table.loc["Sum"] = table.sum()
+    table["Sum"] = table.sum(axis=1)
+    table.columns.name = None
+    return table
+
+
+def load_audit_data(
+    corpus_dir: str | Path | None = None,
+    normaliser: str = "lemma",
+    *,
+    corpus: Corpus | None = None,
+    matrix: pd.DataFrame | None = None,
+) -> AuditData:
+    """Load everything the audit needs; code the corpus with the whole codebook unless given.
+
+    A notebook that has already loaded the corpus and coded it with the whole codebook (with
+    ``normaliser``) passes both, so the work is not done twice; a matrix of a framework subset is
+    not enough for the theme claims and the corpus is coded again.
+    """
+    from ..io._codebook import load_codebook
+    from ..corpus import load_corpus
+    from ..coding._themes import code_corpus
+
+    corpus = corpus if corpus is not None else load_corpus(corpus_dir)
+    codebook = load_codebook()
+    if matrix is None or not set(codebook.categories["category_id"]) <= set(matrix.columns):
+        matrix = code_corpus(corpus, codebook, normaliser).matrix
+    return AuditData(corpus, load_survey(), load_sample(), matrix, load_claim_themes())
+
+
+def audit_matching(claims: pd.DataFrame, data: AuditData, **criteria: str | list[str]) -> pd.DataFrame:
+    """The audit of the claims that match every criterion (a claims.csv column → value or list of values)."""
+    mask = pd.Series(True, index=claims.index)
+    for column, wanted in criteria.items():
+        values = [wanted] if isinstance(wanted, str) else list(wanted)
+        mask &= claims[column].isin(values)
+    return audit(claims[mask], data)

@@ -1,0 +1,57 @@
+"""Chapter 4, research question by research question: the tables of the results notebooks (11–15).
+
+Each results notebook shows, for one research question, the quotes per subsection and role, the
+theory categories each role raises, and the section's own counting and comparing statements with a
+verdict (:mod:`mdi_analysis.audit._claims`). The functions here only assemble those tables from the corpus,
+the coding and the claim audit.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ._claims import AuditData, audit, load_claims
+from ..corpus import ROLES, Corpus
+from ..corpus.describe import counts_by
+
+
+def research_question_text(corpus: Corpus, research_question: int) -> str:
+    rows = corpus.research_questions
+    match = rows[rows["research_question"] == research_question]
+    if match.empty:
+        raise ValueError(f"research_question must be one of {sorted(rows['research_question'])}, not {research_question!r}")
+    return " ".join(str(match["text"].iloc[0]).split())
+
+
+def subsection_counts(corpus: Corpus, quotes: pd.DataFrame) -> pd.DataFrame:
+    """Quotes per subsection × role with totals, and each subsection's title."""
+    table = counts_by(quotes, "section_id")
+    titles = corpus.sections.set_index("section_id")["title"]
+    table.insert(0, "title", [titles.get(s, "") if s != "Sum" else "" for s in table.index])
+    return table
+
+
+def themes_by_role(data: AuditData, quotes: pd.DataFrame, top_n: int = 8) -> pd.DataFrame:
+    """The ``top_n`` categories of each role in ``quotes``: quotes coded and share of the role's quotes."""
+    from ..io._codebook import load_codebook
+
+    labels = load_codebook().labels()
+    matrix = data.coding_matrix.reindex(quotes["utterance_id"]).fillna(0)
+    rows = []
+    for role in ROLES:
+        ids = quotes.loc[quotes["role"] == role, "utterance_id"]
+        counts = matrix.loc[ids].sum()
+        counts = counts[counts > 0]
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top_n]
+        for rank, (category, n) in enumerate(ranked, start=1):
+            rows.append({"role": role, "rank": rank, "category_id": category, "kategori": labels.get(category, ""),
+                         "quotes": int(n), "share": float(n) / len(ids) if len(ids) else 0.0})
+    columns = ["role", "rank", "category_id", "kategori", "quotes", "share"]
+    return pd.DataFrame(rows, columns=columns).set_index(["role", "rank"])
+
+
+def section_claims(data: AuditData, section_prefix: str) -> pd.DataFrame:
+    """The audit of every claim stated in ``section_prefix`` (e.g. ``4.1``), in thesis order."""
+    claims = load_claims()
+    chosen = claims[claims["section_id"].map(lambda s: s == section_prefix or s.startswith(section_prefix + "."))]
+    return audit(chosen, data).reset_index(drop=True)

@@ -1,0 +1,147 @@
+"""The supervisor's scoreboard: every published number and every counting claim, expected vs computed.
+
+Two kinds of rows: the values the thesis prints in its tables (``data/expected/published_values.csv``,
+recomputed from ``data/`` — status ``reproduced``/``differs``/``missing``) and the statements of
+chapters 3–6 that count or compare (``data/expected/claims.csv`` — a verdict from
+:mod:`mdi_analysis.audit._claims`). :func:`summary_line` is what ``make reproduce`` prints last.
+
+:data:`THESIS_ITEMS` maps every thesis table and group of claims to the notebook and the output
+file that reproduce it; the index notebook (30) renders it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from ..io import _expected as expected
+from ._claims import AuditData, audit, load_claims
+from ..paths import tables_dir
+from ..io._sample import load_sample, table_values as sample_values
+from ..io._survey import factor_table, load_survey, table_values as survey_values
+
+SCOREBOARD_FILE = "scoreboard.csv"
+#: Verdicts that mean "the text does not fully match its own data": shown to the supervisor first.
+FLAGGED = ("contradicted", "partly", "agrees_above_only")
+
+#: (thesis item, what is reproduced, notebook stem, output files under reports/tables/)
+THESIS_ITEMS: list[tuple[str, str, str, str]] = [
+    ("3.1, 3.2", "sample of five municipalities with totals; 10 interviews", "01_reproduce-survey-and-sample", "sample_table_3_2.csv; sample_comparison.csv"),
+    ("3.5", "respondents by side, position and union", "01_reproduce-survey-and-sample", "sample_table_3_5.csv"),
+    ("4.6", "10-faktor table (five factors) with Gjennomsnitt", "01_reproduce-survey-and-sample", "survey_table_4_6.csv; survey_comparison.csv"),
+    ("8", "10-faktor table, all ten factors with descriptions", "01_reproduce-survey-and-sample", "survey_table_8.csv; survey_comparison.csv"),
+    ("4 (all)", "quotes per subsection × role; re-printed quotes; «Ovennevnte …» counts", "02_describe-corpus", "corpus_quotes_by_section.csv; corpus_counting_statements.csv"),
+    ("4, 5 (themes)", "theory categories by role, question and section; barrier table of 4.4.1/5.4", "03_code-themes", "coding_by_role.csv; coding_barriers_4_4_1.csv"),
+    ("4.1", "results for research question 1", "11_reproduce-results-rq1", "results_rq1_quotes.csv; results_rq1_statements.csv"),
+    ("4.2", "results for research question 2", "12_reproduce-results-rq2", "results_rq2_quotes.csv; results_rq2_statements.csv"),
+    ("4.3", "results for research question 3", "13_reproduce-results-rq3", "results_rq3_quotes.csv; results_rq3_statements.csv"),
+    ("4.4", "results for research question 4", "14_reproduce-results-rq4", "results_rq4_quotes.csv; results_rq4_statements.csv"),
+    ("4.5", "results for research question 5", "15_reproduce-results-rq5", "results_rq5_quotes.csv; results_rq5_statements.csv"),
+    ("5, 6.1", "themes of the analysis per research question, linked to theory, with evidence quotes", "21_analyse-chapter-5", "analysis_themes.csv"),
+    ("3–6 (claims)", "every counting or comparing statement with a verdict; the scoreboard", "22_audit-claims", "claims_audit.csv; scoreboard.csv"),
+]
+
+
+def published_comparison() -> pd.DataFrame:
+    """Every published table value, recomputed and compared (3.1, 3.2, 3.5, 4.6, chapter 8)."""
+    survey = load_survey()
+    computed = pd.concat(
+        [
+            survey_values(factor_table(survey, "mdi"), "4.6"),
+            survey_values(factor_table(survey, "all", mean_row=False), "8"),
+            sample_values(load_sample()),
+        ],
+        ignore_index=True,
+    )
+    return expected.compare(computed)
+
+
+def build(data: AuditData) -> pd.DataFrame:
+    """One row per published value and per claim: expected, computed, status/verdict, where."""
+    values = published_comparison()
+    value_rows = pd.DataFrame(
+        {
+            "item": values["value_id"],
+            "type": "published value",
+            "section": values["thesis_section"],
+            "line": values["thesis_line"].astype(int),
+            "expected": values["published"],
+            "computed": values["computed"].map(lambda v: "" if pd.isna(v) else f"{v:g}"),
+            "verdict": values["status"],
+            "reason": "rounded to the printed precision",
+        }
+    )
+    audited = audit(load_claims(), data)
+    claim_rows = pd.DataFrame(
+        {
+            "item": audited["claim_id"],
+            "type": "claim",
+            "section": audited["section_id"],
+            "line": audited["line"].astype(int),
+            "expected": audited["statement"],
+            "computed": audited["computed"],
+            "verdict": audited["verdict"],
+            "reason": audited["reason"],
+        }
+    )
+    return pd.concat([value_rows, claim_rows], ignore_index=True)
+
+
+def counts(scoreboard: pd.DataFrame) -> pd.DataFrame:
+    """Rows per type × verdict/status."""
+    table = pd.crosstab(scoreboard["type"], scoreboard["verdict"])
+    table["Sum"] = table.sum(axis=1)
+    table.columns.name = None
+    return table
+
+
+def summary_line(scoreboard: pd.DataFrame) -> str:
+    """E.g. "83 of 83 published values reproduced; 127 claims audited, 21 flagged (…)"."""
+    values = scoreboard[scoreboard["type"] == "published value"]
+    claims = scoreboard[scoreboard["type"] == "claim"]
+    reproduced = int((values["verdict"] == "reproduced").sum())
+    verdicts = claims["verdict"].value_counts()
+    flagged = int(sum(verdicts.get(v, 0) for v in FLAGGED))
+    parts = ", ".join(f"{int(verdicts.get(v, 0))} {v}" for v in ("agrees", *FLAGGED, "not_verifiable"))
+    return (
+        f"{reproduced} of {len(values)} published values reproduced; {len(claims)} claims audited, "
+        f"{flagged} flagged ({parts})"
+    )
+
+
+def saved(path: Path | None = None) -> pd.DataFrame | None:
+    """The scoreboard written by the audit notebook in this run, if there is one."""
+    path = path or tables_dir() / SCOREBOARD_FILE
+    if not path.is_file():
+        return None
+    return pd.read_csv(path, dtype={"section": str, "expected": str, "computed": str}, keep_default_na=False)
+
+
+def claim_locations(claims: pd.DataFrame) -> pd.DataFrame:
+    """Where each claim is recomputed: its results notebook (4.N → 1N) and always the audit (22)."""
+
+    def notebook(section: str) -> str:
+        match = re.match(r"4\.([1-5])(\.|$)", section)
+        if match:
+            return f"1{match.group(1)}_reproduce-results-rq{match.group(1)}"
+        if section.startswith(("3", "4.6")):
+            return "01_reproduce-survey-and-sample"
+        return "21_analyse-chapter-5"
+
+    return pd.DataFrame(
+        {
+            "claim_id": claims["claim_id"],
+            "section": claims["section_id"],
+            "line": claims["line_start"].astype(int),
+            "notebook": claims["section_id"].map(notebook),
+            "output": claims["section_id"].map(lambda s: f"results_rq{notebook(s)[1]}_statements.csv"
+                                               if notebook(s).startswith("1") else "claims_audit.csv"),
+            "audit": "22_audit-claims / claims_audit.csv",
+        }
+    )
+
+
+def item_table() -> pd.DataFrame:
+    return pd.DataFrame(THESIS_ITEMS, columns=["thesis", "reproduced", "notebook", "outputs"])

@@ -1,0 +1,95 @@
+"""Descriptive tables of the interview corpus: who is quoted where, how long, what is re-printed.
+
+Counts are of *printed quotes*, the unit the thesis itself counts in («Ovennevnte fem uttalelser …»);
+a quote the author re-printed under a second question is counted in both places, as printed, and
+:func:`reprint_table` lists those cases so a reader can discount them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import ROLES, Corpus
+
+ROLE_COLUMNS = list(ROLES)
+TOTAL = "Sum"
+
+
+def check_role(role: str) -> None:
+    """A role filter is ``"all"`` or one of the corpus roles; anything else is a typo worth naming."""
+    if role != "all" and role not in ROLES:
+        raise ValueError(f"role must be 'all' or one of {list(ROLES)}, not {role!r}")
+
+
+def filter_utterances(corpus: Corpus, role: str = "all", research_question: int | None = None) -> pd.DataFrame:
+    """Quotes with their research question, optionally of one role and one research question."""
+    table = corpus.utterances.merge(
+        corpus.sections[["section_id", "research_question", "title"]], on="section_id", how="left"
+    )
+    check_role(role)
+    if role != "all":
+        table = table[table["role"] == role]
+    if research_question is not None:
+        # The research questions of the study (research_questions.csv), not only those with quotes:
+        # a researcher's own corpus may have no answers yet for some questions.
+        defined = corpus.research_questions["research_question"] if len(corpus.research_questions) else corpus.sections["research_question"]
+        known = sorted({int(q) for q in defined.dropna()} | {int(q) for q in corpus.sections["research_question"].dropna()})
+        if research_question not in known:
+            raise ValueError(f"research_question must be None or one of {known}, not {research_question!r}")
+        table = table[table["research_question"] == research_question]
+    return table.reset_index(drop=True)
+
+
+def counts_by(utterances: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Quotes per ``by`` (e.g. section_id, research_question) × role, with row and column totals."""
+    table = pd.crosstab(utterances[by], utterances["role"]).reindex(columns=ROLE_COLUMNS, fill_value=0)
+    table.loc[TOTAL] = table.sum()
+    table[TOTAL] = table.sum(axis=1)
+    table.columns.name = None
+    table.index.name = by
+    return table.astype(int)
+
+
+def length_summary(utterances: pd.DataFrame) -> pd.DataFrame:
+    """Quote length in words by role: count, mean, median, min, max."""
+    grouped = utterances.groupby("role")["n_words"]
+    table = pd.DataFrame(
+        {
+            "quotes": grouped.size(),
+            "mean": grouped.mean().astype(float),
+            "median": grouped.median().astype(float),
+            "min": grouped.min().astype(int),
+            "max": grouped.max().astype(int),
+            "words": grouped.sum().astype(int),
+        }
+    )
+    all_words = utterances["n_words"]
+    table.loc[TOTAL] = [len(utterances), float(all_words.mean()), float(all_words.median()),
+                        int(all_words.min()), int(all_words.max()), int(all_words.sum())]
+    for column in ["quotes", "min", "max", "words"]:
+        table[column] = table[column].astype(int)
+    return table
+
+
+def reprint_table(corpus: Corpus) -> pd.DataFrame:
+    """Quotes printed twice: each re-print with its first printing, the sections and the similarity."""
+    utterances = corpus.utterances.set_index("utterance_id")
+    links = corpus.links
+    table = pd.DataFrame(
+        {
+            "re-print": links["utterance_id"],
+            "section": links["utterance_id"].map(utterances["section_id"]),
+            "first printing": links["linked_utterance_id"],
+            "first section": links["linked_utterance_id"].map(utterances["section_id"]),
+            "role": links["utterance_id"].map(utterances["role"]),
+            "relation": links["relation"],
+            "similarity": links["similarity"].astype(float),
+        }
+    )
+    return table.sort_values(["re-print", "first printing"]).reset_index(drop=True)
+
+
+def flag_summary(corpus: Corpus) -> pd.Series:
+    """How many quotes carry each extraction flag (see data/README.md for what each means)."""
+    flags = corpus.utterances["flags"].dropna().str.split(";").explode()
+    return flags[flags != ""].value_counts().sort_index().rename("quotes")

@@ -1,0 +1,90 @@
+"""The theory codebook (``data/codebook/``): frameworks of chapter 2 and the thesis's own themes.
+
+Loaded with schemas so a researcher who adds a category gets a clear error for a duplicate id, a
+framework that does not exist or an empty pattern list, instead of a silently uncoded category.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import pandas as pd
+import pandera.pandas as pa
+
+from ..paths import data_dir
+from ._tables import check_allowed, fail_row, read_table
+
+KINDS = ["deductive", "inductive"]
+ID = r"^[a-z0-9_]+$"
+CATEGORY_ID = r"^[a-z0-9_]+\.[a-z0-9_]+$"
+#: One or more patterns separated by ';': lower-case words (letters, digits, hyphens), spaces
+#: between the words of a phrase, an optional trailing '*' for an explicit prefix match.
+PATTERNS = r"^[^;*\sA-ZÆØÅ][^;A-ZÆØÅ]*?\*?(;[^;*\sA-ZÆØÅ][^;A-ZÆØÅ]*?\*?)*$"
+
+FRAMEWORKS_SCHEMA = pa.DataFrameSchema(
+    {
+        "framework_id": pa.Column("string", pa.Check.str_matches(ID), unique=True),
+        "framework": pa.Column("string"),
+        "source": pa.Column("string"),
+        "thesis_section": pa.Column("string"),
+        "thesis_lines": pa.Column("string", pa.Check.str_matches(r"^\d+-\d+$")),
+        "kind": pa.Column("string", pa.Check.isin(KINDS)),
+        "description": pa.Column("string", nullable=True, required=False),
+    },
+    strict=False,
+)
+
+CATEGORIES_SCHEMA = pa.DataFrameSchema(
+    {
+        "category_id": pa.Column("string", pa.Check.str_matches(CATEGORY_ID), unique=True),
+        "framework_id": pa.Column("string", pa.Check.str_matches(ID)),
+        "category": pa.Column("string"),
+        "definition": pa.Column("string"),
+        "source": pa.Column("string"),
+        "thesis_section": pa.Column("string"),
+        "thesis_lines": pa.Column("string", pa.Check.str_matches(r"^\d+-\d+$")),
+        "kind": pa.Column("string", pa.Check.isin(KINDS)),
+        "patterns": pa.Column("string", pa.Check.str_matches(PATTERNS)),
+        "pattern_notes": pa.Column("string", nullable=True, required=False),
+    },
+    strict=False,
+)
+
+
+@dataclass(frozen=True)
+class Codebook:
+    frameworks: pd.DataFrame
+    categories: pd.DataFrame
+
+    def select(self, frameworks: str | Sequence[str] | None = None, kind: str | None = None) -> pd.DataFrame:
+        """Categories of some frameworks (``None``/``"all"`` = every one) and/or of one kind."""
+        table = self.categories
+        if frameworks not in (None, "all"):
+            wanted = [frameworks] if isinstance(frameworks, str) else list(frameworks)
+            unknown = sorted(set(wanted) - set(self.frameworks["framework_id"]))
+            if unknown:
+                raise ValueError(f"unknown framework(s) {unknown}; known: {sorted(self.frameworks['framework_id'])}")
+            table = table[table["framework_id"].isin(wanted)]
+        if kind is not None:
+            if kind not in KINDS:
+                raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+            table = table[table["kind"] == kind]
+        return table.reset_index(drop=True)
+
+    def labels(self) -> pd.Series:
+        """category_id → Norwegian category name, for readable tables."""
+        return self.categories.set_index("category_id")["category"]
+
+
+def load_codebook(directory: str | Path | None = None) -> Codebook:
+    directory = Path(directory) if directory else data_dir() / "codebook"
+    frameworks = read_table(directory / "frameworks.csv", FRAMEWORKS_SCHEMA)
+    categories = read_table(directory / "categories.csv", CATEGORIES_SCHEMA)
+    check_allowed(categories, "framework_id", frameworks["framework_id"], "framework")
+    for position, (category_id, framework_id) in enumerate(zip(categories["category_id"], categories["framework_id"])):
+        if category_id.split(".")[0] != framework_id:
+            fail_row(categories, position, "category_id", f"category_id {category_id!r} does not start with its framework_id",
+                     f"'{framework_id}.<name>'")
+    return Codebook(frameworks=frameworks, categories=categories)

@@ -1,0 +1,214 @@
+"""The KS 10-faktor employee survey (thesis 3.4, 4.6, 5.6 and chapter 8).
+
+Three municipalities (letters A, B and D, as the thesis anonymises them) ran KS's 10-faktor survey;
+the thesis compares their scores (1–5) with "øvrige kommuner i Norge". Section 4.6 prints five
+factors it calls MDI-relevant with a "Gjennomsnitt" (mean) row; chapter 8 prints all ten with their
+descriptions. Both tables are rebuilt here from ``data/survey/`` — the published values are only
+used for comparison (:mod:`mdi_analysis.io._expected`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import pandas as pd
+import pandera.pandas as pa
+
+from ..errors import InputDataError
+from ..paths import data_dir, relative_to_root
+from ._tables import check_allowed, read_table
+
+MEAN_ROW = "Gjennomsnitt"
+SCORE_MIN, SCORE_MAX = 1.0, 5.0
+
+FACTORS_SCHEMA = pa.DataFrameSchema(
+    {
+        "factor_no": pa.Column("Int64", pa.Check.in_range(1, 10), unique=True),
+        "factor_id": pa.Column("string", pa.Check.str_matches(r"^[a-z_]+$"), unique=True),
+        "factor": pa.Column("string", unique=True),
+        "description": pa.Column("string"),
+        "mdi_relevant": pa.Column("boolean"),
+        "thesis_lines": pa.Column("string", pa.Check.str_matches(r"^\d+-\d+$"), nullable=True),
+        "table_4_6_line": pa.Column("Int64", nullable=True, required=False),
+    },
+    strict=False,
+)
+
+UNITS_SCHEMA = pa.DataFrameSchema(
+    {
+        "unit": pa.Column("string", pa.Check.str_matches(r"^[A-Z]{1,3}$"), unique=True),
+        "label": pa.Column("string"),
+        "column_label": pa.Column("string", unique=True),
+        "is_reference": pa.Column("boolean"),
+        "thesis_line": pa.Column("Int64", nullable=True, required=False),
+    },
+    strict=False,
+)
+
+SCORES_SCHEMA = pa.DataFrameSchema(
+    {
+        "factor_no": pa.Column("Int64", pa.Check.in_range(1, 10)),
+        "unit": pa.Column("string"),
+        "score": pa.Column("float64", pa.Check.in_range(SCORE_MIN, SCORE_MAX)),
+        "thesis_line": pa.Column("Int64", nullable=True, required=False),
+    },
+    unique=["factor_no", "unit"],
+    report_duplicates="exclude_first",
+    strict=False,
+)
+
+
+@dataclass(frozen=True)
+class Survey:
+    """The three survey tables, validated and cross-checked."""
+
+    factors: pd.DataFrame
+    units: pd.DataFrame
+    scores: pd.DataFrame
+
+    @property
+    def reference_unit(self) -> str:
+        return str(self.units.loc[self.units["is_reference"], "unit"].iloc[0])
+
+
+def load_survey(directory: str | Path | None = None) -> Survey:
+    """Load ``ks10_factors.csv``, ``units.csv`` and ``ks10_scores.csv`` and check they fit together."""
+    directory = Path(directory) if directory else data_dir() / "survey"
+    factors = read_table(
+        directory / "ks10_factors.csv",
+        FACTORS_SCHEMA,
+        numeric={"factor_no": "int", "mdi_relevant": "bool", "table_4_6_line": "int"},
+    )
+    units = read_table(directory / "units.csv", UNITS_SCHEMA, numeric={"is_reference": "bool", "thesis_line": "int"})
+    if int(units["is_reference"].sum()) != 1:
+        raise InputDataError(
+            relative_to_root(directory / "units.csv"),
+            f"{int(units['is_reference'].sum())} reference units",
+            column="is_reference",
+            expected="exactly one row with is_reference = true (the national reference)",
+        )
+    scores = read_table(
+        directory / "ks10_scores.csv", SCORES_SCHEMA, numeric={"factor_no": "int", "score": "float", "thesis_line": "int"}
+    )
+    check_allowed(scores, "unit", units["unit"], "municipality/unit code")
+    check_allowed(scores, "factor_no", factors["factor_no"], "factor number")
+    return Survey(factors=factors.sort_values("factor_no", ignore_index=True), units=units, scores=scores)
+
+
+def select_factors(survey: Survey, factors: str | Sequence[str] = "mdi") -> pd.DataFrame:
+    """The factor rows to show: ``"mdi"`` (the five of section 4.6), ``"all"`` (chapter 8) or ids/names."""
+    table = survey.factors
+    if isinstance(factors, str) and factors == "mdi":
+        return table[table["mdi_relevant"]]
+    if isinstance(factors, str) and factors == "all":
+        return table
+    wanted = [factors] if isinstance(factors, str) else list(factors)
+    known = set(table["factor_id"]) | set(table["factor"])
+    unknown = [f for f in wanted if f not in known]
+    if unknown:
+        raise ValueError(f"unknown factor(s) {unknown}; use 'mdi', 'all' or ids from {sorted(table['factor_id'])}")
+    return table[table["factor_id"].isin(wanted) | table["factor"].isin(wanted)]
+
+
+def _unit_labels(survey: Survey, units: Sequence[str]) -> dict[str, str]:
+    known = dict(zip(survey.units["unit"], survey.units["column_label"]))
+    unknown = [u for u in units if u not in known]
+    if unknown:
+        raise ValueError(f"unknown unit(s) {unknown}; known: {sorted(known)}")
+    return {u: known[u] for u in units}
+
+
+def default_units(survey: Survey, municipalities: Sequence[str] | None = None) -> list[str]:
+    """The municipalities asked for (all surveyed ones by default) followed by the national reference."""
+    reference = survey.reference_unit
+    if municipalities is None:
+        municipalities = [u for u in survey.units["unit"] if u != reference]
+    return [u for u in municipalities if u != reference] + [reference]
+
+
+def factor_table(
+    survey: Survey,
+    factors: str | Sequence[str] = "mdi",
+    units: Sequence[str] | None = None,
+    *,
+    mean_row: bool = True,
+) -> pd.DataFrame:
+    """Scores by factor (rows) and unit (columns), as in section 4.6, with an optional mean row.
+
+    The mean is the unweighted mean of the factor scores shown, which is how the thesis's
+    "Gjennomsnitt" row is built (its values equal the means of the five printed rows). It is not
+    rounded here; rounding belongs to display and comparison.
+    """
+    units = list(units) if units is not None else default_units(survey)
+    labels = _unit_labels(survey, units)
+    chosen = select_factors(survey, factors)
+    scores = survey.scores[survey.scores["factor_no"].isin(chosen["factor_no"]) & survey.scores["unit"].isin(units)]
+    wide = scores.pivot(index="factor_no", columns="unit", values="score")
+    wide = wide.reindex(index=chosen["factor_no"], columns=units)
+    wide.index = chosen.set_index("factor_no").loc[wide.index, "factor"].tolist()
+    wide.index.name = "Faktor"
+    if mean_row:
+        wide.loc[MEAN_ROW] = wide.mean(axis=0)
+    wide.columns = [labels[u] for u in wide.columns]
+    wide.columns.name = None
+    return wide.astype("float64")
+
+
+def chapter8_table(survey: Survey, units: Sequence[str] | None = None) -> pd.DataFrame:
+    """All ten factors with number, name, scores and description, as chapter 8 prints them."""
+    units = list(units) if units is not None else default_units(survey)
+    scores = factor_table(survey, "all", units, mean_row=False)
+    factors = survey.factors.set_index("factor")
+    table = scores.copy()
+    table.insert(0, "Navn", table.index)
+    table.insert(0, "Faktor", [f"Faktor {int(factors.loc[name, 'factor_no'])}" for name in table.index])
+    table["Beskrivelse"] = [factors.loc[name, "description"] for name in table.index]
+    return table.reset_index(drop=True)
+
+
+def table_values(table: pd.DataFrame, table_id: str) -> pd.DataFrame:
+    """A factor table in long form keyed like ``data/expected/published_values.csv`` (for comparison)."""
+    prefix = "t" + table_id.replace(".", "_")
+    long = table.select_dtypes("number").stack().rename("computed").reset_index()
+    long.columns = ["row", "column", "computed"]
+    long["column"] = long["column"].replace({"Norge": "NO"})
+    long["value_id"] = prefix + "." + long["row"] + "." + long["column"]
+    return long[["value_id", "computed"]]
+
+
+def plot_data(survey: Survey, factors: str | Sequence[str] = "mdi", units: Sequence[str] | None = None) -> pd.DataFrame:
+    """The long table behind :func:`plot_scores` (tested, since images are not compared)."""
+    table = factor_table(survey, factors, units, mean_row=False)
+    long = table.reset_index().melt(id_vars="Faktor", var_name="Enhet", value_name="Score")
+    reference = dict(zip(survey.units["column_label"], survey.units["is_reference"]))
+    long["Referanse"] = long["Enhet"].map(reference).astype(bool)
+    return long
+
+
+def plot_scores(survey: Survey, factors: str | Sequence[str] = "mdi", units: Sequence[str] | None = None):
+    """Scores by factor and municipality as points, against the national reference as a line."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    data = plot_data(survey, factors, units)
+    labels = list(dict.fromkeys(data["Enhet"]))
+    colours = dict(zip([u for u in labels if not data.loc[data["Enhet"] == u, "Referanse"].any()], sns.color_palette("deep")))
+    colours.update({u: "black" for u in labels if u not in colours})
+    height = 0.6 * data["Faktor"].nunique() + 1.6
+    fig, ax = plt.subplots(figsize=(7.5, height))
+    sns.stripplot(
+        data=data, x="Score", y="Faktor", hue="Enhet", hue_order=labels, palette=colours,
+        dodge=True, jitter=False, size=8, marker="o", ax=ax,
+    )
+    for y in range(data["Faktor"].nunique()):
+        ax.axhline(y + 0.5, color="0.9", linewidth=0.8, zorder=0)
+    low = max(SCORE_MIN, float(data["Score"].min()) - 0.2)
+    ax.set_xlim(low, min(SCORE_MAX, float(data["Score"].max()) + 0.2))
+    ax.set_xlabel("Score (1–5; black = øvrige kommuner i Norge)")
+    ax.set_ylabel("")
+    ax.set_title("KS 10-faktor by factor and municipality")
+    ax.legend(title=None, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,328 @@
+"""Reading and writing the project's CSV tables, with errors a researcher can act on.
+
+Why not ``pandas.read_csv`` directly? A Norwegian researcher's CSV comes from Excel in a Norwegian
+locale (``;``-separated, decimal comma, often with a UTF-8 BOM) or from a script (plain comma CSV).
+``read_csv`` would silently read ``4,2`` as text or split it into two columns, and its errors are deep
+tracebacks without the file line. Here the file is parsed with :mod:`csv` so every row keeps its file
+line, numbers are converted column by column, and the frame is validated with a pandera schema.
+The first problem is raised as :class:`~mdi_analysis.errors.InputDataError` naming file, row,
+column and what was expected.
+
+Writing is atomic (temporary file + rename) so a failing run never leaves a half-written table.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaError, SchemaErrors
+
+from ..errors import InputDataError
+from ..paths import relative_to_root
+
+SEPARATORS = (",", ";")
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A CSV file parsed to strings, remembering the file line of every data row."""
+
+    frame: pd.DataFrame
+    lines: list[int]
+    separator: str
+    display_name: str
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        byte = raw[err.start : err.start + 1].hex()
+        raise InputDataError(
+            relative_to_root(path),
+            f"byte 0x{byte} is not valid UTF-8 (the file looks like Latin-1/Windows-1252)",
+            line=line,
+            expected="UTF-8 text, with or without BOM (in Excel: 'CSV UTF-8')",
+        ) from None
+
+
+def _detect_separator(path: Path, header: str) -> str:
+    counts = {sep: header.count(sep) for sep in SEPARATORS}
+    best = max(counts, key=lambda sep: counts[sep])
+    if counts[best] == 0:
+        raise InputDataError(
+            relative_to_root(path),
+            f"no column separator found in the header {header[:60]!r}",
+            line=1,
+            expected="a header row separated by ',' or ';'",
+        )
+    return best
+
+
+def read_raw(path: str | Path) -> RawTable:
+    """Parse a CSV file into a frame of strings (empty cells become missing values)."""
+    path = Path(path)
+    name = relative_to_root(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputDataError(name, "file not found", expected="an existing CSV file") from None
+    text = _decode(path, raw)
+    if not text.strip():
+        raise InputDataError(name, "the file is empty", expected="a header row and data rows")
+    header_line = text.splitlines()[0]
+    separator = _detect_separator(path, header_line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    header = [h.strip() for h in next(reader)]
+    if len(set(header)) != len(header):
+        dup = next(h for h in header if header.count(h) > 1)
+        raise InputDataError(name, f"column name {dup!r} appears twice in the header", line=1)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    start_line = reader.line_num + 1
+    for record in reader:
+        row_number = len(rows) + 1
+        if not record or all(not cell.strip() for cell in record):
+            start_line = reader.line_num + 1
+            continue
+        if len(record) != len(header):
+            raise InputDataError(
+                name,
+                f"{len(record)} fields instead of {len(header)}",
+                row=row_number,
+                line=start_line,
+                expected=f"{len(header)} fields separated by {separator!r}"
+                + (" (a decimal comma in a ','-separated file must be quoted)" if separator == "," else ""),
+            )
+        rows.append([cell.strip() for cell in record])
+        lines.append(start_line)
+        start_line = reader.line_num + 1
+    frame = pd.DataFrame(rows, columns=header, dtype=object)
+    frame = frame.mask(frame == "", None)
+    return RawTable(frame=frame, lines=lines, separator=separator, display_name=name)
+
+
+def _to_number(value: object, decimal_comma: bool) -> float:
+    text = str(value).strip().replace("\u2212", "-").replace("\u00a0", "").replace(" ", "")
+    if decimal_comma or ("," in text and "." not in text):
+        text = text.replace(",", ".")
+    return float(text)
+
+
+def _convert_column(table: RawTable, column: str, dtype: str) -> pd.Series:
+    """Convert one string column to ``dtype`` ('float', 'int', 'bool'), naming the first bad cell."""
+    series = table.frame[column]
+    out: list[object] = []
+    for position, value in enumerate(series):
+        if value is None or pd.isna(value):
+            out.append(None)
+            continue
+        try:
+            if dtype == "bool":
+                lowered = str(value).strip().lower()
+                if lowered not in {"true", "false", "1", "0", "ja", "nei"}:
+                    raise ValueError
+                out.append(lowered in {"true", "1", "ja"})
+                continue
+            number = _to_number(value, table.separator == ";")
+            if dtype == "int":
+                if number != int(number):
+                    raise ValueError
+                number = int(number)
+            out.append(number)
+        except ValueError:
+            expected = {"float": "a number", "int": "a whole number", "bool": "true or false"}[dtype]
+            raise InputDataError(
+                table.display_name,
+                f"{value!r} is not {expected}",
+                row=position + 1,
+                line=table.lines[position],
+                column=column,
+                expected=expected + (" (decimal comma or point)" if dtype == "float" else ""),
+            ) from None
+    if dtype == "float":
+        return pd.Series(out, index=series.index, dtype="float64")
+    if dtype == "int":
+        return pd.Series(out, index=series.index, dtype="Int64")
+    return pd.Series(out, index=series.index, dtype="boolean")
+
+
+def _describe_check(check: object) -> str:
+    text = str(check)
+    replacements = {
+        "column_in_dataframe": "the column to be present",
+        "not_nullable": "a value (the cell must not be empty)",
+        "field_uniqueness": "a unique value",
+        "multiple_fields_uniqueness": "a unique combination",
+        "coerce_dtype": "a value of the right type",
+    }
+    for key, phrase in replacements.items():
+        if key in text:
+            return phrase
+    if text.startswith("isin("):
+        return "one of " + text[len("isin(") : -1]
+    if text.startswith("in_range("):
+        low, high = text[len("in_range(") : -1].split(",")
+        return f"a value between {low.strip()} and {high.strip()}"
+    if text.startswith("str_matches("):
+        return "text matching the pattern " + text[len("str_matches(") : -1]
+    return text
+
+
+def _raise_schema_failure(table: RawTable, error: SchemaErrors | SchemaError) -> None:
+    cases = error.failure_cases if isinstance(error, SchemaErrors) else error.failure_cases
+    if isinstance(error, SchemaError) and cases is None:
+        raise InputDataError(table.display_name, str(error).splitlines()[0]) from None
+    cases = pd.DataFrame(cases).reset_index(drop=True)
+    # Structural problems (a missing column) first, then the earliest row.
+    cases["_order"] = cases["index"].map(lambda i: -1 if i is None or pd.isna(i) else int(i))
+    cases = cases.sort_values(["_order"], kind="stable")
+    first = cases.iloc[0]
+    more = cases["_order"].nunique() - 1
+    suffix = f" (and problems in {more} more row{'s' if more != 1 else ''})" if more else ""
+    check = str(first.get("check", ""))
+    column = first.get("column")
+    column = None if column is None or pd.isna(column) else str(column)
+    if "column_in_dataframe" in check:
+        missing = str(first["failure_case"])
+        raise InputDataError(
+            table.display_name,
+            f"column '{missing}' is missing{suffix}",
+            line=1,
+            expected="the columns " + ", ".join(error.schema.columns) if error.schema is not None else None,
+        ) from None
+    position = int(first["_order"])
+    if "multiple_fields_uniqueness" in check and error.schema is not None and error.schema.unique:
+        column = ", ".join(error.schema.unique)
+    if "uniqueness" in check or (column is None and "unique" in check):
+        raise InputDataError(
+            table.display_name,
+            f"this row duplicates an earlier one{suffix}",
+            row=position + 1,
+            line=table.lines[position] if 0 <= position < len(table.lines) else None,
+            column=column,
+            expected="each key to appear once",
+        ) from None
+    value = first["failure_case"]
+    shown = table.frame.iloc[position][column] if column in table.frame.columns and position >= 0 else value
+    raise InputDataError(
+        table.display_name,
+        f"{shown!r} is not allowed{suffix}",
+        row=position + 1 if position >= 0 else None,
+        line=table.lines[position] if 0 <= position < len(table.lines) else None,
+        column=column,
+        expected=_describe_check(check),
+    ) from None
+
+
+def read_table(
+    path: str | Path,
+    schema: pa.DataFrameSchema,
+    *,
+    numeric: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """Read ``path`` and validate it against ``schema``; numbers in ``numeric`` ({column: 'float'|'int'|'bool'}).
+
+    Columns that are required by the schema are checked before any conversion, so a missing column
+    is reported as missing rather than as a confusing type error.
+    """
+    table = read_raw(path)
+    missing = [c for c, col in schema.columns.items() if col.required and c not in table.frame.columns]
+    if missing:
+        raise InputDataError(
+            table.display_name,
+            f"column '{missing[0]}' is missing" + (f" (also {', '.join(missing[1:])})" if missing[1:] else ""),
+            line=1,
+            expected="the columns " + ", ".join(schema.columns),
+        )
+    frame = table.frame.copy()
+    for column, dtype in (numeric or {}).items():
+        if column in frame.columns:
+            frame[column] = _convert_column(table, column, dtype)
+    for column in frame.columns:
+        if column not in (numeric or {}):
+            frame[column] = frame[column].astype("string")
+    try:
+        validated = schema.validate(frame, lazy=True)
+    except (SchemaErrors, SchemaError) as error:
+        _raise_schema_failure(table, error)
+        raise  # unreachable: _raise_schema_failure always raises
+    validated = validated.reset_index(drop=True)
+    # Remember where each row came from, for cross-file checks done after loading.
+    validated.attrs["file"] = table.display_name
+    validated.attrs["lines"] = list(table.lines)
+    return validated
+
+
+def fail_row(frame: pd.DataFrame, position: int, column: str, problem: str, expected: str | None = None) -> None:
+    """Raise :class:`InputDataError` for row ``position`` (0-based) of a frame from :func:`read_table`.
+
+    Checks made after loading (across files, or between columns) report like the schema checks do:
+    file, row, file line and column, because :func:`read_table` records the file and every row's line.
+    """
+    lines = frame.attrs.get("lines", [])
+    raise InputDataError(
+        frame.attrs.get("file", "<table>"),
+        problem,
+        row=position + 1,
+        line=lines[position] if position < len(lines) else None,
+        column=column,
+        expected=expected,
+    )
+
+
+def check_allowed(
+    frame: pd.DataFrame,
+    column: str,
+    allowed: Iterable[object],
+    what: str,
+    *,
+    source: str | None = None,
+    listed: bool = False,
+) -> None:
+    """Cross-file check: every value of ``column`` must be in ``allowed`` (e.g. codes defined in another file).
+
+    Empty cells are left to the schema (which says whether the column may be empty). With ``listed``
+    a cell holds ``;``-separated values and each must be allowed. ``source`` names the file that
+    defines the allowed values; without it the message lists them.
+    """
+    allowed = list(allowed)
+    allowed_set = set(allowed)
+    expected = f"a {what} listed in {source}" if source else "one of " + ", ".join(map(str, allowed))
+    for position, value in enumerate(frame[column]):
+        if value is None or pd.isna(value):
+            continue
+        for item in str(value).split(";") if listed else [value]:
+            if item not in allowed_set:
+                fail_row(frame, position, column, f"unknown {what} {item!r}", expected)
+
+
+def write_table(frame: pd.DataFrame, path: str | Path, *, float_format: str | None = None) -> Path:
+    """Write ``frame`` as UTF-8 comma CSV with ``\\n`` line endings, atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            frame.to_csv(out, index=False, lineterminator="\n", float_format=float_format)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    """Fail early with a plain message when an in-memory frame lacks columns a function needs."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{what} needs the columns {', '.join(missing)}; got {', '.join(map(str, frame.columns))}")

@@ -1,0 +1,378 @@
+"""How good is a topic model of 113 quotes? Coherence, stability across seeds, the choice of k, and
+whether codebook-seeded topics survive fitting.
+
+Why these measures: with a corpus this small, a topic model will always return *some* topics; the
+question is whether they are a property of the quotes or of the random start. Two measures answer
+it, both computed here so the notebook only displays them:
+
+- **Coherence (NPMI)**: do a topic's top words occur in the same quotes? Normalised pointwise
+  mutual information of each pair of the topic's 10 top terms, from document co-occurrence in the
+  fitted quotes (Bouma 2009; Lau, Newman & Baldwin 2014): 1 = the words always occur together, 0 =
+  independent, -1 = never together. It is computed on the corpus the model was fitted on, because
+  there is no reference corpus of Norwegian interview speech to use offline; it therefore rewards
+  topics that reproduce co-occurrences of this corpus, which is what is wanted here.
+- **Stability**: refit with five seeds and match the topics of every pair of runs one to one
+  (Hungarian algorithm, :func:`scipy.optimize.linear_sum_assignment`) by cosine similarity of their
+  word distributions; stability is the mean matched similarity (Greene, O'Callaghan & Cunningham
+  2014). 1 = the same topics whatever the seed.
+
+**Rule for k** (:func:`select_k`): only k whose topics are coherent at all (mean NPMI above 0:
+top words co-occur more often than chance) are eligible; of those, take the most stable k, and if
+other eligible k are within :data:`STABILITY_TOLERANCE` of the best stability, the largest of them.
+Why stability first: a k whose topics change with the seed cannot be interpreted, however coherent
+one run happens to be. Why the largest of equally stable k: too many topics show up as instability
+(a real topic is split differently by each seed), but too few need not: when the data favour one
+way of merging two topics, every seed merges them the same way and a too-small k looks perfectly
+stable (the synthetic corpus of ``tests/test_topics.py`` shows this for NMF: k = 2, 3 and 4 are
+all stable when 4 is the truth). The largest k that is still reproducible is the finest grouping the
+quotes support. Coherence is a floor, not the target, because NPMI over the top 10 words can favour
+a too-small k whose merged topic happens to be topped by the words of one of its parts.
+
+**Survival of a seeded topic** (:func:`seeded_survival`): it *keeps its seed words* when at least
+half of its seed terms (rounded up) are among its :data:`SURVIVAL_TOP_N` top terms, and it *stays
+distinct* when its word distribution has cosine similarity below :data:`DISTINCT_MAX_SIMILARITY`
+with every other topic of the model. Both thresholds were fixed before the model was run on the
+interview corpus.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linear_sum_assignment
+
+from ._model import (
+    METHODS,
+    TopicCorpus,
+    TopicModel,
+    fit_seeded,
+    fit_topics,
+    validate_k,
+    validate_seed,
+)
+
+#: Top terms per topic used for coherence.
+COHERENCE_TOP_N = 10
+#: Seeds per k in the scan: the seed given and the next four.
+N_STABILITY_SEEDS = 5
+#: Default k grid: small, because 113 short quotes cannot support many topics.
+DEFAULT_K_GRID: tuple[int, ...] = tuple(range(3, 9))
+#: k within this much of the best stability count as equally stable (see :func:`select_k`).
+STABILITY_TOLERANCE = 0.02
+#: Top terms in which a seeded topic must keep its seed words.
+SURVIVAL_TOP_N = 10
+#: k whose mean NPMI is not above this are not eligible (their top words co-occur no more than chance).
+MIN_COHERENCE = 0.0
+#: A topic is distinct when its cosine similarity to every other topic is below this.
+DISTINCT_MAX_SIMILARITY = 0.5
+
+__all__ = [
+    "COHERENCE_TOP_N",
+    "DEFAULT_K_GRID",
+    "DISTINCT_MAX_SIMILARITY",
+    "KScan",
+    "MIN_COHERENCE",
+    "N_STABILITY_SEEDS",
+    "STABILITY_TOLERANCE",
+    "SURVIVAL_TOP_N",
+    "cosine_matrix",
+    "match_topics",
+    "npmi_coherence",
+    "scan_k",
+    "seed_sequence",
+    "seeded_runs",
+    "seeded_survival",
+    "select_k",
+    "stability",
+    "stability_runs",
+    "survival_across_seeds",
+    "topic_stability",
+]
+
+
+def seed_sequence(seed: int, n: int = N_STABILITY_SEEDS) -> tuple[int, ...]:
+    """The seeds of a stability study: ``seed, seed + 1, …`` (the given seed's run is the reference)."""
+    seed = validate_seed(seed)
+    return tuple(range(seed, seed + n))
+
+
+# --------------------------------------------------------------------------------------------
+# Coherence
+# --------------------------------------------------------------------------------------------
+
+
+def npmi_coherence(topic_word: np.ndarray, corpus: TopicCorpus, n_top: int = COHERENCE_TOP_N) -> np.ndarray:
+    """NPMI coherence of each topic's ``n_top`` terms, from co-occurrence in ``corpus``'s quotes.
+
+    A pair that never occurs together scores -1 (the limit of NPMI). Pairs are unordered; the topic's
+    score is the mean over its pairs.
+    """
+    n_docs = corpus.n_docs
+    together = corpus.cooccurrence
+    df = np.diag(together)
+    top = np.argsort(-topic_word, axis=1, kind="stable")[:, :n_top]
+    scores = np.zeros(topic_word.shape[0])
+    if top.shape[1] < 2:
+        return scores
+    i, j = np.triu_indices(top.shape[1], k=1)
+    for t, terms in enumerate(top):
+        joint = together[terms[i], terms[j]] / n_docs
+        p_i, p_j = df[terms[i]] / n_docs, df[terms[j]] / n_docs
+        with np.errstate(divide="ignore", invalid="ignore"):
+            npmi = np.log(joint / (p_i * p_j)) / -np.log(joint)
+        npmi = np.where(joint == 0, -1.0, np.where(joint >= 1.0, 1.0, npmi))
+        scores[t] = float(npmi.mean())
+    return scores
+
+
+# --------------------------------------------------------------------------------------------
+# Matching topics and stability
+# --------------------------------------------------------------------------------------------
+
+
+def cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cosine similarity of every row of ``a`` with every row of ``b``."""
+    na = np.linalg.norm(a, axis=1, keepdims=True)
+    nb = np.linalg.norm(b, axis=1, keepdims=True)
+    na[na == 0] = 1.0
+    nb[nb == 0] = 1.0
+    return (a / na) @ (b / nb).T
+
+
+def match_topics(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One-to-one matching of topics of ``a`` to topics of ``b`` maximising total cosine similarity.
+
+    Returns ``(partner, similarity)``: topic ``i`` of ``a`` is matched with topic ``partner[i]`` of
+    ``b`` at cosine ``similarity[i]``. Both models must have the same number of topics.
+    """
+    if a.shape != b.shape:
+        raise ValueError(f"topic-word matrices differ in shape: {a.shape} and {b.shape}")
+    sims = cosine_matrix(a, b)
+    rows, cols = linear_sum_assignment(-sims)
+    partner = np.empty(a.shape[0], dtype=np.int64)
+    partner[rows] = cols
+    return partner, sims[np.arange(a.shape[0]), partner]
+
+
+def stability(topic_words: Sequence[np.ndarray]) -> float:
+    """Mean matched cosine similarity over every pair of runs (1 = same topics whatever the seed)."""
+    if len(topic_words) < 2:
+        raise ValueError("stability needs at least two runs")
+    return float(np.mean([match_topics(a, b)[1].mean() for a, b in itertools.combinations(topic_words, 2)]))
+
+
+def topic_stability(models: Sequence[TopicModel]) -> pd.DataFrame:
+    """Per topic of the first (reference) model: its matched similarity in each of the other runs.
+
+    Columns: ``topic``, one column ``seed <s>`` per other run, ``mean``, ``min``. Seeded topics are
+    compared label to label, unsupervised ones matched (see :func:`_matched_similarity`).
+    """
+    if len(models) < 2:
+        raise ValueError("topic_stability needs at least two runs")
+    reference = models[0]
+    columns = {}
+    for other in models[1:]:
+        columns[f"seed {other.seed}"] = _matched_similarity(reference, other)
+    table = pd.DataFrame(columns, index=pd.Index(reference.labels, name="topic"))
+    table["mean"] = table.mean(axis=1)
+    table["min"] = table.drop(columns="mean").min(axis=1)
+    return table
+
+
+def _matched_similarity(reference: TopicModel, other: TopicModel) -> np.ndarray:
+    """Similarity of each reference topic to its counterpart in ``other``.
+
+    Unsupervised topics have no identity across runs and are matched one to one. A seeded topic's
+    counterpart is the topic with the same label (its identity is its category); residual topics
+    are matched among themselves.
+    """
+    if reference.k != other.k:
+        raise ValueError(f"runs differ in number of topics: {reference.k} and {other.k}")
+    if not reference.seeds:
+        return match_topics(reference.topic_word, other.topic_word)[1]
+    if reference.labels != other.labels:
+        raise ValueError("seeded runs must have the same topic labels")
+    seeded = np.array([label in reference.seeds for label in reference.labels])
+    sims = np.empty(reference.k)
+    both = cosine_matrix(reference.topic_word, other.topic_word)
+    sims[seeded] = np.diag(both)[seeded]
+    if (~seeded).any():
+        rest = np.flatnonzero(~seeded)
+        sims[rest] = match_topics(reference.topic_word[rest], other.topic_word[rest])[1]
+    return sims
+
+
+# --------------------------------------------------------------------------------------------
+# Choosing k
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KScan:
+    """The k scan: one row per k (``table``) and every fitted model, keyed by ``(k, seed)``."""
+
+    method: str
+    seeds: tuple[int, ...]
+    table: pd.DataFrame
+    models: dict[tuple[int, int], TopicModel]
+
+    @property
+    def chosen_k(self) -> int:
+        return int(self.table.index[self.table["chosen"]][0])
+
+    def runs(self, k: int) -> list[TopicModel]:
+        """The models of one k, reference seed first."""
+        return [self.models[(k, s)] for s in self.seeds]
+
+
+def stability_runs(
+    corpus: TopicCorpus, method: str, k: int, seed: int = 0, scan: KScan | None = None,
+    n_seeds: int = N_STABILITY_SEEDS,
+) -> list[TopicModel]:
+    """The model fitted with ``n_seeds`` seeds (``seed`` first): taken from ``scan`` when it already
+    holds them (the notebook's default), fitted otherwise (a k outside the scan, another method)."""
+    seeds = seed_sequence(seed, n_seeds)
+    if scan is not None and scan.method == method and all((k, s) in scan.models for s in seeds):
+        return [scan.models[(k, s)] for s in seeds]
+    return [fit_topics(corpus, method, k, s) for s in seeds]
+
+
+def _validate_grid(ks: Iterable[int], corpus: TopicCorpus) -> tuple[int, ...]:
+    grid = tuple(ks)
+    if len(grid) < 2:
+        raise ValueError(f"a k scan needs at least two values of k, got {grid!r}")
+    if len(set(grid)) != len(grid):
+        raise ValueError(f"k values must be distinct, got {grid!r}")
+    return tuple(sorted(validate_k(k, corpus.n_docs, corpus.n_terms) for k in grid))
+
+
+def scan_k(
+    corpus: TopicCorpus,
+    method: str = "nmf",
+    ks: Iterable[int] = DEFAULT_K_GRID,
+    seed: int = 0,
+    n_seeds: int = N_STABILITY_SEEDS,
+    fit: Callable[[TopicCorpus, str, int, int], TopicModel] = fit_topics,
+) -> KScan:
+    """Fit ``method`` for every k with ``n_seeds`` seeds; coherence, stability and the chosen k.
+
+    Table (index ``k``): ``coherence`` (mean NPMI over topics and runs), ``coherence_sd`` (spread of
+    the per-run means), ``stability`` (mean matched cosine over pairs of runs), ``min_stability``
+    (least stable pair), ``chosen`` (by :func:`select_k`).
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))}, got {method!r}")
+    if isinstance(n_seeds, bool) or not isinstance(n_seeds, int) or n_seeds < 2:
+        raise ValueError(f"n_seeds must be an integer >= 2, got {n_seeds!r}")
+    grid = _validate_grid(ks, corpus)
+    seeds = seed_sequence(seed, n_seeds)
+    models: dict[tuple[int, int], TopicModel] = {}
+    rows = []
+    for k in grid:
+        runs = [fit(corpus, method, k, s) for s in seeds]
+        models.update({(k, s): m for s, m in zip(seeds, runs, strict=True)})
+        coherence = [npmi_coherence(m.topic_word, corpus).mean() for m in runs]
+        pairs = [match_topics(a.topic_word, b.topic_word)[1].mean() for a, b in itertools.combinations(runs, 2)]
+        rows.append((k, float(np.mean(coherence)), float(np.std(coherence)), float(np.mean(pairs)), float(np.min(pairs))))
+    table = pd.DataFrame(rows, columns=["k", "coherence", "coherence_sd", "stability", "min_stability"]).set_index("k")
+    table["chosen"] = table.index == select_k(table)
+    return KScan(method, seeds, table, models)
+
+
+def select_k(
+    table: pd.DataFrame, tolerance: float = STABILITY_TOLERANCE, min_coherence: float = MIN_COHERENCE
+) -> int:
+    """The rule (module docstring): among k with coherence above ``min_coherence`` (all k if none),
+    the most stable; of the k within ``tolerance`` of that stability, the largest.
+
+    ``table`` has index ``k`` and columns ``stability`` and ``coherence`` (as from :func:`scan_k`).
+    Values are rounded to 6 decimals first so that floating-point noise cannot decide a tie.
+    """
+    if table.empty:
+        raise ValueError("select_k needs at least one row")
+    if not 0 <= tolerance < 1:
+        raise ValueError(f"tolerance must be in [0, 1), got {tolerance!r}")
+    stab = table["stability"].round(6)
+    coh = table["coherence"].round(6)
+    eligible = table.index[coh > min_coherence]
+    if len(eligible) == 0:
+        eligible = table.index
+    best = stab[eligible].max()
+    candidates = [k for k in eligible if stab[k] >= best - tolerance]
+    return int(max(candidates))
+
+
+# --------------------------------------------------------------------------------------------
+# Seeded topics
+# --------------------------------------------------------------------------------------------
+
+
+def seeded_survival(
+    model: TopicModel,
+    *,
+    top_n: int = SURVIVAL_TOP_N,
+    max_similarity: float = DISTINCT_MAX_SIMILARITY,
+) -> pd.DataFrame:
+    """Whether each seeded topic survived fitting: kept its seed words and stayed distinct.
+
+    One row per seeded topic (residual topics are not listed, but count as "other topics" for
+    distinctness). Columns: ``topic`` (category id), ``n_seeds`` (seed terms in the vocabulary),
+    ``seeds_in_top`` (of them among the ``top_n`` top terms), ``top_terms``, ``max_similarity``
+    (cosine with the most similar other topic), ``closest`` (that topic), ``kept``, ``distinct``,
+    ``survived``.
+    """
+    if not model.seeds:
+        raise ValueError("seeded_survival needs a seeded model (fit_seeded)")
+    if not 0 < max_similarity <= 1:
+        raise ValueError(f"max_similarity must be in (0, 1], got {max_similarity!r}")
+    index = {term: i for i, term in enumerate(model.vocabulary.tolist())}
+    sims = cosine_matrix(model.topic_word, model.topic_word)
+    np.fill_diagonal(sims, -np.inf)
+    top = model.top_term_indices(top_n)
+    rows = []
+    for t, label in enumerate(model.labels):
+        if label not in model.seeds:
+            continue
+        seed_ids = {index[term] for term in model.seeds[label]}
+        in_top = len(seed_ids & set(top[t].tolist()))
+        closest = int(np.argmax(sims[t]))
+        kept = in_top >= math.ceil(len(seed_ids) / 2)
+        distinct = bool(sims[t, closest] < max_similarity)
+        rows.append((label, len(seed_ids), in_top, " ".join(model.vocabulary[top[t][:6]]),
+                     float(sims[t, closest]), model.labels[closest], kept, distinct, kept and distinct))
+    return pd.DataFrame(rows, columns=["topic", "n_seeds", "seeds_in_top", "top_terms", "max_similarity",
+                                       "closest", "kept", "distinct", "survived"]).set_index("topic")
+
+
+def seeded_runs(
+    corpus: TopicCorpus,
+    seeds: dict[str, list[str]],
+    seed: int = 0,
+    n_seeds: int = N_STABILITY_SEEDS,
+    **options,
+) -> list[TopicModel]:
+    """The seeded model fitted with ``n_seeds`` seeds (``seed`` first): for survival across seeds."""
+    return [fit_seeded(corpus, seeds, seed=s, **options) for s in seed_sequence(seed, n_seeds)]
+
+
+def survival_across_seeds(models: Sequence[TopicModel], **options) -> pd.DataFrame:
+    """Per seeded topic: in how many runs it survived, and the reference run's verdict.
+
+    Columns: ``survived`` (reference run, the first model), ``runs_survived`` (out of
+    ``len(models)``), ``share``. The last row, ``all topics``, sums the survivors.
+    """
+    tables = [seeded_survival(m, **options) for m in models]
+    out = pd.DataFrame({"survived": tables[0]["survived"].astype(int)})
+    out["runs_survived"] = sum(t["survived"].astype(int) for t in tables)
+    out["share"] = out["runs_survived"] / len(tables)
+    total = pd.DataFrame(
+        {"survived": [int(out["survived"].sum())], "runs_survived": [int(out["runs_survived"].sum())],
+         "share": [out["runs_survived"].sum() / (len(tables) * len(out))]},
+        index=pd.Index(["all topics"], name=out.index.name),
+    )
+    return pd.concat([out, total])
