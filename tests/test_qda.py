@@ -20,6 +20,7 @@ import pytest
 import xmlschema
 
 from mdi_analysis import paths
+from mdi_analysis.errors import PersonalDataError
 from mdi_analysis.exchange import _qda as qda
 from mdi_analysis.io._codebook import load_codebook
 from mdi_analysis.coding._engine import code_texts
@@ -364,7 +365,7 @@ def corpus_with_a_phone_number(tmp_path: Path) -> Path:
 
 def test_export_with_pii_writes_nothing_unless_allowed(corpus_with_a_phone_number: Path, tmp_path: Path):
     out = tmp_path / "out.qdpx"
-    with pytest.raises(qda.PIIFoundError) as info:
+    with pytest.raises(PersonalDataError) as info:
         qda.export_qdpx(out, corpus_dir=corpus_with_a_phone_number)
     assert [(f.kind, f.match) for f in info.value.findings] == [("phone", "912 34 567")]
     assert not out.exists() and not list(tmp_path.glob(".out.qdpx*"))

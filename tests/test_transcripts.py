@@ -23,7 +23,7 @@ from mdi_analysis.privacy._anonymity import scan_paths
 from mdi_analysis.io._codebook import load_codebook
 from mdi_analysis.coding._engine import code_texts
 from mdi_analysis.corpus import load_corpus
-from mdi_analysis.errors import InputDataError
+from mdi_analysis.errors import InputDataError, PersonalDataError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "transcripts"
 CLEAN = FIXTURES / "intervju_arbeidsgiver.txt"
@@ -78,7 +78,7 @@ def test_planted_pii_is_reported_with_file_line_and_turn():
 def test_nothing_is_written_without_the_override(tmp_path: Path):
     result = transcripts.build_import([CLEAN, PII])
     out = tmp_path / "import"
-    with pytest.raises(transcripts.PIIBlockedError) as info:
+    with pytest.raises(PersonalDataError) as info:
         transcripts.write_import(result, out)
     assert len(info.value.findings) == 4
     assert list(tmp_path.iterdir()) == [], "no output folder and no staging folder"

@@ -33,6 +33,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import ExtractionError
 from ..paths import relative_to_root
 from .model import (
     PARAGRAPH_SEPARATOR,
@@ -112,15 +113,6 @@ EDITORIAL_FLAGS: dict[tuple[str, int], tuple[str, ...]] = {
     # author's narration; the rest is spoken (questions, "du", "jo").
     ("4.3.2", 4115): ("possible_author_text",),
 }
-
-
-class ExtractionError(ValueError):
-    """The thesis text does not have the shape the extractor was written for."""
-
-    def __init__(self, path: Path | str, line: int | None, problem: str) -> None:
-        where = relative_to_root(Path(path)) + (f", line {line}" if line else "")
-        super().__init__(f"{where}: {problem}")
-        self.line = line
 
 
 @dataclass

@@ -55,7 +55,8 @@ import pandas as pd
 
 from .. import __version__
 from ..privacy._anonymity import Finding, format_findings, scan_text
-from ..errors import InputDataError
+from ..io._files import write_atomic
+from ..errors import InputDataError, PersonalDataError, QdaFormatError, QdaValidationError
 from ..paths import data_dir, relative_to_root
 
 __all__ = [
@@ -67,7 +68,7 @@ __all__ = [
     "QdaCorpus",
     "QdaValidationError",
     "QdaFormatError",
-    "PIIFoundError",
+    "PersonalDataError",
     "schema_path",
     "make_guid",
     "keyword_coder",
@@ -137,22 +138,6 @@ RQ_COLUMNS = ["research_question", "text"]
 # --------------------------------------------------------------------------------------------
 # Errors and small types
 # --------------------------------------------------------------------------------------------
-
-
-class QdaValidationError(ValueError):
-    """A project.qde that does not match the REFI-QDA schema or refers to something missing."""
-
-
-class QdaFormatError(ValueError):
-    """A .qdpx that is valid XML but cannot be read back as a corpus (e.g. a source without a role)."""
-
-
-class PIIFoundError(RuntimeError):
-    """The anonymity scanner found something in what would be written. Nothing was written."""
-
-    def __init__(self, findings: Sequence[Finding], what: str) -> None:
-        self.findings = list(findings)
-        super().__init__(f"{what}: {len(self.findings)} anonymity finding(s); nothing written")
 
 
 @dataclass(frozen=True)
@@ -687,7 +672,7 @@ def export_qdpx(
 
     The keyword coder codes with every category of the codebook (default ``data/codebook/``) and
     ``normaliser``, as notebook 03 does with its default parameters. The project is validated and
-    scanned for PII *before* anything is written. Findings raise :class:`PIIFoundError` unless
+    scanned for PII *before* anything is written. Findings raise :class:`PersonalDataError` unless
     ``allow_pii``. The file is written atomically (temporary file + rename). Returns the path, the
     export and the findings (empty unless ``allow_pii``).
     """
@@ -720,22 +705,9 @@ def export_qdpx(
     validate_qdpx(data)
     findings = scan_export(export, corpus.utterances, out.name)
     if findings and not allow_pii:
-        raise PIIFoundError(findings, f"export of {relative_to_root(corpus.directory)}")
-    _write_atomic(out, data)
+        raise PersonalDataError(findings, f"export of {relative_to_root(corpus.directory)}")
+    write_atomic(out, data)
     return out, export, findings
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # --------------------------------------------------------------------------------------------
@@ -981,7 +953,7 @@ def qdpx_to_corpus(path: str | Path, out_dir: str | Path, *, allow_pii: bool = F
     for name, frame in frames.items():
         findings += scan_text(render_csv(frame), source=Path(out_dir) / name, fmt=".csv")
     if findings and not allow_pii:
-        raise PIIFoundError(findings, f"conversion of {path}")
+        raise PersonalDataError(findings, f"conversion of {path}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -1036,7 +1008,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.out, corpus_dir=args.corpus, codebook_dir=args.codebook, normaliser=args.normaliser,
             keyword=not args.no_keyword_coder, allow_pii=args.allow_pii, roles=roles,
         )
-    except PIIFoundError as error:
+    except PersonalDataError as error:
         print(format_findings(error.findings), file=sys.stderr)
         print(f"export-qdpx: {error}. Fix the data at the source (docs/anonymisation.md), or pass --allow-pii.",
               file=sys.stderr)
@@ -1070,7 +1042,7 @@ def import_main(argv: Sequence[str] | None = None) -> int:
     roles = [r.strip() for r in args.roles.split(",")] if args.roles else None
     try:
         written, findings = qdpx_to_corpus(args.file, args.out, allow_pii=args.allow_pii, roles=roles)
-    except PIIFoundError as error:
+    except PersonalDataError as error:
         print(format_findings(error.findings), file=sys.stderr)
         print(f"import-qdpx: {error}", file=sys.stderr)
         return 1

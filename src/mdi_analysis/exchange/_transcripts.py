@@ -56,7 +56,7 @@ import pandas as pd
 
 from ..privacy._anonymity import Finding, scan_text
 from ..corpus.model import ROLE_LABELS, ROLES, count_words
-from ..errors import InputDataError
+from ..errors import InputDataError, PersonalDataError
 from ..paths import data_dir, relative_to_root
 
 __all__ = [
@@ -69,7 +69,7 @@ __all__ = [
     "Transcript",
     "ImportFinding",
     "ImportResult",
-    "PIIBlockedError",
+    "PersonalDataError",
     "parse_speaker_map",
     "read_transcript",
     "build_import",
@@ -196,14 +196,6 @@ class ImportResult:
     findings: list[ImportFinding]
     warnings: list[str]
     roles: tuple[str, ...]
-
-
-class PIIBlockedError(RuntimeError):
-    """The scanner found possible personal data; nothing was written."""
-
-    def __init__(self, findings: Sequence[ImportFinding]) -> None:
-        self.findings = list(findings)
-        super().__init__(f"{len(self.findings)} anonymity finding(s) in the transcripts; nothing written")
 
 
 # --------------------------------------------------------------------------------------------
@@ -671,7 +663,7 @@ def format_import_findings(findings: Sequence[ImportFinding]) -> str:
 def write_import(result: ImportResult, out_dir: str | Path, *, allow_pii: bool = False, overwrite: bool = False) -> list[Path]:
     """Write the import as a corpus folder, or nothing at all.
 
-    Refuses (:class:`PIIBlockedError`) when the scan found anything and ``allow_pii`` is false.
+    Refuses (:class:`~mdi_analysis.errors.PersonalDataError`) when the scan found anything and ``allow_pii`` is false.
     Refuses (``FileExistsError``) to write into a non-empty folder unless ``overwrite``, and never
     writes into the committed ``data/corpus/``. The folder is built next to ``out_dir``, validated
     with ``load_corpus`` and then moved into place, so ``out_dir`` holds either the previous content
@@ -682,7 +674,7 @@ def write_import(result: ImportResult, out_dir: str | Path, *, allow_pii: bool =
     from ..io._tables import write_table
 
     if result.findings and not allow_pii:
-        raise PIIBlockedError(result.findings)
+        raise PersonalDataError(result.findings, "the transcripts")
     out_dir = Path(out_dir).resolve()
     if out_dir == (data_dir() / "corpus").resolve():
         raise FileExistsError(f"{relative_to_root(out_dir)} is the committed thesis corpus; import into another folder")

@@ -26,6 +26,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaError, SchemaErrors
 
 from ..errors import InputDataError
+from ._files import write_atomic
 from ..paths import relative_to_root
 
 SEPARATORS = (",", ";")
@@ -308,17 +309,8 @@ def check_allowed(
 
 def write_table(frame: pd.DataFrame, path: str | Path, *, float_format: str | None = None) -> Path:
     """Write ``frame`` as UTF-8 comma CSV with ``\\n`` line endings, atomically."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            frame.to_csv(out, index=False, lineterminator="\n", float_format=float_format)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    text = frame.to_csv(index=False, lineterminator="\n", float_format=float_format)
+    return write_atomic(path, text)
 
 
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:

@@ -30,6 +30,7 @@ from typing import Any, Iterator
 
 import nbformat
 
+from ..io._files import write_if_changed
 from ..paths import notebooks_dir, relative_to_root, reports_dir
 
 NOTEBOOK_PATTERN = re.compile(r"^(\d{2})_[a-z0-9][a-z0-9-]*\.ipynb$")
@@ -90,16 +91,6 @@ def _notebook_bytes(nb: nbformat.NotebookNode) -> str:
     return nbformat.writes(nb) + ("" if nbformat.writes(nb).endswith("\n") else "\n")
 
 
-def _write_if_changed(path: Path, text: str) -> bool:
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return True
-
-
 _EXPORTERS: dict[bool, Any] = {}
 #: One exporter per variant, shared by the worker threads under this lock. Building one
 #: (templates, filters) costs more than rendering, and rendering holds the GIL anyway, so two
@@ -125,7 +116,7 @@ def render_html(nb: nbformat.NotebookNode, path: Path, *, hide_code: bool = Fals
     """An HTML rendering; ``hide_code`` gives the results-only variant for readers who skip code."""
     with _EXPORT_LOCK:
         body, _ = _exporter(hide_code).from_notebook_node(nb)
-    _write_if_changed(path, body)
+    write_if_changed(path, body)
 
 
 def _prepare_in_parent() -> None:
@@ -211,8 +202,8 @@ def _run_default(path: Path, reports: Path, update_committed: bool) -> RunResult
             return RunResult(path.name, False, time.perf_counter() - start, _summarise_exception(exc))
         nb = clean_notebook(nbformat.read(executed, as_version=4))
     text = _notebook_bytes(nb)
-    changed = _write_if_changed(path, text) if update_committed else False
-    _write_if_changed(reports / "notebooks" / path.name, text)
+    changed = write_if_changed(path, text) if update_committed else False
+    write_if_changed(reports / "notebooks" / path.name, text)
     render_html(nb, reports / "html" / path.with_suffix(".html").name)
     render_html(nb, reports / "html-results" / path.with_suffix(".html").name, hide_code=True)
     return RunResult(path.name, True, time.perf_counter() - start, changed=changed)
@@ -313,7 +304,7 @@ def _load_durations(reports: Path) -> dict[str, float]:
 
 
 def _save_durations(reports: Path, durations: dict[str, float]) -> None:
-    _write_if_changed(reports / DURATIONS_FILE, json.dumps(dict(sorted(durations.items())), indent=1) + "\n")
+    write_if_changed(reports / DURATIONS_FILE, json.dumps(dict(sorted(durations.items())), indent=1) + "\n")
 
 
 def run_one(notebook: str, parameters: dict[str, Any], out: Path | None = None) -> Path:
@@ -335,7 +326,7 @@ def run_one(notebook: str, parameters: dict[str, Any], out: Path | None = None) 
     with kernel_environment(out):
         execute_notebook(source, executed, parameters=parameters)
     nb = clean_notebook(nbformat.read(executed, as_version=4))
-    _write_if_changed(executed, _notebook_bytes(nb))
+    write_if_changed(executed, _notebook_bytes(nb))
     render_html(nb, executed.with_suffix(".html"))
     return executed
 
@@ -392,7 +383,7 @@ def write_index_html(reports: Path) -> Path:
         "<table><tr><th>notebook</th><th>title</th><th></th><th></th></tr>" + "".join(items) + "</table></body></html>\n"
     )
     path = reports / "index.html"
-    _write_if_changed(path, page)
+    write_if_changed(path, page)
     return path
 
 

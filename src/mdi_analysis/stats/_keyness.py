@@ -51,6 +51,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from ..options import check_choice
 from ..corpus import ROLES, Corpus  # the two sides, in the order used as target and reference
 from ..text._normalise import Normaliser, content_tokens, get_normaliser, normalise_texts
 
@@ -65,12 +66,6 @@ LOG_RATIO_ZERO = 0.5
 # --------------------------------------------------------------------------------------------
 # The statistics for arrays of 2×2 tables
 # --------------------------------------------------------------------------------------------
-
-
-def _check_choice(value: str, valid: Iterable[str], what: str) -> None:
-    valid = tuple(valid)
-    if value not in valid:
-        raise ValueError(f"unknown {what} {value!r}; valid: {', '.join(map(repr, valid))}")
 
 
 def _cells(a: np.ndarray, b: np.ndarray, target_total: float, reference_total: float):
@@ -139,7 +134,7 @@ def _sign(a, b, target_total: float, reference_total: float) -> np.ndarray:
 
 def g2(a, b, target_total: float, reference_total: float, correction: str = "default") -> np.ndarray:
     """Signed log-likelihood G² (Dunning 1993) of each feature, quanteda's ``measure = "lr"``."""
-    _check_choice(correction, CORRECTIONS, "correction")
+    check_choice(correction, CORRECTIONS, "correction")
     a, b, c, d, n = _cells(a, b, target_total, reference_total)
     sign = _sign(a, b, target_total, reference_total)
     if correction in ("default", "yates"):
@@ -161,7 +156,7 @@ def g2(a, b, target_total: float, reference_total: float, correction: str = "def
 
 def chi2(a, b, target_total: float, reference_total: float, correction: str = "default") -> np.ndarray:
     """Signed Pearson chi² of each feature, quanteda's ``measure = "chi2"``."""
-    _check_choice(correction, CORRECTIONS, "correction")
+    check_choice(correction, CORRECTIONS, "correction")
     a, b, c, d, n = _cells(a, b, target_total, reference_total)
     delta = yates_delta(a, b, target_total, reference_total) if correction in ("default", "yates") else 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -241,8 +236,8 @@ def keyness(
     Rows are sorted by the signed statistic (descending), then feature, as quanteda's
     ``sort = TRUE``: the target's key features come first, the reference's last.
     """
-    _check_choice(measure, MEASURES, "measure")
-    _check_choice(correction, CORRECTIONS, "correction")
+    check_choice(measure, MEASURES, "measure")
+    check_choice(correction, CORRECTIONS, "correction")
     target = _as_counts(target_counts, "target_counts")
     reference = _as_counts(reference_counts, "reference_counts")
     features = target.index.union(reference.index, sort=False)
@@ -377,7 +372,7 @@ def term_counts(
     so a keyness table and a frequency table agree. ``unit="quotes"`` counts each term once per
     text (its dispersion: in how many quotes it occurs). Rows are sorted by term, columns by group.
     """
-    _check_choice(unit, ("tokens", "quotes"), "unit")
+    check_choice(unit, ("tokens", "quotes"), "unit")
     norm = get_normaliser(normaliser)
     texts = list(texts)
     groups = list(groups)

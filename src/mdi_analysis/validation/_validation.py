@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..options import check_choice
 from ..coding._engine import code_texts
 from ..corpus.schema import Corpus
 from ..text._normalise import content_tokens, get_normaliser, normalise_texts, normaliser_names
@@ -71,12 +72,6 @@ LOGISTIC_MAX_ITER = 5000
 def rq_label(research_question: int) -> str:
     """``RQ1`` … ``RQ5``: research questions as labels, so tables never confuse them with counts."""
     return f"RQ{int(research_question)}"
-
-
-def _check_choice(value: object, allowed: Sequence[str], name: str) -> str:
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}, not {value!r}")
-    return str(value)
 
 
 # --------------------------------------------------------------------------------------------
@@ -331,7 +326,7 @@ class Vectoriser:
     """
 
     def __init__(self, features: str = DEFAULT_FEATURES) -> None:
-        self.features = _check_choice(features, FEATURES, "features")
+        self.features = check_choice(features, FEATURES, "features")
         self._terms: np.ndarray | None = None
         self._term_idf: np.ndarray | None = None
         self._code_idf: np.ndarray | None = None
@@ -559,7 +554,7 @@ def assign(
     seed: int = 0,
 ) -> Assignment:
     """Run one method (see :data:`METHODS`)."""
-    method = _check_choice(method, METHODS, "method")
+    method = check_choice(method, METHODS, "method")
     if method == "guide_similarity":
         return assign_by_guide(prepared, features)
     return assign_by_cross_validation(prepared, features, folds=folds, seed=seed)
@@ -594,7 +589,7 @@ def scored_labels(predicted: pd.Series, data: ValidationData, scoring: str = "an
     research questions are judged the same way, by the research questions of those sections.
     ``"exclude"`` drops the re-printings; ``"printed"`` keeps where each quote is printed.
     """
-    scoring = _check_choice(scoring, SCORINGS, "scoring")
+    scoring = check_choice(scoring, SCORINGS, "scoring")
     predicted = predicted.reindex(data.printed.index)
     if predicted.isna().any():
         missing = predicted.index[predicted.isna()].tolist()[:5]
@@ -616,7 +611,7 @@ def scored_labels(predicted: pd.Series, data: ValidationData, scoring: str = "an
 
 
 def _columns_for(level: str) -> tuple[str, str]:
-    level = _check_choice(level, LEVELS, "level")
+    level = check_choice(level, LEVELS, "level")
     return ("rq_truth", "rq_pred") if level == "research_question" else ("section_truth", "section_pred")
 
 
