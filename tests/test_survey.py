@@ -43,17 +43,17 @@ def test_gjennomsnitt_row_reproduces_4_6(ks):
 
 
 def test_every_published_survey_value_is_reproduced(ks):
-    computed = survey.table_values(survey.factor_table(ks, "mdi"), "4.6")
-    computed_8 = survey.table_values(survey.factor_table(ks, "all", mean_row=False), "8")
-    result = expected.compare(pd.concat([computed, computed_8]), ["4.6", "8"])
+    computed = survey.survey_values(survey.factor_table(ks, "mdi"), "4.6")
+    computed_8 = survey.survey_values(survey.factor_table(ks, "all", mean_row=False), "8")
+    result = expected.compare_published(pd.concat([computed, computed_8]), ["4.6", "8"])
     assert len(result) == 24 + 40
     assert (result["status"] == "reproduced").all(), result[result["status"] != "reproduced"]
 
 
 def test_comparison_detects_a_wrong_value(ks):
-    computed = survey.table_values(survey.factor_table(ks, "mdi"), "4.6")
+    computed = survey.survey_values(survey.factor_table(ks, "mdi"), "4.6")
     computed.loc[computed["value_id"] == "t4_6.Gjennomsnitt.B", "computed"] = 4.2
-    result = expected.compare(computed, "4.6").set_index("value_id")
+    result = expected.compare_published(computed, "4.6").set_index("value_id")
     assert result.loc["t4_6.Gjennomsnitt.B", "status"] == "differs"
     assert (result["status"] == "reproduced").sum() == 23
 

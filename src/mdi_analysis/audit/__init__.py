@@ -1,1 +1,32 @@
-"""audit"""
+"""The claim audit: the thesis's statements and published values, recomputed, with verdicts.
+
+Owns: the claim inventory and its evaluation (``_claims``), the results tables per research
+question (``_results``), the chapter 5 analysis themes with evidence (``_analysis``) and the
+scoreboard (``_scoreboard``). May import: ``errors``, ``options``, ``paths``, ``io``, ``corpus``,
+``text``, ``coding``, ``stats``.
+"""
+
+from ._analysis import framework_links, load_analysis_themes, support_summary, theme_evidence
+from ._claims import (
+    VERDICTS,
+    AuditData,
+    Verdict,
+    audit,
+    audit_matching,
+    evaluate_claim,
+    load_audit_data,
+    load_claim_themes,
+    load_claims,
+    quotes_above,
+    verdict_summary,
+)
+from ._results import research_question_text, section_claims, subsection_counts, themes_by_role
+from ._scoreboard import claim_locations, item_table, published_comparison, saved, summary_line
+
+__all__ = [
+    "VERDICTS", "AuditData", "Verdict", "audit", "audit_matching", "claim_locations", "evaluate_claim",
+    "framework_links", "item_table", "load_analysis_themes", "load_audit_data", "load_claim_themes",
+    "load_claims", "published_comparison", "quotes_above", "research_question_text", "saved",
+    "section_claims", "subsection_counts", "summary_line", "support_summary", "theme_evidence",
+    "themes_by_role", "verdict_summary",
+]

@@ -8,6 +8,14 @@ reads and validates the committed tables — or a researcher's own transcripts i
 from .build import BuiltCorpus, build_corpus, compare_corpus, write_corpus
 from .model import FLAGS, RELATIONS, ROLE_LABELS, ROLES
 from .schema import Corpus, load_corpus
+from .describe import (  # after Corpus and ROLES, which it imports from here
+    check_role,
+    counts_by,
+    filter_utterances,
+    flag_summary,
+    length_summary,
+    reprint_table,
+)
 
 __all__ = [
     "FLAGS",
@@ -20,4 +28,10 @@ __all__ = [
     "compare_corpus",
     "load_corpus",
     "write_corpus",
+    "check_role",
+    "counts_by",
+    "filter_utterances",
+    "flag_summary",
+    "length_summary",
+    "reprint_table",
 ]

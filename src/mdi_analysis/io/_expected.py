@@ -2,7 +2,7 @@
 
 ``data/expected/published_values.csv`` holds every number the thesis prints in its tables (3.1/3.2/3.5,
 4.6, chapter 8), as printed, with its section and line. Nothing in the pipeline reads a result from
-here: the computed values come from ``data/`` through library code, and :func:`compare` reports,
+here: the computed values come from ``data/`` through library code, and :func:`compare_published` reports,
 value by value, whether the computation reproduces the print at the printed precision.
 """
 
@@ -44,7 +44,7 @@ def round_half_up(value: float, decimals: int) -> float:
     return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
-def compare(
+def compare_published(
     computed: pd.DataFrame, table_id: str | list[str] | None = None, expected: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Match computed values (``value_id``, ``computed``) with the published ones.
@@ -69,7 +69,7 @@ def compare(
     ].rename(columns={"computed_rounded": "computed"})
 
 
-def summary(comparison: pd.DataFrame) -> pd.DataFrame:
+def published_summary(comparison: pd.DataFrame) -> pd.DataFrame:
     """Counts of reproduced / differing / missing values per table."""
     counts = comparison.groupby(["table_id", "status"]).size().unstack(fill_value=0)
     for status in ["reproduced", "differs", "missing"]:

@@ -113,7 +113,7 @@ def respondent_table(sample: Sample) -> pd.DataFrame:
     return table
 
 
-def table_values(sample: Sample) -> pd.DataFrame:
+def sample_values(sample: Sample) -> pd.DataFrame:
     """The sample's figures keyed like ``data/expected/published_values.csv`` (3.1, 3.2, 3.5)."""
     rows: list[tuple[str, float]] = []
     for record in sample.municipalities.itertuples(index=False):

@@ -168,7 +168,7 @@ def chapter8_table(survey: Survey, units: Sequence[str] | None = None) -> pd.Dat
     return table.reset_index(drop=True)
 
 
-def table_values(table: pd.DataFrame, table_id: str) -> pd.DataFrame:
+def survey_values(table: pd.DataFrame, table_id: str) -> pd.DataFrame:
     """A factor table in long form keyed like ``data/expected/published_values.csv`` (for comparison)."""
     prefix = "t" + table_id.replace(".", "_")
     long = table.select_dtypes("number").stack().rename("computed").reset_index()

@@ -1,1 +1,32 @@
-"""text"""
+"""The text layer: Norwegian tokens, their normal forms, and the document-feature matrix.
+
+Owns: tokenising and normalising bokmål (simplemma lemmas with an override table, Snowball stems,
+lower case; compound-part plausibility), stop words, the cached lemma dictionary, and ONE
+document-feature matrix (``dfm``) that coding, validation, topics and keyness all count with.
+May import: ``errors``, ``options``, ``paths``, ``io``.
+"""
+
+from ._normalise import (
+    GAP_TOKEN,
+    LemmaNormaliser,
+    LowerNormaliser,
+    Normaliser,
+    StemNormaliser,
+    canonical_token,
+    content_tokens,
+    get_normaliser,
+    is_gap,
+    is_known_word,
+    is_plausible_part,
+    normalise_texts,
+    normaliser_names,
+    norwegian_stopwords,
+    stopwords_for,
+    tokenize,
+)
+
+__all__ = [
+    "GAP_TOKEN", "LemmaNormaliser", "LowerNormaliser", "Normaliser", "StemNormaliser", "canonical_token",
+    "content_tokens", "get_normaliser", "is_gap", "is_known_word", "is_plausible_part", "normalise_texts",
+    "normaliser_names", "norwegian_stopwords", "stopwords_for", "tokenize",
+]
