@@ -15,6 +15,7 @@ from .describe import (  # after Corpus and ROLES, which it imports from here
     flag_summary,
     length_summary,
     reprint_table,
+    without_reprints,
 )
 
 __all__ = [
@@ -34,4 +35,5 @@ __all__ = [
     "flag_summary",
     "length_summary",
     "reprint_table",
+    "without_reprints",
 ]

@@ -15,6 +15,21 @@ ROLE_COLUMNS = list(ROLES)
 TOTAL = "Sum"
 
 
+def without_reprints(utterances: pd.DataFrame) -> pd.DataFrame:
+    """The utterances without re-prints (rows whose ``duplicate_of`` is set), index reset.
+
+    Why: the thesis prints eight statements twice, under different questions (``duplicate_of``
+    points at the first printing). Counting both would count one respondent's words twice and
+    inflate exactly the words of the re-printed passages; all eight re-prints in the thesis corpus
+    are of employer quotes but two, so keeping them would bias any comparison towards the
+    employers' re-printed wording. The first printing stays. Every frequency count (keyness, topic
+    models, the quote browser's counts) leaves re-prints out through this one function.
+    """
+    if "duplicate_of" in utterances.columns:
+        utterances = utterances[utterances["duplicate_of"].isna()]
+    return utterances.reset_index(drop=True)
+
+
 def check_role(role: str) -> None:
     """A role filter is ``"all"`` or one of the corpus roles; anything else is a typo worth naming."""
     if role != "all" and role not in ROLES:

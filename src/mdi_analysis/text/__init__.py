@@ -6,6 +6,23 @@ document-feature matrix (``dfm``) that coding, validation, topics and keyness al
 May import: ``errors``, ``options``, ``paths``, ``io``.
 """
 
+from ._dfm import (
+    WEIGHTS,
+    DocumentFeatureMatrix,
+    content_token_lists,
+    dfm,
+    dfm_docfreq,
+    dfm_from_frame,
+    dfm_from_tokens,
+    dfm_group,
+    dfm_idf,
+    dfm_select,
+    dfm_subset,
+    dfm_tfidf,
+    dfm_trim,
+    dfm_weight,
+    unit_rows,
+)
 from ._normalise import (
     GAP_TOKEN,
     LemmaNormaliser,
@@ -26,6 +43,9 @@ from ._normalise import (
 )
 
 __all__ = [
+    "WEIGHTS", "DocumentFeatureMatrix", "content_token_lists", "dfm", "dfm_docfreq", "dfm_from_frame",
+    "dfm_from_tokens", "dfm_group", "dfm_idf", "dfm_select", "dfm_subset", "dfm_tfidf", "dfm_trim", "dfm_weight",
+    "unit_rows",
     "GAP_TOKEN", "LemmaNormaliser", "LowerNormaliser", "Normaliser", "StemNormaliser", "canonical_token",
     "content_tokens", "get_normaliser", "is_gap", "is_known_word", "is_plausible_part", "normalise_texts",
     "normaliser_names", "norwegian_stopwords", "stopwords_for", "tokenize",
