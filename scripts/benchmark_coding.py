@@ -32,7 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from mdi_analysis import paths
-from mdi_analysis.coding._engine import code_texts
+from mdi_analysis.coding import code_texts
 from mdi_analysis.text._normalise import get_normaliser, normalise_texts
 
 #: Used when data/codebook/categories.csv does not exist yet; themes of the thesis's analysis.

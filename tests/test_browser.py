@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from mdi_analysis.present import _browser as browser
-from mdi_analysis.coding._engine import code_texts
+from mdi_analysis.coding import code_texts
 from mdi_analysis.corpus import load_corpus
 
 #: A small codebook of the test's own, so the expected counts do not move when data/codebook changes.

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from mdi_analysis import paths
-from mdi_analysis.coding._engine import (
+from mdi_analysis.coding import (
     EVIDENCE_COLUMNS,
     code_texts,
     compile_pattern,

@@ -10,7 +10,7 @@ import pytest
 from scipy.stats import chi2_contingency
 
 from mdi_analysis.stats import _keyness as k
-from mdi_analysis.coding._engine import code_texts
+from mdi_analysis.coding import code_texts
 from mdi_analysis.corpus import load_corpus
 
 # --- a 2×2 table computed by hand -------------------------------------------------------------

@@ -23,7 +23,7 @@ from mdi_analysis import paths
 from mdi_analysis.errors import PersonalDataError
 from mdi_analysis.exchange import _qda as qda
 from mdi_analysis.io._codebook import load_codebook
-from mdi_analysis.coding._engine import code_texts
+from mdi_analysis.coding import code_texts
 from mdi_analysis.corpus import load_corpus
 from mdi_analysis.corpus.model import count_words
 from mdi_analysis.io._tables import write_table

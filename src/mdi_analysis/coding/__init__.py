@@ -6,20 +6,17 @@ co-occurrence, and the corpus-level coding with its tables (themes by role, ques
 the barrier table). May import: ``errors``, ``options``, ``paths``, ``io``, ``text``, ``corpus``.
 """
 
-from ._engine import (
+from ._engine import CodingResult, code_texts, matches
+from ._kwic import cooccurrence, kwic
+from ._patterns import (
     EVIDENCE_COLUMNS,
-    CodingResult,
     CompoundBlock,
     Pattern,
     PatternWord,
-    code_texts,
     compile_codebook,
     compile_pattern,
     compound_contains,
-    cooccurrence,
-    kwic,
     lexicalised_compounds,
-    matches,
 )
 from ._themes import (
     BARRIER_SECTION,

@@ -8,15 +8,9 @@ Here a pattern is normalised with the same normaliser as the text and matched as
 compound part, a prefix (``innovasj*``) or a phrase, and every hit is recorded as evidence (which
 token, which pattern, where) so a reader can check each coding decision.
 
-Compound rule (the one place it is defined): a normalised pattern term ``T`` matches a normalised
-token ``W`` when ``W == T``, or ``W`` contains ``T`` such that what is left on either side is a
-plausible word: the part before ``T`` (a modifier, optionally ending in a linking ``s``/``e``) and the
-part after ``T`` (a head, optionally starting with a linking ``s``/``e``) must each be empty or a
-word known to simplemma's bokmål dictionary (or a compound of known words); see
-:func:`mdi_analysis.text._normalise.is_plausible_part`. The parts of a hyphenated token
-(``IKT-teknologien``) are normalised and matched one by one, because the hyphen marks the compound
-boundary. Lexicalised compounds whose meaning is not the part's (``tillitsvalgt``) are blocked by
-the shipped table ``resources/lexicalised_compounds.csv``.
+The compound rule is defined once, in :mod:`._patterns` (:func:`compound_contains`). The parts of
+a hyphenated token (``IKT-teknologien``) are normalised and matched one by one, because the
+hyphen marks the compound boundary.
 
 Speed: patterns are matched once against the vocabulary of distinct token *types*, giving a
 type -> patterns table; the corpus is then a flat array of type ids, and hits are found with numpy.
@@ -26,239 +20,22 @@ The cost per token is the same as for tokenising and normalising.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from ..errors import InputDataError
-from ..text._normalise import (
-    GAP_TOKEN,
-    LINKING_LETTERS,
-    Normaliser,
-    _read_resource_csv,
-    canonical_token,
-    get_normaliser,
-    tokenize,
+from ..text._normalise import Normaliser, canonical_token, get_normaliser, tokenize
+from ._patterns import (
+    EVIDENCE_COLUMNS,
+    CompoundBlock,
+    Pattern,
+    PatternWord,
+    compile_codebook,
+    compound_contains,
+    lexicalised_compounds,
 )
-
-#: Separator of patterns in the codebook's ``patterns`` column.
-PATTERN_SEPARATOR = ";"
-#: Marks a pattern word as an explicit prefix (``innovasj*``).
-PREFIX_MARK = "*"
-#: Columns of :attr:`CodingResult.evidence`.
-EVIDENCE_COLUMNS = (
-    "utterance_id",
-    "category_id",
-    "pattern",
-    "matched_token",
-    "normalised",
-    "token_position",
-)
-
-
-# --------------------------------------------------------------------------------------------
-# Patterns
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PatternWord:
-    """One word of a pattern: the normalised ``term``, or a literal lower-case prefix."""
-
-    term: str
-    prefix: bool = False
-
-
-@dataclass(frozen=True)
-class Pattern:
-    """A codebook pattern compiled for one normaliser."""
-
-    category_id: Hashable
-    pattern: str
-    words: tuple[PatternWord, ...]
-
-    @property
-    def normalised(self) -> str:
-        return " ".join(w.term + (PREFIX_MARK if w.prefix else "") for w in self.words)
-
-
-def compile_pattern(pattern: str, normaliser: str | Normaliser = "lemma") -> tuple[PatternWord, ...]:
-    """Split and normalise one pattern with the normaliser used for the text.
-
-    A word ending in ``*`` is a literal prefix: it is only lower-cased, not normalised, because
-    lemmatising a truncated word (``innovasj``) gives nonsense. Raises ValueError for a pattern
-    without any word.
-    """
-    norm = get_normaliser(normaliser)
-    words: list[PatternWord] = []
-    for chunk in pattern.split():
-        prefix = chunk.endswith(PREFIX_MARK)
-        tokens = tokenize(chunk.rstrip(PREFIX_MARK))
-        if prefix and len(tokens) == 1:
-            words.append(PatternWord(canonical_token(tokens[0]), prefix=True))
-            continue
-        for i, token in enumerate(tokens):
-            is_last_prefix = prefix and i == len(tokens) - 1
-            term = canonical_token(token) if is_last_prefix else norm.normalise(token)
-            words.append(PatternWord(term, prefix=is_last_prefix))
-    if not words or any(w.term == GAP_TOKEN for w in words):
-        raise ValueError(f"pattern {pattern!r} has no word to match")
-    return tuple(words)
-
-
-def _codebook_source(codebook: pd.DataFrame | pd.Series) -> str:
-    """The name the codebook's errors report: ``attrs['source']`` when a loader set it."""
-    return str(codebook.attrs.get("source", "<codebook DataFrame>"))
-
-
-def _codebook_rows(codebook: pd.DataFrame | pd.Series) -> list[tuple[Hashable, object]]:
-    if isinstance(codebook, pd.Series):
-        return list(zip(codebook.index, codebook.to_numpy(), strict=True))
-    missing = [c for c in ("category_id", "patterns") if c not in codebook.columns]
-    if missing:
-        raise InputDataError(
-            _codebook_source(codebook),
-            f"missing column(s) {', '.join(missing)}",
-            expected="columns category_id and patterns (patterns separated by ';')",
-        )
-    return list(zip(codebook["category_id"].to_numpy(), codebook["patterns"].to_numpy(), strict=True))
-
-
-def compile_codebook(
-    codebook: pd.DataFrame | pd.Series, normaliser: str | Normaliser = "lemma"
-) -> tuple[list[Hashable], list[Pattern]]:
-    """Category ids in codebook order, and every pattern compiled with ``normaliser``.
-
-    ``codebook`` is a DataFrame with ``category_id`` and ``patterns`` (``;``-separated), or a Series
-    from category id to patterns. A category listed on several rows gets the union of its patterns;
-    a category without patterns is kept (it is a column of zeros, which is a finding in itself).
-    """
-    source = _codebook_source(codebook)
-    categories: list[Hashable] = []
-    seen: set[Hashable] = set()
-    patterns: list[Pattern] = []
-    for row, (category_id, cell) in enumerate(_codebook_rows(codebook), start=1):
-        if category_id is None or (isinstance(category_id, float) and np.isnan(category_id)):
-            raise InputDataError(source, "empty category_id", row=row, column="category_id")
-        if category_id not in seen:
-            seen.add(category_id)
-            categories.append(category_id)
-        if cell is None or (isinstance(cell, float) and np.isnan(cell)):
-            continue
-        if not isinstance(cell, str):
-            raise InputDataError(
-                source, f"patterns is {cell!r}", row=row, column="patterns", expected="text"
-            )
-        for raw in cell.split(PATTERN_SEPARATOR):
-            raw = raw.strip()
-            if not raw:
-                continue
-            try:
-                words = compile_pattern(raw, normaliser)
-            except ValueError:
-                raise InputDataError(
-                    source,
-                    f"pattern {raw!r} has no word to match",
-                    row=row,
-                    column="patterns",
-                    expected="words, optionally ending in '*', separated by ';'",
-                ) from None
-            patterns.append(Pattern(category_id, raw, words))
-    return categories, patterns
-
-
-# --------------------------------------------------------------------------------------------
-# Lexicalised compounds
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CompoundBlock:
-    """One row of the lexicalised-compound table: words that must not match ``blocked_term``."""
-
-    word: str
-    blocked_term: str
-    reason: str = ""
-
-    def applies_to(self, form: str) -> bool:
-        word = self.word
-        if word.startswith(PREFIX_MARK) and word.endswith(PREFIX_MARK):
-            return word.strip(PREFIX_MARK) in form
-        if word.endswith(PREFIX_MARK):
-            return form.startswith(word[:-1])
-        if word.startswith(PREFIX_MARK):
-            return form.endswith(word[1:])
-        return form == word
-
-
-def lexicalised_compounds(table: pd.DataFrame | None = None) -> list[CompoundBlock]:
-    """The exception table: the shipped ``resources/lexicalised_compounds.csv`` or ``table``.
-
-    A researcher can pass an extended DataFrame (same columns) to :func:`code_texts` instead of
-    editing the package.
-    """
-    if table is None:
-        rows: Iterable[dict] = _read_resource_csv("lexicalised_compounds.csv")
-    else:
-        rows = table.to_dict("records")
-    blocks = []
-    for row in rows:
-        word = str(row["word_prefix_or_word"]).strip().lower()
-        term = str(row["blocked_term"]).strip().lower()
-        if word and term:
-            blocks.append(CompoundBlock(word, term, str(row.get("reason", "") or "")))
-    return blocks
-
-
-# --------------------------------------------------------------------------------------------
-# Matching one word
-# --------------------------------------------------------------------------------------------
-
-
-def compound_contains(word: str, term: str, normaliser: str | Normaliser = "lemma") -> bool:
-    """Whether ``word`` is a compound with ``term`` as one component (both already normalised).
-
-    The part before ``term`` may end in a linking ``s``/``e`` and the part after may start with
-    one; each non-empty remainder must be a plausible word for ``normaliser``. So
-    ``trepartssamarbeid`` and ``samarbeidsorientering`` contain ``samarbeid``, ``mistillit``
-    contains ``tillit``, but ``tidlig`` does not contain ``tid`` (``lig`` is no word).
-    """
-    base = get_normaliser(normaliser).is_plausible_part
-    # Two short parts are too weak evidence of a compound: a term of three letters or fewer
-    # (tid, ikt, ide, ros) only matches next to parts of at least four letters, so hensikt
-    # (hen-s-ikt), alltid (all-tid) and heltid (hel-tid) are not hits, while arbeidstid is.
-    min_part = SHORT_TERM_MIN_PART if len(term) <= SHORT_TERM else 3
-
-    def plausible(part: str) -> bool:
-        return len(part) >= min_part and base(part)
-
-    start = word.find(term)
-    while start != -1:
-        left, right = word[:start], word[start + len(term) :]
-        if (left or right) and _left_ok(left, plausible) and _right_ok(right, plausible):
-            return True
-        start = word.find(term, start + 1)
-    return False
-
-
-#: Terms of at most this many letters count as short (see :func:`compound_contains`).
-SHORT_TERM = 3
-#: The minimum length of the other compound parts next to a short term.
-SHORT_TERM_MIN_PART = 4
-
-
-def _left_ok(left: str, plausible: Callable[[str], bool]) -> bool:
-    if not left:
-        return True
-    return plausible(left) or (left[-1] in LINKING_LETTERS and plausible(left[:-1]))
-
-
-def _right_ok(right: str, plausible: Callable[[str], bool]) -> bool:
-    if not right:
-        return True
-    return plausible(right) or (right[0] in LINKING_LETTERS and plausible(right[1:]))
 
 
 @dataclass
@@ -609,91 +386,4 @@ def matches(pattern: str, text: str, normaliser: str | Normaliser = "lemma") -> 
     return bool(result.matrix.iloc[0, 0])
 
 
-# --------------------------------------------------------------------------------------------
-# Keyword in context and co-occurrence
-# --------------------------------------------------------------------------------------------
-
-
-def kwic(
-    texts: pd.Series | Iterable[str],
-    term_or_category: str,
-    codebook: pd.DataFrame | pd.Series | None = None,
-    normaliser: str | Normaliser = "lemma",
-    window: int = 6,
-) -> pd.DataFrame:
-    """Keyword-in-context lines for a category's patterns or for a pattern.
-
-    When ``codebook`` is given and ``term_or_category`` is one of its category ids, that category's
-    patterns are used; otherwise ``term_or_category`` is itself a pattern (``;`` separates several).
-    Matching is exactly that of :func:`code_texts`. ``left``/``match``/``right`` are the original
-    surface tokens (case kept, ``(…)`` shown), ``window`` tokens either side.
-    Columns: utterance_id, left, match, right, pattern, token_position.
-    """
-    if window < 0:
-        raise ValueError("window must be >= 0")
-    norm = get_normaliser(normaliser)
-    selected: pd.Series | None = None
-    if codebook is not None:
-        categories, patterns = compile_codebook(codebook, norm)
-        if term_or_category in categories:
-            patterns = [p for p in patterns if p.category_id == term_or_category]
-            selected = pd.Series({term_or_category: ";".join(p.pattern for p in patterns)})
-    if selected is None:
-        selected = pd.Series({"_": term_or_category})
-    _, patterns = compile_codebook(selected, norm)
-    series, corpus, _, positions, pattern_ids, docs = _run(texts, patterns, norm, None)
-    values = _text_values(series)
-    rows = []
-    tokens_of: dict[int, list[str]] = {}
-    for position, p_index, doc in zip(
-        positions.tolist(), pattern_ids.tolist(), docs.tolist(), strict=True
-    ):
-        if doc not in tokens_of:
-            tokens_of[doc] = tokenize(values[doc])
-        tokens = tokens_of[doc]
-        start = position - int(corpus.offsets[doc])
-        end = start + len(patterns[p_index].words)
-        rows.append(
-            (
-                series.index[doc],
-                " ".join(tokens[max(0, start - window) : start]),
-                " ".join(tokens[start:end]),
-                " ".join(tokens[end : end + window]),
-                patterns[p_index].pattern,
-                start,
-            )
-        )
-    return pd.DataFrame(
-        rows, columns=["utterance_id", "left", "match", "right", "pattern", "token_position"]
-    )
-
-
-def cooccurrence(matrix: pd.DataFrame) -> pd.DataFrame:
-    """Category x category: number of utterances coded with both (diagonal: with the category).
-
-    Counts utterances, not hits, because the matrix is 0/1: a quote that mentions ``tillit`` five
-    times is one quote about trust.
-    """
-    values = matrix.to_numpy()
-    if values.size and not np.isin(values, (0, 1)).all():
-        raise ValueError("cooccurrence expects a 0/1 matrix (CodingResult.matrix)")
-    binary = values.astype(np.int64)
-    counts = binary.T @ binary
-    return pd.DataFrame(counts, index=matrix.columns.copy(), columns=matrix.columns.copy())
-
-
-__all__ = [
-    "EVIDENCE_COLUMNS",
-    "CodingResult",
-    "CompoundBlock",
-    "Pattern",
-    "PatternWord",
-    "code_texts",
-    "compile_codebook",
-    "compile_pattern",
-    "compound_contains",
-    "cooccurrence",
-    "kwic",
-    "lexicalised_compounds",
-    "matches",
-]
+__all__ = ["CodingResult", "code_texts", "matches"]

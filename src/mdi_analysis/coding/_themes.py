@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from ..io._codebook import Codebook
-from ._engine import CodingResult, code_texts, cooccurrence
+from ._engine import CodingResult, code_texts
+from ._kwic import cooccurrence
 from ..corpus import ROLES, Corpus
 from ..corpus.describe import ROLE_COLUMNS, check_role
 

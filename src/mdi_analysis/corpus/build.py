@@ -19,14 +19,8 @@ import pandas as pd
 
 from ..io._tables import write_table
 from .duplicates import find_links, first_printings
-from .extract import (
-    ThesisText,
-    assign_guide_questions,
-    extract_corpus_utterances,
-    extract_interview_guide,
-    extract_research_questions,
-    find_sections,
-)
+from .extract import ThesisText, extract_corpus_utterances, find_sections
+from .guide import assign_guide_questions, extract_interview_guide, extract_research_questions
 from .model import Utterance
 
 #: Output files in the order they are written and reported, with their key column.

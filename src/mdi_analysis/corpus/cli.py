@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import InputDataError
 from ..paths import data_dir, relative_to_root, thesis_path
 from .build import BuiltCorpus, build_corpus, compare_corpus, write_corpus
-from .extract import ExtractionError
+from ..errors import ExtractionError
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -4,7 +4,7 @@ Why: keyness tables and category counts say *that* a side uses a word or raises 
 researcher must then read the quotes behind the number before writing anything about it. The
 browser answers "show me the union representatives' quotes in 4.1.7 coded *tidspress* that mention
 *tid*" in one step, with every hit shown in context, using exactly the matching rule of the coding
-engine (:func:`mdi_analysis.coding._engine.kwic`), so what the browser shows is what was counted.
+engine (:func:`mdi_analysis.coding.kwic`), so what the browser shows is what was counted.
 
 Two layers, so that the logic is tested and the notebook runs headless:
 
@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..coding._engine import CodingResult, kwic
+from ..coding import CodingResult, kwic
 from ..corpus import Corpus
 from ..errors import InputDataError
 from ._report import as_text
