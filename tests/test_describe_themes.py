@@ -87,11 +87,11 @@ def test_tables_work_on_an_imported_corpus_without_every_question(tmp_path):
     """A researcher's own transcripts: one role, two research questions, no commentary spans."""
     from mdi_analysis.audit import _claims as claims
     from mdi_analysis.audit import _results as results
-    from mdi_analysis.exchange import _transcripts as transcripts
+    from mdi_analysis import exchange
     from mdi_analysis.paths import project_root
 
     fixture = project_root() / "tests" / "fixtures" / "transcripts" / "intervju_arbeidsgiver.txt"
-    assert transcripts.main([str(fixture), "--out", str(tmp_path / "corpus")]) == 0
+    assert exchange.import_transcripts_main([str(fixture), "--out", str(tmp_path / "corpus")]) == 0
     corpus = load_corpus(tmp_path / "corpus")
     empty = describe.filter_utterances(corpus, "all", 2)
     assert empty.empty

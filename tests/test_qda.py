@@ -20,22 +20,23 @@ import pytest
 import xmlschema
 
 from mdi_analysis import paths
-from mdi_analysis.errors import PersonalDataError
-from mdi_analysis.exchange import _qda as qda
+from mdi_analysis import exchange
+from mdi_analysis.errors import PersonalDataError, QdaValidationError
+from mdi_analysis.exchange._qda_model import UTTERANCE_COLUMNS, ZIP_DATE_TIME
 from mdi_analysis.io._codebook import load_codebook
 from mdi_analysis.coding import code_texts
 from mdi_analysis.corpus import load_corpus
 from mdi_analysis.corpus.model import count_words
 from mdi_analysis.io._tables import write_table
 
-NS = {"q": qda.NAMESPACE}
+NS = {"q": exchange.NAMESPACE}
 SHIPPED_SHA256 = "80396c47a615e0ee53d68f3a2bcfd9adb7a98feaddc8c267d5f9bf42eb9c9604"
 
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("qdpx") / "corpus.qdpx"
-    path, _, findings = qda.export_qdpx(out)
+    path, _, findings = exchange.export_qdpx(out)
     assert path == out and findings == []
     return out
 
@@ -75,7 +76,7 @@ def _source_texts(path: Path) -> dict[str, str]:
 
 
 def test_shipped_schema_is_the_refi_release_with_its_provenance():
-    schema = qda.schema_path()
+    schema = exchange.schema_path()
     assert hashlib.sha256(schema.read_bytes()).hexdigest() == SHIPPED_SHA256
     header = schema.read_text(encoding="utf-8")[:4000]
     assert "QDA-XML version 1.0  Release Date: 18 March 2019" in header
@@ -90,7 +91,7 @@ def test_shipped_schema_is_the_refi_release_with_its_provenance():
     shared = paths.project_root().parent / "shared" / "refi-qda" / "Project.xsd"
     if shared.is_file():  # the copy is byte-identical to the shared original
         assert shared.read_bytes() == schema.read_bytes()
-    assert xmlschema.XMLSchema(str(schema)).target_namespace == qda.NAMESPACE
+    assert xmlschema.XMLSchema(str(schema)).target_namespace == exchange.NAMESPACE
 
 
 # --------------------------------------------------------------------------------------------
@@ -99,10 +100,10 @@ def test_shipped_schema_is_the_refi_release_with_its_provenance():
 
 
 def test_exported_project_validates_against_the_shipped_schema(exported: Path):
-    # Independently of qda.validate_qde: plain xmlschema on the bytes in the archive.
-    schema = xmlschema.XMLSchema(str(qda.schema_path()))
+    # Independently of exchange.validate_qde: plain xmlschema on the bytes in the archive.
+    schema = xmlschema.XMLSchema(str(exchange.schema_path()))
     assert schema.is_valid(_qde(exported))
-    qda.validate_qdpx(exported)  # schema + references + sources + offsets
+    exchange.validate_qdpx(exported)  # schema + references + sources + offsets
 
 
 def test_archive_layout_follows_the_interoperability_notes(exported: Path):
@@ -112,7 +113,7 @@ def test_archive_layout_follows_the_interoperability_notes(exported: Path):
         assert names[0] == "project.qde"
         assert names == sorted(names)
         assert "sources/" in names and not any(n.startswith("Sources/") for n in names)
-        assert {i.date_time for i in infos} == {qda.ZIP_DATE_TIME}
+        assert {i.date_time for i in infos} == {ZIP_DATE_TIME}
         assert {i.compress_type for i in infos} == {zipfile.ZIP_STORED}  # no zlib-version dependence
         files = [n for n in names if n.startswith("sources/") and n != "sources/"]
         for name in files:
@@ -129,24 +130,24 @@ def test_archive_layout_follows_the_interoperability_notes(exported: Path):
 
 
 def test_export_twice_gives_identical_bytes(exported: Path, tmp_path: Path):
-    again, _, _ = qda.export_qdpx(tmp_path / "again.qdpx")
+    again, _, _ = exchange.export_qdpx(tmp_path / "again.qdpx")
     assert again.read_bytes() == exported.read_bytes()
 
 
 def test_creation_time_only_from_source_date_epoch(exported: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     assert b"creationDateTime" not in _qde(exported)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1497225600")
-    dated, _, _ = qda.export_qdpx(tmp_path / "dated.qdpx", keyword=False)
+    dated, _, _ = exchange.export_qdpx(tmp_path / "dated.qdpx", keyword=False)
     qde = _qde(dated)
     assert b'creationDateTime="2017-06-12T00:00:00Z"' in qde
-    qda.validate_qdpx(dated)
+    exchange.validate_qdpx(dated)
 
 
 def test_guids_are_stable_and_derived_from_ids(exported: Path):
     root = _root(exported)
     u001 = root.find(".//q:TextSource[@name='U001']", NS)
-    assert u001.get("guid") == qda.make_guid("source", "U001")
-    assert root.find(".//q:User[@id='thesis']", NS).get("guid") == qda.make_guid("user", "thesis")
+    assert u001.get("guid") == exchange.make_guid("source", "U001")
+    assert root.find(".//q:User[@id='thesis']", NS).get("guid") == exchange.make_guid("user", "thesis")
 
 
 # --------------------------------------------------------------------------------------------
@@ -206,7 +207,7 @@ def test_code_tree_holds_the_codebook_and_the_thesis_sections(exported: Path, co
     assert [r.get("name") for r in rqs] == ["RQ1", "RQ2", "RQ3", "RQ4", "RQ5"]
     in_tree = {marker(s).split(":", 1)[1]: int(r.get("name")[2:]) for r in rqs for s in r.findall("q:Code", NS)}
     assert in_tree == dict(zip(corpus.sections["section_id"], corpus.sections["research_question"].astype(int)))
-    names = [c.get("name") for c in root.iter(f"{{{qda.NAMESPACE}}}Code")]
+    names = [c.get("name") for c in root.iter(f"{{{exchange.NAMESPACE}}}Code")]
     assert len(names) == len(set(names)), "QualCoder merges codes with the same name"
 
 
@@ -216,7 +217,7 @@ def test_two_coders_code_what_codings_csv_and_the_keyword_coder_say(exported: Pa
     assert [u.get("name") for u in root.iterfind(".//q:User", NS)] == [
         "thesis (Strømsvåg 2017)", "mdi-analysis keyword coder (lemma)"]
     codes = {c.get("guid"): re.search(r"mdi-analysis id: \w+:(\S+)$", c.findtext("q:Description", namespaces=NS)).group(1)
-             for c in root.iter(f"{{{qda.NAMESPACE}}}Code")}
+             for c in root.iter(f"{{{exchange.NAMESPACE}}}Code")}
     pairs: dict[str, set[tuple[str, str]]] = {"thesis": set(), "keyword-lemma": set()}
     for source in root.iterfind(".//q:TextSource", NS):
         for selection in source.iterfind("q:PlainTextSelection", NS):
@@ -238,13 +239,13 @@ def test_two_coders_code_what_codings_csv_and_the_keyword_coder_say(exported: Pa
 
 
 def test_round_trip_gives_back_the_corpus_unchanged(exported: Path, corpus, codebook):
-    back = qda.read_qdpx(exported)
-    pd.testing.assert_frame_equal(back.utterances, corpus.utterances[qda.UTTERANCE_COLUMNS].reset_index(drop=True))
+    back = exchange.read_qdpx(exported)
+    pd.testing.assert_frame_equal(back.utterances, corpus.utterances[UTTERANCE_COLUMNS].reset_index(drop=True))
     pd.testing.assert_frame_equal(back.codings, corpus.codings.reset_index(drop=True))
     pd.testing.assert_frame_equal(
         back.sections, corpus.sections[["section_id", "research_question", "title"]].reset_index(drop=True))
     pd.testing.assert_frame_equal(back.research_questions, corpus.research_questions[["research_question", "text"]])
-    pd.testing.assert_frame_equal(back.category_codings, qda.keyword_codings(corpus.utterances, codebook.categories))
+    pd.testing.assert_frame_equal(back.category_codings, exchange.keyword_codings(corpus.utterances, codebook.categories))
     assert list(back.categories["category_id"]) == list(codebook.categories["category_id"])
     # Offsets: every selection spans its whole quote.
     lengths = dict(zip(corpus.utterances["utterance_id"], corpus.utterances["text"].str.len()))
@@ -254,7 +255,7 @@ def test_round_trip_gives_back_the_corpus_unchanged(exported: Path, corpus, code
 
 
 def test_round_trip_writes_the_committed_corpus_files_byte_for_byte(exported: Path, tmp_path: Path):
-    written, findings = qda.qdpx_to_corpus(exported, tmp_path / "corpus")
+    written, findings = exchange.qdpx_to_corpus(exported, tmp_path / "corpus")
     assert findings == []
     committed = paths.data_dir() / "corpus"
     for name in ("utterances.csv", "codings.csv"):
@@ -268,20 +269,20 @@ def test_round_trip_writes_the_committed_corpus_files_byte_for_byte(exported: Pa
 def test_a_coding_added_in_a_qda_tool_keeps_its_offsets(exported: Path, tmp_path: Path):
     """A researcher codes part of a quote with a new code of their own, as a user of their own."""
     root = _root(exported)
-    q = f"{{{qda.NAMESPACE}}}"
-    ET.SubElement(root.find(f"{q}Users"), f"{q}User", {"guid": qda.make_guid("user", "kari"), "name": "Forsker"})
+    q = f"{{{exchange.NAMESPACE}}}"
+    ET.SubElement(root.find(f"{q}Users"), f"{q}User", {"guid": exchange.make_guid("user", "kari"), "name": "Forsker"})
     codes = root.find(f"{q}CodeBook/{q}Codes")
-    ET.SubElement(codes, f"{q}Code", {"guid": qda.make_guid("code", "eget"), "name": "Eierskap", "isCodable": "true"})
+    ET.SubElement(codes, f"{q}Code", {"guid": exchange.make_guid("code", "eget"), "name": "Eierskap", "isCodable": "true"})
     source = root.find(f".//{q}TextSource[@name='U001']")
     text = "Innovasjon det er jo å fornye organisasjonen"
-    selection = ET.Element(f"{q}PlainTextSelection", {"guid": qda.make_guid("sel", "kari"), "startPosition": "0",
-                                                       "endPosition": str(len(text)), "creatingUser": qda.make_guid("user", "kari")})
-    coding = ET.SubElement(selection, f"{q}Coding", {"guid": qda.make_guid("coding", "kari")})
-    ET.SubElement(coding, f"{q}CodeRef", {"targetGUID": qda.make_guid("code", "eget")})
+    selection = ET.Element(f"{q}PlainTextSelection", {"guid": exchange.make_guid("sel", "kari"), "startPosition": "0",
+                                                       "endPosition": str(len(text)), "creatingUser": exchange.make_guid("user", "kari")})
+    coding = ET.SubElement(selection, f"{q}Coding", {"guid": exchange.make_guid("coding", "kari")})
+    ET.SubElement(coding, f"{q}CodeRef", {"targetGUID": exchange.make_guid("code", "eget")})
     source.insert(list(source).index(source.find(f"{q}PlainTextSelection")), selection)
     edited = _replace_qde(exported, tmp_path / "edited.qdpx", ET.tostring(root, encoding="utf-8"))
-    qda.validate_qdpx(edited)
-    back = qda.read_qdpx(edited)
+    exchange.validate_qdpx(edited)
+    back = exchange.read_qdpx(edited)
     own = back.selections[back.selections["coder"] == "Forsker"]
     assert own[["utterance_id", "code_kind", "code_id", "start", "end", "text"]].values.tolist() == [
         ["U001", "other", "Eierskap", 0, len(text), text]]
@@ -323,9 +324,9 @@ def test_a_corrupted_qde_fails_schema_validation(exported: Path, corrupt, messag
     qde = _qde(exported).decode("utf-8")
     bad = corrupt(qde)
     assert bad != qde
-    assert not xmlschema.XMLSchema(str(qda.schema_path())).is_valid(bad.encode("utf-8"))
-    with pytest.raises(qda.QdaValidationError, match=message):
-        qda.validate_qde(bad.encode("utf-8"))
+    assert not xmlschema.XMLSchema(str(exchange.schema_path())).is_valid(bad.encode("utf-8"))
+    with pytest.raises(QdaValidationError, match=message):
+        exchange.validate_qde(bad.encode("utf-8"))
 
 
 def test_checks_beyond_the_schema_fail_too(exported: Path, tmp_path: Path):
@@ -333,17 +334,17 @@ def test_checks_beyond_the_schema_fail_too(exported: Path, tmp_path: Path):
     # Schema-valid but broken: a CodeRef to a code that does not exist.
     code_ref = re.search(r'<CodeRef targetGUID="([0-9a-f-]+)"', qde).group(1)
     dangling = qde.replace(f'<CodeRef targetGUID="{code_ref}"', '<CodeRef targetGUID="00000000-0000-0000-0000-000000000000"', 1)
-    assert xmlschema.XMLSchema(str(qda.schema_path())).is_valid(dangling.encode("utf-8"))
-    with pytest.raises(qda.QdaValidationError, match="no element has"):
-        qda.validate_qde(dangling.encode("utf-8"))
+    assert xmlschema.XMLSchema(str(exchange.schema_path())).is_valid(dangling.encode("utf-8"))
+    with pytest.raises(QdaValidationError, match="no element has"):
+        exchange.validate_qde(dangling.encode("utf-8"))
     # A selection that runs past the end of its source file.
     past = re.sub(r'endPosition="(\d+)"', lambda m: f'endPosition="{int(m.group(1)) + 1}"', qde, count=1)
-    with pytest.raises(qda.QdaValidationError, match="outside its"):
-        qda.validate_qdpx(_replace_qde(exported, tmp_path / "past.qdpx", past.encode("utf-8")))
+    with pytest.raises(QdaValidationError, match="outside its"):
+        exchange.validate_qdpx(_replace_qde(exported, tmp_path / "past.qdpx", past.encode("utf-8")))
     # A missing source file.
     first_source = re.search(r'plainTextPath="internal://([^"]+)"', qde).group(1)
-    with pytest.raises(qda.QdaValidationError, match="missing from the archive"):
-        qda.validate_qdpx(_replace_qde(exported, tmp_path / "missing.qdpx", qde.encode("utf-8"), drop=f"sources/{first_source}"))
+    with pytest.raises(QdaValidationError, match="missing from the archive"):
+        exchange.validate_qdpx(_replace_qde(exported, tmp_path / "missing.qdpx", qde.encode("utf-8"), drop=f"sources/{first_source}"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -366,23 +367,23 @@ def corpus_with_a_phone_number(tmp_path: Path) -> Path:
 def test_export_with_pii_writes_nothing_unless_allowed(corpus_with_a_phone_number: Path, tmp_path: Path):
     out = tmp_path / "out.qdpx"
     with pytest.raises(PersonalDataError) as info:
-        qda.export_qdpx(out, corpus_dir=corpus_with_a_phone_number)
+        exchange.export_qdpx(out, corpus_dir=corpus_with_a_phone_number)
     assert [(f.kind, f.match) for f in info.value.findings] == [("phone", "912 34 567")]
     assert not out.exists() and not list(tmp_path.glob(".out.qdpx*"))
-    path, _, findings = qda.export_qdpx(out, corpus_dir=corpus_with_a_phone_number, allow_pii=True)
+    path, _, findings = exchange.export_qdpx(out, corpus_dir=corpus_with_a_phone_number, allow_pii=True)
     assert path.is_file() and [f.kind for f in findings] == ["phone"]
 
 
 def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], corpus_with_a_phone_number: Path):
     out = tmp_path / "cli.qdpx"
-    assert qda.main(["--out", str(out), "--no-keyword-coder"]) == 0
+    assert exchange.export_qdpx_main(["--out", str(out), "--no-keyword-coder"]) == 0
     assert "121 sources" in capsys.readouterr().out
-    qda.validate_qdpx(out)
-    assert qda.read_qdpx(out).category_codings.empty
-    assert qda.main(["--out", str(tmp_path / "x.qdpx"), "--corpus", str(corpus_with_a_phone_number)]) == 1
+    exchange.validate_qdpx(out)
+    assert exchange.read_qdpx(out).category_codings.empty
+    assert exchange.export_qdpx_main(["--out", str(tmp_path / "x.qdpx"), "--corpus", str(corpus_with_a_phone_number)]) == 1
     assert "912 34 567" in capsys.readouterr().err and not (tmp_path / "x.qdpx").exists()
-    assert qda.main(["--out", str(tmp_path / "y.qdpx"), "--corpus", str(tmp_path / "nope")]) == 2
+    assert exchange.export_qdpx_main(["--out", str(tmp_path / "y.qdpx"), "--corpus", str(tmp_path / "nope")]) == 2
     corpus_dir = tmp_path / "back"
-    assert qda.import_main([str(out), "--out", str(corpus_dir)]) == 0
+    assert exchange.import_qdpx_main([str(out), "--out", str(corpus_dir)]) == 0
     assert (corpus_dir / "utterances.csv").read_bytes() == (paths.data_dir() / "corpus" / "utterances.csv").read_bytes()
-    assert qda.import_main([str(out), "--out", str(paths.data_dir() / "corpus")]) == 2
+    assert exchange.import_qdpx_main([str(out), "--out", str(paths.data_dir() / "corpus")]) == 2

@@ -17,8 +17,7 @@ import docx
 import pytest
 
 from mdi_analysis import paths
-from mdi_analysis.exchange import _qda as qda
-from mdi_analysis.exchange import _transcripts as transcripts
+from mdi_analysis import exchange
 from mdi_analysis.privacy._anonymity import scan_paths
 from mdi_analysis.io._codebook import load_codebook
 from mdi_analysis.coding import code_texts
@@ -69,24 +68,24 @@ DOCX_TURNS = [
 
 
 def test_planted_pii_is_reported_with_file_line_and_turn():
-    result = transcripts.build_import([PII])
+    result = exchange.build_import([PII])
     found = {(f.kind, f.match, f.line, f.turn, f.utterance_id) for f in result.findings}
     assert found == PLANTED
     assert all(f.file == PII and f.unit == "line" for f in result.findings)
 
 
 def test_nothing_is_written_without_the_override(tmp_path: Path):
-    result = transcripts.build_import([CLEAN, PII])
+    result = exchange.build_import([CLEAN, PII])
     out = tmp_path / "import"
     with pytest.raises(PersonalDataError) as info:
-        transcripts.write_import(result, out)
+        exchange.write_import(result, out)
     assert len(info.value.findings) == 4
     assert list(tmp_path.iterdir()) == [], "no output folder and no staging folder"
 
 
 def test_cli_reports_findings_and_exits_1_writing_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     out = tmp_path / "import"
-    assert transcripts.main([str(CLEAN), str(PII), "--out", str(out)]) == 1
+    assert exchange.import_transcripts_main([str(CLEAN), str(PII), "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert not out.exists()
     for kind, match, line, turn, _ in PLANTED:  # the clean file comes first: T001–T004, then T005–T009
@@ -96,7 +95,7 @@ def test_cli_reports_findings_and_exits_1_writing_nothing(tmp_path: Path, capsys
 
 def test_with_the_override_it_is_written_and_the_findings_still_printed(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     out = tmp_path / "import"
-    assert transcripts.main([str(PII), "--out", str(out), "--allow-pii"]) == 0
+    assert exchange.import_transcripts_main([str(PII), "--out", str(out), "--allow-pii"]) == 0
     captured = capsys.readouterr()
     assert "4 findings" in captured.err and "do not publish" in captured.out
     corpus = load_corpus(out)
@@ -116,7 +115,7 @@ def clean_import(tmp_path: Path) -> Path:
     docx_file = _docx(tmp_path / "intervju_tv.docx", DOCX_TURNS,
                       extra=["Vi har også et samarbeid med ledelsen om tidspress og prioriteringer."],
                       table=("Tillitsvalgt", "Samarbeid og tillit er det viktigste."))
-    result = transcripts.import_transcripts([CLEAN, docx_file], out)
+    result = exchange.import_transcripts([CLEAN, docx_file], out)
     assert result.findings == [] and result.warnings == []
     return out
 
@@ -162,10 +161,10 @@ def test_the_imported_corpus_runs_through_the_coding_engine(clean_import: Path):
 
 
 def test_the_imported_corpus_exports_to_a_valid_qdpx(clean_import: Path, tmp_path: Path):
-    path, _, findings = qda.export_qdpx(tmp_path / "mine.qdpx", corpus_dir=clean_import)
+    path, _, findings = exchange.export_qdpx(tmp_path / "mine.qdpx", corpus_dir=clean_import)
     assert findings == []
-    qda.validate_qdpx(path)
-    back = qda.read_qdpx(path)
+    exchange.validate_qdpx(path)
+    back = exchange.read_qdpx(path)
     corpus = load_corpus(clean_import)
     assert list(back.utterances["utterance_id"]) == list(corpus.utterances["utterance_id"])
     assert list(back.utterances["text"]) == list(corpus.utterances["text"])
@@ -189,7 +188,7 @@ def test_docx_findings_point_to_the_paragraph(tmp_path: Path):
     document.add_paragraph("Tillitsvalgt: Vi prøver ut mye.\nSkriv til tillitsvalgt@example.com, så forklarer jeg mer.")  # 6
     path = tmp_path / "intervju.docx"
     document.save(str(path))
-    result = transcripts.build_import([path])
+    result = exchange.build_import([path])
     assert [(f.kind, f.unit, f.line, f.turn, f.utterance_id) for f in result.findings] == [
         ("email", "paragraph", 6, 4, "T002")]
     # A line break inside a paragraph joins with a space; it is not a new paragraph.
@@ -201,15 +200,15 @@ def test_role_comes_from_label_header_or_argument(tmp_path: Path):
     no_header = tmp_path / "r.txt"
     no_header.write_text("I: Hva legger du i begrepet innovasjon?\nR: Å gjøre ting bedre.\n", encoding="utf-8")
     with pytest.raises(InputDataError, match=r"line 2.*needs the respondent's role"):
-        transcripts.build_import([no_header])
-    result = transcripts.build_import([no_header], role="tillitsvalgt")
+        exchange.build_import([no_header])
+    result = exchange.build_import([no_header], role="tillitsvalgt")
     assert result.frames["utterances.csv"][["role", "flags"]].values.tolist() == [
         ["tillitsvalgt", "role_from_file;section_from_guide"]]
     header = tmp_path / "h.txt"
     header.write_text("Rolle: Hovedtillitsvalgt\nR: Å gjøre ting bedre.\n", encoding="utf-8")
-    assert transcripts.build_import([header], role="arbeidsgiver").frames["utterances.csv"]["role"].tolist() == ["tillitsvalgt"]
+    assert exchange.build_import([header], role="arbeidsgiver").frames["utterances.csv"]["role"].tolist() == ["tillitsvalgt"]
     with pytest.raises(ValueError, match="not one of"):
-        transcripts.build_import([no_header], role="rådmann")
+        exchange.build_import([no_header], role="rådmann")
 
 
 def test_speaker_map_and_unknown_labels(tmp_path: Path):
@@ -220,21 +219,21 @@ def test_speaker_map_and_unknown_labels(tmp_path: Path):
         "Eksempel: vi har prøvd ut nye vaktordninger.\n",
         encoding="utf-8",
     )
-    speakers = transcripts.parse_speaker_map(["Q=interviewer,Leder=arbeidsgiver"])
-    result = transcripts.build_import([path], speakers=speakers, detect_sections=False)
+    speakers = exchange.parse_speaker_map(["Q=interviewer,Leder=arbeidsgiver"])
+    result = exchange.build_import([path], speakers=speakers, detect_sections=False)
     frame = result.frames["utterances.csv"]
     assert frame[["role", "role_label", "section_id"]].values.tolist() == [["arbeidsgiver", None, "import"]]
     # "Eksempel:" looks like a label but is not in the map: it stays text, with a warning.
     assert frame["text"].tolist() == ["Det er viktig for oss. Eksempel: vi har prøvd ut nye vaktordninger."]
     assert any("'Eksempel:' looks like a speaker label" in w for w in result.warnings)
     with pytest.raises(ValueError, match="speaker must be one of"):
-        transcripts.parse_speaker_map(["Leder=sjef"])
+        exchange.parse_speaker_map(["Leder=sjef"])
 
 
 def test_a_name_used_as_a_label_is_never_written_as_role_label(tmp_path: Path):
     path = tmp_path / "navn.txt"
     path.write_text("I: Hva legger du i begrepet innovasjon?\nOla: Å gjøre ting bedre sammen.\n", encoding="utf-8")
-    result = transcripts.build_import([path], speakers=transcripts.parse_speaker_map(["Ola=tillitsvalgt"]))
+    result = exchange.build_import([path], speakers=exchange.parse_speaker_map(["Ola=tillitsvalgt"]))
     assert result.frames["utterances.csv"]["role_label"].isna().all()
     assert result.findings == []
 
@@ -245,18 +244,18 @@ def test_a_name_used_as_a_label_is_never_written_as_role_label(tmp_path: Path):
 
 
 def test_refuses_non_empty_folders_and_the_committed_corpus(tmp_path: Path):
-    result = transcripts.build_import([CLEAN])
+    result = exchange.build_import([CLEAN])
     out = tmp_path / "mine"
     out.mkdir()
     (out / "notes.txt").write_text("old", encoding="utf-8")
     with pytest.raises(FileExistsError):
-        transcripts.write_import(result, out)
-    transcripts.write_import(result, out, overwrite=True)
+        exchange.write_import(result, out)
+    exchange.write_import(result, out, overwrite=True)
     assert sorted(p.name for p in out.iterdir()) == [
         "interview_guide.csv", "research_questions.csv", "sections.csv", "utterances.csv"]
     with pytest.raises(FileExistsError, match="committed thesis corpus"):
-        transcripts.write_import(result, paths.data_dir() / "corpus", overwrite=True)
-    assert transcripts.main([str(CLEAN), "--out", str(out)]) == 2
+        exchange.write_import(result, paths.data_dir() / "corpus", overwrite=True)
+    assert exchange.import_transcripts_main([str(CLEAN), "--out", str(out)]) == 2
 
 
 def test_a_failing_validation_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -267,16 +266,16 @@ def test_a_failing_validation_leaves_nothing_behind(tmp_path: Path, monkeypatch:
 
     monkeypatch.setattr(corpus_module, "load_corpus", broken)
     with pytest.raises(InputDataError, match="simulated"):
-        transcripts.write_import(transcripts.build_import([CLEAN], detect_sections=False), tmp_path / "mine")
+        exchange.write_import(exchange.build_import([CLEAN], detect_sections=False), tmp_path / "mine")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_bad_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    assert transcripts.main([str(tmp_path / "missing.txt"), "--out", str(tmp_path / "o")]) == 2
+    assert exchange.import_transcripts_main([str(tmp_path / "missing.txt"), "--out", str(tmp_path / "o")]) == 2
     assert "file not found" in capsys.readouterr().err
     odt = tmp_path / "x.odt"
     odt.write_bytes(b"PK")
-    assert transcripts.main([str(odt), "--out", str(tmp_path / "o")]) == 2
+    assert exchange.import_transcripts_main([str(odt), "--out", str(tmp_path / "o")]) == 2
     assert "unsupported file type" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
 
@@ -284,7 +283,7 @@ def test_bad_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
 def test_windows_1252_and_crlf_transcripts_are_read(tmp_path: Path):
     path = tmp_path / "cp.txt"
     path.write_bytes("Rolle: arbeidsgiver\r\nI: Hva legger du i begrepet innovasjon?\r\nR: Å få til små forbedringer.\r\n".encode("cp1252"))
-    result = transcripts.build_import([path])
+    result = exchange.build_import([path])
     assert result.frames["utterances.csv"]["text"].tolist() == ["Å få til små forbedringer."]
     assert any("Windows-1252" in w for w in result.warnings)
 
@@ -292,7 +291,7 @@ def test_windows_1252_and_crlf_transcripts_are_read(tmp_path: Path):
 def test_decomposed_unicode_is_normalised(tmp_path: Path):
     path = tmp_path / "nfd.txt"
     path.write_text("Rolle: arbeidsgiver\nR: Vi må gjøre det på en ny måte.\n".replace("å", "a\u030a"), encoding="utf-8")
-    text = transcripts.build_import([path], detect_sections=False).frames["utterances.csv"]["text"].iloc[0]
+    text = exchange.build_import([path], detect_sections=False).frames["utterances.csv"]["text"].iloc[0]
     assert text == "Vi må gjøre det på en ny måte." and "\u030a" not in text
 
 

@@ -24,9 +24,9 @@ import yaml
 DELEGATES: dict[str, tuple[str, str, str]] = {
     "build-corpus": ("mdi_analysis.corpus.cli", "main", "rebuild data/corpus/ from the thesis (--check: compare only)"),
     "scan-pii": ("mdi_analysis.privacy._anonymity", "main", "anonymity scan of data/, notebooks/ and reports/"),
-    "export-qdpx": ("mdi_analysis.exchange._qda", "main", "export the corpus, codebook and codings as a REFI-QDA .qdpx"),
-    "import-qdpx": ("mdi_analysis.exchange._qda", "import_main", "read a .qdpx back into the corpus format"),
-    "import-transcripts": ("mdi_analysis.exchange._transcripts", "main", "turn .txt/.docx transcripts into a corpus folder (PII-checked)"),
+    "export-qdpx": ("mdi_analysis.exchange", "export_qdpx_main", "export the corpus, codebook and codings as a REFI-QDA .qdpx"),
+    "import-qdpx": ("mdi_analysis.exchange", "import_qdpx_main", "read a .qdpx back into the corpus format"),
+    "import-transcripts": ("mdi_analysis.exchange", "import_transcripts_main", "turn .txt/.docx transcripts into a corpus folder (PII-checked)"),
 }
 
 

@@ -10,13 +10,12 @@ produce an invalid corpus leaves the committed one untouched.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from ..io._files import write_folder
 from ..io._tables import write_table
 from .duplicates import find_links, first_printings
 from .extract import ThesisText, extract_corpus_utterances, find_sections
@@ -193,26 +192,14 @@ def write_corpus(built: BuiltCorpus, out_dir: str | Path) -> list[Path]:
     """
     from .schema import load_corpus  # local import: schema imports nothing from here, keep it so
 
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".corpus-build-", dir=out_dir) as staging:
-        staging_dir = Path(staging)
+    def write(staging: Path) -> list[str]:
         for name, frame in built.frames.items():
-            write_table(frame, staging_dir / name, float_format=FLOAT_FORMAT)
-        load_corpus(staging_dir)  # raises InputDataError if the build produced something invalid
-        written = []
-        for name in built.frames:
-            target = out_dir / name
-            os.replace(staging_dir / name, target)
-            os.chmod(target, 0o666 & ~_umask())  # mkstemp creates 0600; data files are world-readable
-            written.append(target)
-    return written
+            write_table(frame, staging / name, float_format=FLOAT_FORMAT)
+        load_corpus(staging)  # raises InputDataError if the build produced something invalid
+        return list(built.frames)
 
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    # 0666 minus the umask: data files are as readable as any file the user creates.
+    return write_folder(out_dir, write, prefix=".corpus-build-", mode=0o666)
 
 
 @dataclass(frozen=True)

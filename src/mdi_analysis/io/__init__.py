@@ -2,13 +2,13 @@
 
 Owns: reading CSV tables with pandera schemas (``_tables``), the survey (KS 10-faktor, ch. 8 and
 4.6), the sample (3.1/3.2/3.5), the theory codebook, the published values of ``data/expected``
-(used only to compare), and atomic writes (``_files``). May import: ``errors``, ``options``,
-``paths``. Everything else in the package reads data through here.
+(used only to compare), and atomic writes of files and folders (``_files``). May import:
+``errors``, ``options``, ``paths``. Everything else in the package reads data through here.
 """
 
 from ._codebook import Codebook, load_codebook
 from ._expected import compare_published, load_expected, published_summary, round_half_up
-from ._files import write_atomic, write_if_changed
+from ._files import write_atomic, write_folder, write_if_changed
 from ._sample import Sample, coverage, load_sample, municipality_table, respondent_table, sample_values
 from ._survey import (
     Survey,
@@ -28,6 +28,6 @@ __all__ = [
     "chapter8_table", "check_allowed", "compare_published", "coverage", "default_units", "factor_table",
     "fail_row", "load_codebook", "load_expected", "load_sample", "load_survey", "municipality_table",
     "plot_scores", "published_summary", "read_table", "require_columns", "respondent_table", "round_half_up",
-    "sample_values", "select_factors", "survey_plot_data", "survey_values", "write_atomic", "write_if_changed",
-    "write_table",
+    "sample_values", "select_factors", "survey_plot_data", "survey_values", "write_atomic", "write_folder",
+    "write_if_changed", "write_table",
 ]
