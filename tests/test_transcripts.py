@@ -19,7 +19,7 @@ import pytest
 from mdi_analysis import paths
 from mdi_analysis.exchange import _qda as qda
 from mdi_analysis.exchange import _transcripts as transcripts
-from mdi_analysis.privacy._anonymity import scan_paths
+from mdi_analysis.privacy import scan_paths
 from mdi_analysis.io._codebook import load_codebook
 from mdi_analysis.coding._engine import code_texts
 from mdi_analysis.corpus import load_corpus

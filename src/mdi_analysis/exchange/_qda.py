@@ -54,7 +54,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import __version__
-from ..privacy._anonymity import Finding, format_findings, scan_text
+from ..privacy import Finding, format_findings, scan_text
 from ..io._files import write_atomic
 from ..errors import InputDataError, PersonalDataError, QdaFormatError, QdaValidationError
 from ..paths import data_dir, relative_to_root

@@ -54,7 +54,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..privacy._anonymity import Finding, scan_text
+from ..privacy import Finding, scan_text
 from ..corpus.model import ROLE_LABELS, ROLES, count_words
 from ..errors import InputDataError, PersonalDataError
 from ..paths import data_dir, relative_to_root
