@@ -16,9 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from mdi_analysis.privacy import _anonymity as anonymity
-from mdi_analysis.privacy._anonymity import Finding, format_findings, main, scan_paths, scan_text
-from mdi_analysis.paths import data_dir, notebooks_dir, project_root, reports_dir, thesis_path
+from mdi_analysis.paths import data_dir, notebooks_dir, project_root, read_resource_csv, reports_dir, thesis_path
+from mdi_analysis.privacy import Finding, format_findings, main, scan_paths, scan_report, scan_text
 
 CORPUS_HEADER = "utterance_id,role,role_label,text,section_id,line_start,line_end,n_words,duplicate_of,flags\n"
 
@@ -254,7 +253,7 @@ def test_role_next_to_municipality_is_a_role_link(tmp_path: Path) -> None:
 def test_opaque_files_are_reported_and_images_skipped(tmp_path: Path) -> None:
     write(tmp_path / "quotes.xlsx", "not really a spreadsheet")
     (tmp_path / "figure.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
-    report = anonymity.scan_report([tmp_path])
+    report = scan_report([tmp_path])
     assert [(f.kind, f.file.name) for f in report.findings] == [("unscanned", "quotes.xlsx")]
     assert [p.name for p, _ in report.files_skipped] == ["figure.png"]
 
@@ -385,18 +384,18 @@ def test_english_prose_is_not_read_as_names() -> None:
 
 
 def test_every_list_entry_is_documented_and_no_place_is_allowlisted() -> None:
-    allow = anonymity._resource_csv("anonymity_allowlist.csv")
+    allow = read_resource_csv("anonymity_allowlist.csv")
     categories = {
         "public_figure_in_quote", "organisation", "region_place", "place_outside_study", "law_or_agreement",
         "method_or_tool", "role_label", "value_word_in_quote", "cited_author",
     }
     assert allow and all(row["term"].strip() and row["reason"].strip() for row in allow)
     assert {row["category"] for row in allow} <= categories
-    places = {row["place"] for row in anonymity._resource_csv("anonymity_places.csv")}
+    places = {row["place"] for row in read_resource_csv("anonymity_places.csv")}
     assert not places & {row["term"] for row in allow}, "a municipality or village can never be allowlisted"
     assert all(row["person"] and row["role_in_thesis"] and row["citable"] in ("yes", "no")
-               for row in anonymity._resource_csv("anonymity_denylist.csv"))
-    assert {row["municipality"] for row in anonymity._resource_csv("anonymity_places.csv")} == {
+               for row in read_resource_csv("anonymity_denylist.csv"))
+    assert {row["municipality"] for row in read_resource_csv("anonymity_places.csv")} == {
         "Gol", "Hemsedal", "Hol", "Nes", "Ål", "Flå"}
 
 
@@ -454,7 +453,7 @@ def _repository_outputs() -> list[Path]:
 
 
 def test_repository_data_and_outputs_have_no_findings() -> None:
-    report = anonymity.scan_report(_repository_outputs())
+    report = scan_report(_repository_outputs())
     assert report.findings == [], "\n" + format_findings(report.findings, files_scanned=len(report.files_scanned))
 
 
@@ -472,8 +471,6 @@ def test_smoke_the_thesis_itself_is_not_anonymised_to_our_standard() -> None:
 
 
 def test_a_parallel_scan_reports_exactly_what_a_serial_scan_does(tmp_path: Path) -> None:
-    from mdi_analysis.privacy._anonymity import scan_report
-
     for i in range(30):  # enough files for the scan to use worker processes
         text = "Quote,role\nEn helt vanlig setning,arbeidsgiver\n"
         if i % 7 == 0:

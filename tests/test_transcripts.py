@@ -18,7 +18,7 @@ import pytest
 
 from mdi_analysis import paths
 from mdi_analysis import exchange
-from mdi_analysis.privacy._anonymity import scan_paths
+from mdi_analysis.privacy import scan_paths
 from mdi_analysis.io._codebook import load_codebook
 from mdi_analysis.coding import code_texts
 from mdi_analysis.corpus import load_corpus

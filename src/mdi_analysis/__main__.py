@@ -23,7 +23,7 @@ import yaml
 #: Commands implemented by other modules' own argument parsers: name → (module, function, help).
 DELEGATES: dict[str, tuple[str, str, str]] = {
     "build-corpus": ("mdi_analysis.corpus.cli", "main", "rebuild data/corpus/ from the thesis (--check: compare only)"),
-    "scan-pii": ("mdi_analysis.privacy._anonymity", "main", "anonymity scan of data/, notebooks/ and reports/"),
+    "scan-pii": ("mdi_analysis.privacy", "main", "anonymity scan of data/, notebooks/ and reports/"),
     "export-qdpx": ("mdi_analysis.exchange", "export_qdpx_main", "export the corpus, codebook and codings as a REFI-QDA .qdpx"),
     "import-qdpx": ("mdi_analysis.exchange", "import_qdpx_main", "read a .qdpx back into the corpus format"),
     "import-transcripts": ("mdi_analysis.exchange", "import_transcripts_main", "turn .txt/.docx transcripts into a corpus folder (PII-checked)"),
@@ -55,7 +55,7 @@ def _reproduce(args: argparse.Namespace) -> int:
     status = 0
     index = runner.write_index_html(reports_dir())  # before the scan, so that it is scanned too
     if not args.skip_scan:
-        from .privacy._anonymity import default_paths, format_findings, scan_report
+        from .privacy import default_paths, format_findings, scan_report
 
         report = scan_report(default_paths(), jobs=args.jobs)
         print(format_findings(report.findings, files_scanned=len(report.files_scanned),

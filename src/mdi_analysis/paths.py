@@ -9,8 +9,11 @@ installed in editable mode from ``src/``), and the current working directory and
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 PROJECT_NAME = "mdi-analysis"
@@ -105,3 +108,47 @@ def relative_to_root(path: Path) -> str:
         return Path(path).resolve().relative_to(project_root()).as_posix()
     except ValueError:
         return str(path)
+
+
+def resource_text(name: str) -> str:
+    """The text of a file shipped in ``mdi_analysis/resources`` (UTF-8).
+
+    Read through ``importlib.resources`` rather than from ``src/``, so that the lists and tables
+    travel with the installed package: the anonymity scan and the normaliser must read the same
+    files whether the package runs from this checkout or from an installed wheel.
+
+    Parameters
+    ----------
+    name : str
+        File name inside ``resources/`` (e.g. ``"anonymity_first_names.txt"``).
+
+    Returns
+    -------
+    str
+        The file's text.
+    """
+    return resources.files("mdi_analysis").joinpath("resources", name).read_text(encoding="utf-8")
+
+
+def read_resource_csv(name: str) -> list[dict[str, str]]:
+    """Rows of a CSV shipped in ``mdi_analysis/resources``; lines starting with ``#`` are comments.
+
+    Comment lines let the provenance of each table travel with the table itself. Keys and values
+    are stripped, and a missing value is ``""``, so a hand-edited table reads the same as a tidy one.
+
+    Parameters
+    ----------
+    name : str
+        File name inside ``resources/`` (e.g. ``"lemma_overrides.csv"``).
+
+    Returns
+    -------
+    list of dict
+        One ``{column: value}`` dict per data row, in file order.
+    """
+    text = resource_text(name)
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    return [
+        {key.strip(): (value or "").strip() for key, value in row.items()}
+        for row in csv.DictReader(io.StringIO("\n".join(lines)))
+    ]

@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputDataError
-from ..text._normalise import GAP_TOKEN, LINKING_LETTERS, Normaliser, _read_resource_csv, canonical_token, get_normaliser, tokenize
+from ..paths import read_resource_csv
+from ..text._normalise import GAP_TOKEN, LINKING_LETTERS, Normaliser, canonical_token, get_normaliser, tokenize
 
 #: Separator of patterns in the codebook's ``patterns`` column.
 PATTERN_SEPARATOR = ";"
@@ -182,7 +183,7 @@ def lexicalised_compounds(table: pd.DataFrame | None = None) -> list[CompoundBlo
     editing the package.
     """
     if table is None:
-        rows: Iterable[dict] = _read_resource_csv("lexicalised_compounds.csv")
+        rows: Iterable[dict] = read_resource_csv("lexicalised_compounds.csv")
     else:
         rows = table.to_dict("records")
     blocks = []

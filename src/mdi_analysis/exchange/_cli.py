@@ -18,7 +18,7 @@ from pathlib import Path
 from ..corpus.model import ROLES
 from ..errors import InputDataError, PersonalDataError, QdaFormatError, QdaValidationError
 from ..paths import data_dir, relative_to_root
-from ..privacy._anonymity import format_findings
+from ..privacy import format_findings
 from ._qda_export import export_qdpx
 from ._qda_import import qdpx_to_corpus
 from ._qda_model import DEFAULT_OUT

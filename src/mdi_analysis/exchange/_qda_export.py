@@ -19,7 +19,7 @@ import pandas as pd
 from ..errors import PersonalDataError
 from ..io import load_codebook, write_atomic
 from ..paths import data_dir, relative_to_root
-from ..privacy._anonymity import Finding, scan_text
+from ..privacy import Finding, scan_text
 from ._qda_model import (
     CATEGORY_CODING_COLUMNS,
     DEFAULT_OUT,

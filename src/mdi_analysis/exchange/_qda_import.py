@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..errors import PersonalDataError, QdaFormatError
 from ..io import write_folder, write_table
-from ..privacy._anonymity import Finding, scan_text
+from ..privacy import Finding, scan_text
 from ._qda_model import (
     CATEGORY_CODING_COLUMNS,
     CODING_COLUMNS,

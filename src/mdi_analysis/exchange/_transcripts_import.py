@@ -39,7 +39,7 @@ from ..corpus.model import ROLES, count_words
 from ..errors import InputDataError, OptionError, PersonalDataError
 from ..io import write_folder, write_table
 from ..paths import data_dir, relative_to_root
-from ..privacy._anonymity import Finding, scan_text
+from ..privacy import Finding, scan_text
 from ._transcripts_read import DEFAULT_LABEL_PATTERN, INTERVIEWER, Transcript, Turn, read_transcript, role_value
 
 __all__ = [

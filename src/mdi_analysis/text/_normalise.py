@@ -21,19 +21,17 @@ lemmatiser call per distinct word, and the per-token cost is a single dict looku
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache, lru_cache
-from importlib import resources
 from typing import ClassVar
 
 from stop_words import get_stop_words
 
+from ..paths import read_resource_csv
 from . import _lemma_dictionary as lemma_dictionary
 from ._lemma_dictionary import LANG
 
@@ -102,19 +100,6 @@ def canonical_token(token: str) -> str:
 
 def _has_letter(word: str) -> bool:
     return any(ch.isalpha() for ch in word)
-
-
-def _read_resource_csv(name: str) -> list[dict[str, str]]:
-    """Rows of a CSV shipped in ``mdi_analysis/resources``; lines starting with ``#`` are comments.
-
-    Comment lines let the provenance of each table travel with the table itself.
-    """
-    text = resources.files("mdi_analysis").joinpath("resources", name).read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    return [
-        {key.strip(): (value or "").strip() for key, value in row.items()}
-        for row in csv.DictReader(io.StringIO("\n".join(lines)))
-    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -299,7 +284,7 @@ class LemmaOverrides:
 
     @classmethod
     def shipped(cls) -> LemmaOverrides:
-        return cls(_read_resource_csv(cls.FILE))
+        return cls(read_resource_csv(cls.FILE))
 
     def lookup(self, word: str) -> str | None:
         """The corrected lemma for ``word``, or None when the table has nothing to say."""
