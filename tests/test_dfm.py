@@ -84,6 +84,19 @@ def test_idf_and_tfidf_equal_scikit_learn():
     np.testing.assert_allclose(text.dfm_tfidf(x).toarray(), sk.transform(sk_counts).toarray(), rtol=0, atol=1e-12)
 
 
+def test_smooth_idf_of_a_dense_or_sparse_matrix_is_the_dfm_idf():
+    """The validation refits IDF on dense fold subsets and on 0/1 codes: the same formula as dfm_idf."""
+    x = text.dfm_from_tokens(DOCS)
+    dense = x.dense()
+    np.testing.assert_array_equal(text.smooth_idf(dense), text.dfm_idf(x))
+    np.testing.assert_array_equal(text.smooth_idf(x.counts), text.dfm_idf(x))
+    rows = [0, 3]  # a subset, as one cross-validation fold
+    sk = TfidfTransformer().fit(dense[rows])
+    np.testing.assert_allclose(text.smooth_idf(dense[rows]), sk.idf_, rtol=0, atol=1e-12)
+    presence = np.array([[1, 0, 1], [0, 0, 1]], dtype=float)
+    assert text.smooth_idf(presence).tolist() == pytest.approx([np.log(3 / 2) + 1, np.log(3) + 1, 1.0])
+
+
 def test_coding_matrix_is_a_dfm():
     matrix = pd.DataFrame({"tema.a": [True, False], "tema.b": [1, 1]}, index=["U001", "U002"])
     x = text.dfm_from_frame(matrix)

@@ -1,10 +1,11 @@
-"""Validation against the thesis's own placement of each quote (mdi_analysis.validation._validation).
+"""Validation against the thesis's own placement of each quote (mdi_analysis.validation).
 
-Small synthetic inputs pin what each piece must do (a perfect assignment has kappa 1, a chance-level
-one 0, an answer that repeats a guide question lands in that question's section, cross-validated
-predictions never see their own fold); the numpy re-implementations are checked against
-scikit-learn; and one test pins the real-corpus figure so that a change in the corpus, the
-codebook, the normalisers or the method shows up as a failing number.
+Small synthetic inputs pin what each piece must do (an answer that repeats a guide question lands
+in that question's section, cross-validated predictions never see their own fold, re-prints are
+scored by the chosen rule); the numpy TF-IDF is checked against scikit-learn; and one test pins the
+real-corpus figure so that a change in the corpus, the codebook, the normalisers or the method
+shows up as a failing number. The agreement statistics (kappa, F1, the bootstrap) are tested in
+``tests/test_agreement.py``.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mdi_analysis.validation import _validation as v
+from mdi_analysis import text
+from mdi_analysis import validation as v
 from mdi_analysis.corpus import load_corpus
+from mdi_analysis.validation import _methods
+from mdi_analysis.validation._features import Vectoriser
 
 # --- a synthetic corpus in the data/corpus format ---------------------------------------------
 
@@ -104,62 +108,6 @@ def test_real_corpus_reprints_and_accepted_sections(real):
     assert real.statement["U081"] == "U028"
 
 
-# --- agreement measures ------------------------------------------------------------------------
-
-
-def test_perfect_assignment_has_kappa_one():
-    truth = ["RQ1", "RQ1", "RQ2", "RQ3", "RQ3", "RQ3"]
-    result = v.agreement(truth, truth)
-    assert result == {"n": 6, "accuracy": 1.0, "kappa": 1.0, "macro_f1": 1.0}
-
-
-def test_chance_level_assignment_has_kappa_zero():
-    # Every thesis label is assigned half right, half wrong, independently of the label: kappa 0.
-    assert v.agreement(["a", "a", "b", "b"], ["a", "b", "a", "b"])["kappa"] == pytest.approx(0.0, abs=1e-12)
-    rng = np.random.default_rng(1)
-    truth = rng.choice(list("abcde"), size=20_000)
-    predicted = rng.choice(list("abcde"), size=20_000)
-    assert abs(v.agreement(truth, predicted)["kappa"]) < 0.02
-
-
-def test_constant_assignment_has_kappa_zero_and_the_majority_accuracy():
-    truth = ["a"] * 6 + ["b"] * 3 + ["c"]
-    result = v.agreement(truth, ["a"] * 10, ["a", "b", "c"])
-    assert result["kappa"] == 0.0 and result["accuracy"] == 0.6
-    assert result["macro_f1"] == pytest.approx((2 * 6 / 16) / 3)
-    assert v.majority_baseline(truth, ["a", "b", "c"])["label"] == "a"
-
-
-@pytest.mark.parametrize("seed", range(5))
-def test_numpy_measures_equal_scikit_learn(seed):
-    from sklearn.metrics import cohen_kappa_score, confusion_matrix, f1_score, precision_recall_fscore_support
-
-    rng = np.random.default_rng(seed)
-    labels = ["RQ1", "RQ2", "RQ3", "RQ4", "RQ5"]
-    truth = list(rng.choice(labels, size=60, p=[0.5, 0.05, 0.15, 0.05, 0.25]))
-    predicted = list(rng.choice(labels + [v.NO_SECTION], size=60))
-    assert v.cohen_kappa(truth, predicted) == pytest.approx(cohen_kappa_score(truth, predicted), abs=1e-12)
-    assert v.agreement(truth, predicted, labels)["macro_f1"] == pytest.approx(
-        f1_score(truth, predicted, labels=labels, average="macro", zero_division=0), abs=1e-12
-    )
-    scores = v.class_scores(truth, predicted, labels)
-    precision, recall, f1, support = precision_recall_fscore_support(truth, predicted, labels=labels, zero_division=0)
-    np.testing.assert_allclose(scores[["precision", "recall", "f1"]].to_numpy().T, [precision, recall, f1], atol=1e-12)
-    assert scores["thesis_n"].tolist() == support.tolist()
-    columns = labels + [v.NO_SECTION]
-    assert (v.contingency(truth, predicted, columns) == confusion_matrix(truth, predicted, labels=columns)).all()
-
-
-def test_batched_bootstrap_kappa_equals_single_kappa():
-    rng = np.random.default_rng(3)
-    truth, predicted = rng.integers(0, 4, 50), rng.integers(0, 4, 50)
-    samples = rng.integers(0, 50, size=(20, 50))
-    batch = v._kappa_draws(truth, predicted, samples, 4)
-    single = [v.fast_kappa(truth[s], predicted[s], 4) for s in samples]
-    np.testing.assert_allclose(batch, single, atol=1e-12)
-    assert np.isnan(v.fast_kappa(np.zeros(5, int), np.zeros(5, int), 2))  # both constant and equal: undefined
-
-
 # --- features ----------------------------------------------------------------------------------
 
 
@@ -169,16 +117,16 @@ def test_vectoriser_equals_scikit_learn_tfidf():
 
     docs = [["tillit", "samarbeid", "tillit"], ["opplæring"], ["samarbeid", "ide"], [], ["ide", "ide", "kurs"]]
     vocabulary = sorted({t for d in docs for t in d} | {"ubrukt"})
-    counts = v.term_counts(docs, vocabulary)
+    counts = text.dfm_from_tokens(docs, features=vocabulary).dense()
     codes = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 0], [0, 0, 0], [0, 0, 1]], dtype=float)
     train, test = np.array([0, 1, 2]), np.array([3, 4])
-    words = v.Vectoriser("words").fit(counts[train], codes[train])
+    words = Vectoriser("words").fit(counts[train], codes[train])
     reference = TfidfVectorizer(analyzer=lambda d: d).fit([docs[i] for i in train])
     np.testing.assert_allclose(words.transform(counts, codes), reference.transform(docs).toarray(), atol=1e-12)
-    categories = v.Vectoriser("codebook").fit(codes[train], codes[train])
+    categories = Vectoriser("codebook").fit(codes[train], codes[train])
     expected = normalize(TfidfTransformer().fit(codes[train]).transform(codes)).toarray()
     np.testing.assert_allclose(categories.transform(counts, codes), expected, atol=1e-12)
-    both = v.Vectoriser("words+codebook").fit_transform(counts, codes)
+    both = Vectoriser("words+codebook").fit_transform(counts, codes)
     lengths = np.linalg.norm(both, axis=1)
     np.testing.assert_allclose(lengths[[0, 1, 2, 4]], 1.0)
     assert lengths[3] == 0.0  # a text with no feature stays zero
@@ -188,7 +136,7 @@ def test_nearest_section_breaks_ties_by_section_order_and_flags_no_overlap():
     similarity = pd.DataFrame(
         [[0.2, 0.5, 0.5], [0.0, 0.0, 0.0], [0.3, 0.1, 0.0]], index=["a", "b", "c"], columns=["1.1", "2.1", "3.1"]
     )
-    result = v.nearest_section(similarity)
+    result = _methods.nearest_section(similarity)
     assert result["predicted"].tolist() == ["2.1", v.NO_SECTION, "1.1"]
     assert result["runner_up"].tolist() == ["3.1", v.NO_SECTION, "2.1"]
     assert result.loc["a", "margin"] == 0.0 and result.loc["c", "margin"] == pytest.approx(0.2)
@@ -201,7 +149,7 @@ def test_nearest_section_breaks_ties_by_section_order_and_flags_no_overlap():
 @pytest.mark.parametrize("features", v.FEATURES)
 def test_an_answer_that_repeats_a_guide_question_lands_in_its_section(synthetic, normaliser, features):
     prepared = v.prepare(synthetic, CODEBOOK, normaliser)
-    predicted = v.assign_by_guide(prepared, features).predicted
+    predicted = _methods.assign_by_guide(prepared, features).predicted
     if (normaliser, features) == ("lower", "codebook"):
         # lower-casing alone cannot match "Opplæringen" with the pattern "opplæring"
         assert predicted["U2"] == v.NO_SECTION
@@ -214,7 +162,7 @@ def test_an_answer_that_repeats_a_guide_question_lands_in_its_section(synthetic,
 @pytest.mark.parametrize(("normaliser", "expected"), [("lemma", "1.1"), ("lower", v.NO_SECTION)])
 def test_inflected_answers_need_the_lemmatiser(synthetic, normaliser, expected):
     """U4 shares only inflected forms with Q01 ("Politikerne", "samarbeidet")."""
-    predicted = v.assign_by_guide(v.prepare(synthetic, CODEBOOK, normaliser)).predicted
+    predicted = _methods.assign_by_guide(v.prepare(synthetic, CODEBOOK, normaliser)).predicted
     assert predicted["U4"] == expected
 
 
@@ -225,7 +173,8 @@ def test_guide_similarity_uses_no_label(synthetic):
         v.ValidationData(**{**synthetic.__dict__, "printed": synthetic.printed.replace({"1.1": "3.1"})}),
         prepared.utterances, prepared.profiles,
     )
-    pd.testing.assert_frame_equal(v.assign_by_guide(prepared).similarity, v.assign_by_guide(relabelled).similarity)
+    before, after = _methods.assign_by_guide(prepared), _methods.assign_by_guide(relabelled)
+    pd.testing.assert_frame_equal(before.similarity, after.similarity)
 
 
 # --- scoring re-prints ---------------------------------------------------------------------------
@@ -264,7 +213,7 @@ def test_unknown_choices_are_rejected(synthetic):
     with pytest.raises(ValueError, match="method"):
         v.assign(v.prepare(synthetic, CODEBOOK, "lower"), "bert")
     with pytest.raises(ValueError, match="features"):
-        v.Vectoriser("embeddings")
+        Vectoriser("embeddings")
 
 
 # --- cross-validation never uses the held-out fold ---------------------------------------------
@@ -279,7 +228,7 @@ def test_out_of_fold_predictions_come_from_models_that_never_saw_them(real):
         seen.append((train, test))
         return [f"fold{len(seen)}"] * len(test)
 
-    result = v.out_of_fold(real.printed, real.statement, spy, folds=5, seed=0)
+    result = _methods.out_of_fold(real.printed, real.statement, spy, folds=5, seed=0)
     assert len(seen) == 5
     for train, test in seen:
         assert not set(train) & set(test)
@@ -294,20 +243,20 @@ def test_out_of_fold_predictions_come_from_models_that_never_saw_them(real):
 
 def test_changing_held_out_labels_changes_no_held_out_prediction(real, real_prepared, monkeypatch):
     prepared = real_prepared["lemma"]
-    fit_predict = v.logistic_fit_predict(prepared.utterances)
-    splits = v.fold_splits(tuple(real.printed), tuple(real.statement), 5, 0)
-    monkeypatch.setattr(v, "fold_splits", lambda *args: splits)  # same split for the altered labels
-    before = v.out_of_fold(real.printed, real.statement, fit_predict)
+    fit_predict = _methods.logistic_fit_predict(prepared.utterances)
+    splits = _methods.fold_splits(tuple(real.printed), tuple(real.statement), 5, 0)
+    monkeypatch.setattr(_methods, "fold_splits", lambda *args: splits)  # same split for the altered labels
+    before = _methods.out_of_fold(real.printed, real.statement, fit_predict)
     test = splits[0][1]
     altered = real.printed.copy()
     altered.iloc[test] = np.roll(altered.iloc[test].to_numpy(), 1)  # other (wrong) labels in fold 0
-    after = v.out_of_fold(altered, real.statement, fit_predict)
+    after = _methods.out_of_fold(altered, real.statement, fit_predict)
     assert before["predicted"].iloc[test].tolist() == after["predicted"].iloc[test].tolist()
 
 
 def test_supervised_cv_is_deterministic_and_above_the_baseline(real, real_prepared):
-    first = v.assign_by_cross_validation(real_prepared["lemma"], folds=5, seed=0)
-    second = v.assign_by_cross_validation(real_prepared["lemma"], folds=5, seed=0)
+    first = _methods.assign_by_cross_validation(real_prepared["lemma"], folds=5, seed=0)
+    second = _methods.assign_by_cross_validation(real_prepared["lemma"], folds=5, seed=0)
     assert first.predicted.tolist() == second.predicted.tolist()
     kappa = v.metrics_table(first.predicted, real, ["any"]).loc[("any", "research_question"), "kappa"]
     assert 0.3 < kappa < 0.8
@@ -315,7 +264,7 @@ def test_supervised_cv_is_deterministic_and_above_the_baseline(real, real_prepar
 
 def test_folds_must_fit_the_number_of_groups(synthetic):
     with pytest.raises(ValueError, match="folds"):
-        v.out_of_fold(synthetic.printed, synthetic.statement, lambda a, b, c: [], folds=1)
+        _methods.out_of_fold(synthetic.printed, synthetic.statement, lambda a, b, c: [], folds=1)
 
 
 # --- the real corpus: pinned figures -----------------------------------------------------------
@@ -327,7 +276,7 @@ def test_real_corpus_rq_kappa_is_pinned(real, real_prepared):
     Update this value (and docs/validation.md) only for an intended change of the corpus, the
     codebook, a normaliser or the method.
     """
-    predicted = v.assign_by_guide(real_prepared["lemma"]).predicted
+    predicted = _methods.assign_by_guide(real_prepared["lemma"]).predicted
     metrics = v.metrics_table(predicted, real, ["any"]).loc["any"]
     assert round(metrics.loc["research_question", "kappa"], 3) == 0.458
     assert round(metrics.loc["section", "kappa"], 3) == 0.394
@@ -374,7 +323,7 @@ def test_profile_overlap_pairs_sections_of_different_research_questions(real, re
 
 
 def test_assignment_table_holds_ids_and_sections_only(real, real_prepared):
-    assignment = v.assign_by_guide(real_prepared["lemma"])
+    assignment = _methods.assign_by_guide(real_prepared["lemma"])
     table = v.assignment_table(assignment, real)
     assert "text" not in table.columns and len(table) == 121
     assert table.loc["U072", "thesis_sections"] == "4.1.5;4.3.1"

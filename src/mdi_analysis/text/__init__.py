@@ -21,6 +21,7 @@ from ._dfm import (
     dfm_tfidf,
     dfm_trim,
     dfm_weight,
+    smooth_idf,
     unit_rows,
 )
 from ._normalise import (
@@ -45,7 +46,7 @@ from ._normalise import (
 __all__ = [
     "WEIGHTS", "DocumentFeatureMatrix", "content_token_lists", "dfm", "dfm_docfreq", "dfm_from_frame",
     "dfm_from_tokens", "dfm_group", "dfm_idf", "dfm_select", "dfm_subset", "dfm_tfidf", "dfm_trim", "dfm_weight",
-    "unit_rows",
+    "smooth_idf", "unit_rows",
     "GAP_TOKEN", "LemmaNormaliser", "LowerNormaliser", "Normaliser", "StemNormaliser", "canonical_token",
     "content_tokens", "get_normaliser", "is_gap", "is_known_word", "is_plausible_part", "normalise_texts",
     "normaliser_names", "norwegian_stopwords", "stopwords_for", "tokenize",

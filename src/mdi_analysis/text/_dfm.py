@@ -43,6 +43,7 @@ __all__ = [
     "dfm_tfidf",
     "dfm_trim",
     "dfm_weight",
+    "smooth_idf",
     "unit_rows",
 ]
 
@@ -241,7 +242,15 @@ def dfm_from_frame(matrix: pd.DataFrame, *, docvars: pd.DataFrame | None = None)
 
 def dfm_docfreq(x: DocumentFeatureMatrix) -> np.ndarray:
     """In how many documents each feature occurs."""
-    return np.bincount(x.counts.indices[x.counts.data > 0], minlength=x.n_features)
+    return _docfreq(x.counts)
+
+
+def _docfreq(matrix: np.ndarray | sparse.spmatrix) -> np.ndarray:
+    """In how many rows each column is positive, for a dense array or a sparse matrix."""
+    if sparse.issparse(matrix):
+        matrix = sparse.csr_matrix(matrix)
+        return np.bincount(matrix.indices[matrix.data > 0], minlength=matrix.shape[1])
+    return (np.asarray(matrix) > 0).sum(axis=0)
 
 
 def dfm_trim(x: DocumentFeatureMatrix, *, min_docfreq: int = 1, max_docfreq: float = 1.0) -> DocumentFeatureMatrix:
@@ -345,12 +354,31 @@ def dfm_weight(x: DocumentFeatureMatrix, scheme: str = "count") -> sparse.csr_ma
 
 
 def dfm_idf(x: DocumentFeatureMatrix) -> np.ndarray:
-    """Smoothed inverse document frequency, ``ln((1 + n) / (1 + df)) + 1``.
+    """Smoothed inverse document frequency, ``ln((1 + n) / (1 + df)) + 1`` (see :func:`smooth_idf`)."""
+    return smooth_idf(x.counts)
 
-    The formula of scikit-learn's ``TfidfTransformer(smooth_idf=True)``, so results can be checked
-    against it; the +1 inside keeps a feature absent from all documents finite.
+
+def smooth_idf(matrix: np.ndarray | sparse.spmatrix) -> np.ndarray:
+    """Smoothed inverse document frequency of the columns of any documents × features matrix.
+
+    ``ln((1 + n) / (1 + df)) + 1``, where ``n`` is the number of rows and ``df`` the number of rows
+    in which a column is positive: the formula of scikit-learn's ``TfidfTransformer(smooth_idf=True)``,
+    so results can be checked against it; the +1 inside keeps a feature absent from all documents
+    finite. Why a matrix and not only a :class:`DocumentFeatureMatrix` (:func:`dfm_idf`): the
+    validation's classifiers refit the weights on the dense rows of each cross-validation fold and
+    on the codebook categories, and every IDF of the package should be this one formula.
+
+    Parameters
+    ----------
+    matrix : ndarray or scipy.sparse matrix
+        Documents × features counts or 0/1 presence (a cell > 0 counts as present).
+
+    Returns
+    -------
+    numpy.ndarray
+        One ``float64`` weight per column, each >= 1.
     """
-    return np.log((1 + x.n_docs) / (1 + dfm_docfreq(x))) + 1.0
+    return np.log((1 + matrix.shape[0]) / (1 + _docfreq(matrix))) + 1.0
 
 
 def unit_rows(matrix: np.ndarray) -> np.ndarray:

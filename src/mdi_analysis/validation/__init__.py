@@ -1,1 +1,49 @@
-"""validation"""
+"""Validating the automatic coding against the thesis's own coding: where did the author print each quote?
+
+Why this subpackage exists: the keyword coding (:mod:`mdi_analysis.coding`) and the normalisers
+(:mod:`mdi_analysis.text`) are only worth using if they recover something the author of the thesis
+decided by hand. The one decision the thesis records for every quote is *where* it is printed: under
+which section of chapter 4, and so under which of the five research questions. This subpackage
+assigns every quote to a section using only the interview guide and the codebook
+(``guide_similarity``), or a model trained on the other quotes and scored out of fold
+(``supervised_cv``), and scores the assignment against the thesis's placement with Cohen's kappa,
+macro-F1, accuracy and a confusion matrix. ``docs/validation.md`` has the method, the figures and
+their limits.
+
+Owns: the thesis's placement as validation data with section profiles (``_data``), the features
+of quotes and profiles (``_features``), the two assigners (``_methods``), scoring re-printed
+statements and the agreement tables (``_tables``), what limits agreement (``_limits``), the
+comparison of normalisers on the codebook (``_normalisers``), the confusion figure (``_figure``) and
+``python -m mdi_analysis.validation`` (``_cli``). The agreement statistics themselves (kappa, F1,
+the bootstrap) are general and live in :mod:`mdi_analysis.stats`.
+May import: ``errors``, ``options``, ``paths``, ``io``, ``text``, ``coding``, ``corpus``, ``stats``,
+``present``.
+"""
+
+from ._cli import main, measure
+from ._data import NO_SECTION, ValidationData, load_codebook_categories, validation_data
+from ._features import DEFAULT_FEATURES, FEATURES, Prepared, prepare, prepare_all
+from ._figure import plot_confusion
+from ._limits import agreement_by_length, limits_summary, profile_overlap
+from ._methods import METHODS, Assignment, assign, assign_all
+from ._normalisers import codebook_criteria, coding_differences
+from ._tables import (
+    LEVELS,
+    SCORINGS,
+    assignment_table,
+    bootstrap_kappa,
+    comparison_table,
+    confusion_table,
+    metrics_table,
+    per_class_table,
+    scored_labels,
+)
+
+__all__ = [
+    "DEFAULT_FEATURES", "FEATURES", "LEVELS", "METHODS", "NO_SECTION", "SCORINGS",
+    "Assignment", "Prepared", "ValidationData",
+    "agreement_by_length", "assign", "assign_all", "assignment_table", "bootstrap_kappa", "codebook_criteria",
+    "coding_differences", "comparison_table", "confusion_table", "limits_summary", "load_codebook_categories",
+    "main", "measure", "metrics_table", "per_class_table", "plot_confusion", "prepare", "prepare_all",
+    "profile_overlap", "scored_labels", "validation_data",
+]

@@ -1,0 +1,159 @@
+"""Agreement statistics (mdi_analysis.stats._agreement): kappa, F1, the majority baseline, the bootstrap.
+
+Fixed cases pin the meaning (a perfect coding has kappa 1, a chance-level one 0, a constant one 0
+with the majority accuracy); every measure is compared with scikit-learn; and hypothesis checks
+the properties kappa must have on any pair of codings: within [-1, 1], 1 for identical codings,
+symmetric in the two raters, equal to :func:`sklearn.metrics.cohen_kappa_score`.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from sklearn.metrics import cohen_kappa_score, confusion_matrix, f1_score, precision_recall_fscore_support
+
+from mdi_analysis.stats._agreement import (
+    agreement,
+    class_scores,
+    cohen_kappa,
+    contingency,
+    fast_kappa,
+    kappa_draws,
+    majority_baseline,
+    paired_bootstrap_kappa,
+)
+
+NONE = "(none)"  # a label only the second coder uses, as the validation's "no section"
+
+# --- fixed cases -------------------------------------------------------------------------------
+
+
+def test_perfect_assignment_has_kappa_one():
+    truth = ["RQ1", "RQ1", "RQ2", "RQ3", "RQ3", "RQ3"]
+    result = agreement(truth, truth)
+    assert result == {"n": 6, "accuracy": 1.0, "kappa": 1.0, "macro_f1": 1.0}
+
+
+def test_chance_level_assignment_has_kappa_zero():
+    # Every thesis label is assigned half right, half wrong, independently of the label: kappa 0.
+    assert agreement(["a", "a", "b", "b"], ["a", "b", "a", "b"])["kappa"] == pytest.approx(0.0, abs=1e-12)
+    rng = np.random.default_rng(1)
+    truth = rng.choice(list("abcde"), size=20_000)
+    predicted = rng.choice(list("abcde"), size=20_000)
+    assert abs(agreement(truth, predicted)["kappa"]) < 0.02
+
+
+def test_constant_assignment_has_kappa_zero_and_the_majority_accuracy():
+    truth = ["a"] * 6 + ["b"] * 3 + ["c"]
+    result = agreement(truth, ["a"] * 10, ["a", "b", "c"])
+    assert result["kappa"] == 0.0 and result["accuracy"] == 0.6
+    assert result["macro_f1"] == pytest.approx((2 * 6 / 16) / 3)
+    assert majority_baseline(truth, ["a", "b", "c"])["label"] == "a"
+
+
+def test_majority_baseline_breaks_ties_by_label_order_and_empty_input_is_nan():
+    assert majority_baseline(["b", "a", "b", "a"], ["b", "a"])["label"] == "b"
+    assert majority_baseline(["b", "a", "b", "a"], ["a", "b"])["label"] == "a"
+    assert np.isnan(agreement([], [])["kappa"])
+    with pytest.raises(ValueError, match="differ in length"):
+        agreement(["a"], ["a", "b"])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_numpy_measures_equal_scikit_learn(seed):
+    rng = np.random.default_rng(seed)
+    labels = ["RQ1", "RQ2", "RQ3", "RQ4", "RQ5"]
+    truth = list(rng.choice(labels, size=60, p=[0.5, 0.05, 0.15, 0.05, 0.25]))
+    predicted = list(rng.choice(labels + [NONE], size=60))
+    assert cohen_kappa(truth, predicted) == pytest.approx(cohen_kappa_score(truth, predicted), abs=1e-12)
+    assert agreement(truth, predicted, labels)["macro_f1"] == pytest.approx(
+        f1_score(truth, predicted, labels=labels, average="macro", zero_division=0), abs=1e-12
+    )
+    scores = class_scores(truth, predicted, labels)
+    precision, recall, f1, support = precision_recall_fscore_support(truth, predicted, labels=labels, zero_division=0)
+    np.testing.assert_allclose(scores[["precision", "recall", "f1"]].to_numpy().T, [precision, recall, f1], atol=1e-12)
+    assert scores["thesis_n"].tolist() == support.tolist()
+    columns = labels + [NONE]
+    assert (contingency(truth, predicted, columns) == confusion_matrix(truth, predicted, labels=columns)).all()
+
+
+def test_batched_bootstrap_kappa_equals_single_kappa():
+    rng = np.random.default_rng(3)
+    truth, predicted = rng.integers(0, 4, 50), rng.integers(0, 4, 50)
+    samples = rng.integers(0, 50, size=(20, 50))
+    batch = kappa_draws(truth, predicted, samples, 4)
+    single = [fast_kappa(truth[s], predicted[s], 4) for s in samples]
+    np.testing.assert_allclose(batch, single, atol=1e-12)
+    assert np.isnan(fast_kappa(np.zeros(5, int), np.zeros(5, int), 2))  # both constant and equal: undefined
+
+
+def test_paired_bootstrap_compares_each_row_with_its_reference():
+    rng = np.random.default_rng(4)
+    truth = rng.integers(0, 3, 80)
+    good = np.where(rng.random(80) < 0.8, truth, rng.integers(0, 3, 80))
+    poor = np.where(rng.random(80) < 0.3, truth, rng.integers(0, 3, 80))
+    coded = {"good": (truth, good), "poor": (truth, poor)}
+    table = paired_bootstrap_kappa(coded, 3, reference={"good": "good", "poor": "good"}, n_resamples=300, seed=1)
+    assert table.index.tolist() == ["good", "poor"]
+    assert table.loc["good", "kappa"] == pytest.approx(cohen_kappa(truth, good))
+    assert table.loc["good", "diff"] == 0.0 and table.loc["good", "diff_ci_high"] == 0.0
+    assert table.loc["poor", "diff_ci_high"] < 0  # clearly worse on the same resampled items
+    assert (table["ci_low"] <= table["kappa"]).all() and (table["kappa"] <= table["ci_high"]).all()
+    pd.testing.assert_frame_equal(table, paired_bootstrap_kappa(coded, 3, reference={"poor": "good", "good": "good"},
+                                                                n_resamples=300, seed=1))
+    assert paired_bootstrap_kappa(coded, 3, n_resamples=50)["diff"].isna().all()  # no reference, no difference
+
+
+# --- properties of kappa -----------------------------------------------------------------------
+
+labels = st.sampled_from(["RQ1", "RQ2", "RQ3", "RQ4", NONE])
+codings = st.integers(min_value=1, max_value=40).flatmap(
+    lambda n: st.tuples(st.lists(labels, min_size=n, max_size=n), st.lists(labels, min_size=n, max_size=n))
+)
+
+
+def _defined(truth: list[str], predicted: list[str]) -> bool:
+    """Kappa is undefined only when both codings are constant and use the same label."""
+    return not (len(set(truth)) == 1 and set(truth) == set(predicted))
+
+
+@settings(max_examples=200, deadline=None)
+@given(codings)
+def test_property_kappa_is_within_minus_one_and_one(pair):
+    truth, predicted = pair
+    assume(_defined(truth, predicted))
+    assert -1.0 - 1e-12 <= cohen_kappa(truth, predicted) <= 1.0 + 1e-12
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(labels, min_size=1, max_size=40))
+def test_property_kappa_of_identical_codings_is_one(truth):
+    kappa = cohen_kappa(truth, list(truth))
+    if len(set(truth)) == 1:
+        assert np.isnan(kappa)  # one label only: chance agreement is 1, kappa undefined
+    else:
+        assert kappa == pytest.approx(1.0, abs=1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(codings)
+def test_property_kappa_is_symmetric_in_the_two_raters(pair):
+    truth, predicted = pair
+    assume(_defined(truth, predicted))
+    assert cohen_kappa(truth, predicted) == pytest.approx(cohen_kappa(predicted, truth), abs=1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(codings)
+def test_property_kappa_equals_scikit_learn(pair):
+    truth, predicted = pair
+    assume(_defined(truth, predicted))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected = cohen_kappa_score(truth, predicted)
+    assert cohen_kappa(truth, predicted) == pytest.approx(expected, abs=1e-12)
