@@ -41,6 +41,28 @@ EXCERPT_WORDS = 24
 
 
 def load_analysis_themes(path: str | Path | None = None, categories: pd.Series | None = None) -> pd.DataFrame:
+    """Read and validate the chapter 5 / 6.1 themes; with ``categories``, check every category they name.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Default ``data/expected/analysis_themes.csv``.
+    categories : pandas.Series, optional
+        The codebook's ``category_id`` values; ``None`` skips the cross-check.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per theme: ``theme_id``, ``analysis_section``, ``research_question`` (1–5; missing
+        for survey themes), ``theme``, ``category_ids`` (``;``-separated), ``theory_link``
+        (``explicit``/``inductive``), ``line_start``, ``line_end``, ``evidence_sections``,
+        ``roles``, ``summary``.
+
+    Raises
+    ------
+    InputDataError
+        A missing file, a row that breaks the schema, or a category id not in ``categories``.
+    """
     path = Path(path) if path else data_dir() / "expected" / "analysis_themes.csv"
     table = read_table(path, THEMES_SCHEMA, numeric={"research_question": "int", "line_start": "int", "line_end": "int"})
     if categories is not None:
@@ -59,6 +81,23 @@ def theme_evidence(themes: pd.DataFrame, coding: CorpusCoding, texts: pd.Series)
 
     The example is the coded quote with the most keyword hits for the theme's categories (ties: the
     earlier quote), shortened to its first words.
+
+    Parameters
+    ----------
+    themes : pandas.DataFrame
+        From :func:`load_analysis_themes`.
+    coding : CorpusCoding
+        The corpus coded with (at least) the themes' categories; categories it lacks count as uncoded.
+    texts : pandas.Series
+        Quote texts by ``utterance_id``, for the example.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per theme: ``theme_id``, ``section``, ``rq``, ``theme``, ``link``, ``categories``,
+        ``quotes in scope`` (quotes of its evidence subsections and roles), ``coded AG`` and
+        ``coded TV`` (of those, quotes coded with one of its categories, per role) and ``example``
+        (``"<utterance_id>: «first 24 words …»"``, empty when none is coded).
     """
     meta = coding.utterances
     evidence = coding.result.evidence
@@ -99,7 +138,19 @@ def theme_evidence(themes: pd.DataFrame, coding: CorpusCoding, texts: pd.Series)
 
 def support_summary(evidence: pd.DataFrame) -> pd.DataFrame:
     """Per research question: themes discussed, how many are linked explicitly to theory, and how many
-    find at least one coded quote in the subsections they rest on."""
+    find at least one coded quote in the subsections they rest on.
+
+    Parameters
+    ----------
+    evidence : pandas.DataFrame
+        From :func:`theme_evidence`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``rq`` (the research question as text, ``survey`` for themes without one, then
+        ``Sum``); columns ``themes``, ``explicit_theory``, ``with_coded_quotes`` (numbers of themes).
+    """
     frame = evidence.assign(rq=evidence["rq"].astype("string").fillna("survey"), supported=(evidence["coded AG"] + evidence["coded TV"]) > 0)
     table = frame.groupby("rq").agg(
         themes=("theme_id", "size"),
@@ -111,7 +162,22 @@ def support_summary(evidence: pd.DataFrame) -> pd.DataFrame:
 
 
 def framework_links(themes: pd.DataFrame, frameworks: pd.DataFrame) -> pd.DataFrame:
-    """Which chapter-2 frameworks the analysis draws on, per research question (count of themes)."""
+    """Which chapter-2 frameworks the analysis draws on, per research question (count of themes).
+
+    Parameters
+    ----------
+    themes : pandas.DataFrame
+        From :func:`load_analysis_themes`.
+    frameworks : pandas.DataFrame
+        ``Codebook.frameworks`` (``framework_id``, ``framework``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``framework_id``; a column ``framework`` (name), then one column per research question
+        (as text; ``survey`` for themes without one). A cell counts the theme-category links: a
+        theme naming two categories of one framework counts twice.
+    """
     exploded = themes.assign(framework_id=themes["category_ids"].str.split(";")).explode("framework_id")
     exploded["framework_id"] = exploded["framework_id"].str.split(".").str[0]
     exploded["rq"] = exploded["research_question"].astype("string").fillna("survey")

@@ -16,6 +16,25 @@ from ..corpus.describe import counts_by
 
 
 def research_question_text(corpus: Corpus, research_question: int) -> str:
+    """The research question's wording, on one line, for the heading of its results notebook.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        A corpus with ``research_questions`` (``research_questions.csv``).
+    research_question : int
+        Its number (1–5 in the thesis).
+
+    Returns
+    -------
+    str
+        The question's text with white space collapsed.
+
+    Raises
+    ------
+    ValueError
+        A number the corpus does not define.
+    """
     rows = corpus.research_questions
     match = rows[rows["research_question"] == research_question]
     if match.empty:
@@ -24,7 +43,21 @@ def research_question_text(corpus: Corpus, research_question: int) -> str:
 
 
 def subsection_counts(corpus: Corpus, quotes: pd.DataFrame) -> pd.DataFrame:
-    """Quotes per subsection × role with totals, and each subsection's title."""
+    """Quotes per subsection × role with totals, and each subsection's title.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        Supplies the titles.
+    quotes : pandas.DataFrame
+        Quotes with ``section_id`` and ``role`` (e.g. :func:`~mdi_analysis.corpus.filter_utterances`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``section_id`` (then ``Sum``); columns ``title``, ``arbeidsgiver``, ``tillitsvalgt``,
+        ``Sum`` (numbers of printed quotes).
+    """
     table = counts_by(quotes, "section_id")
     titles = corpus.sections.set_index("section_id")["title"]
     table.insert(0, "title", [titles.get(s, "") if s != "Sum" else "" for s in table.index])
@@ -32,7 +65,23 @@ def subsection_counts(corpus: Corpus, quotes: pd.DataFrame) -> pd.DataFrame:
 
 
 def themes_by_role(data: AuditData, quotes: pd.DataFrame, top_n: int = 8) -> pd.DataFrame:
-    """The ``top_n`` categories of each role in ``quotes``: quotes coded and share of the role's quotes."""
+    """The ``top_n`` categories of each role in ``quotes``: quotes coded and share of the role's quotes.
+
+    Parameters
+    ----------
+    data : AuditData
+        Supplies the coding matrix (from :func:`load_audit_data`).
+    quotes : pandas.DataFrame
+        Quotes with ``utterance_id`` and ``role``.
+    top_n : int
+        Categories per role (ties broken by id); categories with no quote are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index (``role``, ``rank``); columns ``category_id``, ``kategori`` (name), ``quotes`` (coded
+        quotes of the role) and ``share`` (of the role's quotes, 0–1).
+    """
     from ..io._codebook import load_codebook
 
     labels = load_codebook().labels()
@@ -51,7 +100,20 @@ def themes_by_role(data: AuditData, quotes: pd.DataFrame, top_n: int = 8) -> pd.
 
 
 def section_claims(data: AuditData, section_prefix: str) -> pd.DataFrame:
-    """The audit of every claim stated in ``section_prefix`` (e.g. ``4.1``), in thesis order."""
+    """The audit of every claim stated in ``section_prefix`` (e.g. ``4.1``), in thesis order.
+
+    Parameters
+    ----------
+    data : AuditData
+        From :func:`load_audit_data`.
+    section_prefix : str
+        A section id; its subsections are included.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`audit`, index 0…n-1.
+    """
     claims = load_claims()
     chosen = claims[claims["section_id"].map(lambda s: s == section_prefix or s.startswith(section_prefix + "."))]
     return audit(chosen, data).reset_index(drop=True)

@@ -45,7 +45,18 @@ THESIS_ITEMS: list[tuple[str, str, str, str]] = [
 
 
 def published_comparison() -> pd.DataFrame:
-    """Every published table value, recomputed and compared (3.1, 3.2, 3.5, 4.6, chapter 8)."""
+    """Every published table value, recomputed and compared (3.1, 3.2, 3.5, 4.6, chapter 8).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The frame of :func:`~mdi_analysis.io.compare_published` over every published table.
+
+    Raises
+    ------
+    InputDataError
+        A survey, sample or published-values file that cannot be read.
+    """
     survey = load_survey()
     computed = pd.concat(
         [
@@ -59,7 +70,20 @@ def published_comparison() -> pd.DataFrame:
 
 
 def build(data: AuditData) -> pd.DataFrame:
-    """One row per published value and per claim: expected, computed, status/verdict, where."""
+    """One row per published value and per claim: expected, computed, status/verdict, where.
+
+    Parameters
+    ----------
+    data : AuditData
+        From :func:`~mdi_analysis.audit.load_audit_data`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Published values first, then claims: ``item`` (value or claim id), ``type`` (``published
+        value``/``claim``), ``section``, ``line``, ``expected`` (as printed / the statement),
+        ``computed``, ``verdict`` (status or verdict) and ``reason``.
+    """
     values = published_comparison()
     value_rows = pd.DataFrame(
         {
@@ -90,7 +114,18 @@ def build(data: AuditData) -> pd.DataFrame:
 
 
 def counts(scoreboard: pd.DataFrame) -> pd.DataFrame:
-    """Rows per type × verdict/status."""
+    """Rows per type × verdict/status.
+
+    Parameters
+    ----------
+    scoreboard : pandas.DataFrame
+        From :func:`build` or :func:`saved`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``type``; one column per verdict or status present, then ``Sum`` (numbers of rows).
+    """
     table = pd.crosstab(scoreboard["type"], scoreboard["verdict"])
     table["Sum"] = table.sum(axis=1)
     table.columns.name = None
@@ -98,7 +133,19 @@ def counts(scoreboard: pd.DataFrame) -> pd.DataFrame:
 
 
 def summary_line(scoreboard: pd.DataFrame) -> str:
-    """E.g. "83 of 83 published values reproduced; 127 claims audited, 21 flagged (…)"."""
+    """E.g. "83 of 83 published values reproduced; 127 claims audited, 21 flagged (…)".
+
+    Parameters
+    ----------
+    scoreboard : pandas.DataFrame
+        From :func:`build` or :func:`saved`.
+
+    Returns
+    -------
+    str
+        One line; "flagged" counts the verdicts of :data:`FLAGGED`, and the parenthesis gives each
+        verdict's count.
+    """
     values = scoreboard[scoreboard["type"] == "published value"]
     claims = scoreboard[scoreboard["type"] == "claim"]
     reproduced = int((values["verdict"] == "reproduced").sum())
@@ -112,7 +159,18 @@ def summary_line(scoreboard: pd.DataFrame) -> str:
 
 
 def saved(path: Path | None = None) -> pd.DataFrame | None:
-    """The scoreboard written by the audit notebook in this run, if there is one."""
+    """The scoreboard written by the audit notebook in this run, if there is one.
+
+    Parameters
+    ----------
+    path : Path, optional
+        Default ``scoreboard.csv`` in the reports' tables folder.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        The columns of :func:`build` (empty cells as empty strings), or None when the file is absent.
+    """
     path = path or tables_dir() / SCOREBOARD_FILE
     if not path.is_file():
         return None
@@ -120,7 +178,19 @@ def saved(path: Path | None = None) -> pd.DataFrame | None:
 
 
 def claim_locations(claims: pd.DataFrame) -> pd.DataFrame:
-    """Where each claim is recomputed: its results notebook (4.N → 1N) and always the audit (22)."""
+    """Where each claim is recomputed: its results notebook (4.N → 1N) and always the audit (22).
+
+    Parameters
+    ----------
+    claims : pandas.DataFrame
+        From :func:`~mdi_analysis.audit.load_claims`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per claim: ``claim_id``, ``section``, ``line``, ``notebook`` (stem), ``output`` (its
+        table under ``reports/tables/``) and ``audit`` (always the audit notebook and its table).
+    """
 
     def notebook(section: str) -> str:
         match = re.match(r"4\.([1-5])(\.|$)", section)
@@ -144,4 +214,12 @@ def claim_locations(claims: pd.DataFrame) -> pd.DataFrame:
 
 
 def item_table() -> pd.DataFrame:
+    """Every thesis table and group of claims with the notebook and output files that reproduce it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per entry of :data:`THESIS_ITEMS`: ``thesis`` (section), ``reproduced`` (what),
+        ``notebook`` (stem) and ``outputs`` (``;``-separated files under ``reports/tables/``).
+    """
     return pd.DataFrame(THESIS_ITEMS, columns=["thesis", "reproduced", "notebook", "outputs"])

@@ -303,15 +303,38 @@ def code_texts(
 ) -> CodingResult:
     """Code every text against every codebook pattern.
 
-    ``texts``: a Series whose index holds the utterance ids (unique) and whose values are the
-    texts (a missing text codes as all zeros). ``codebook``: a DataFrame with ``category_id`` and
-    ``patterns`` (``;``-separated; other columns are ignored) or a Series category_id -> patterns.
-    ``normaliser``: ``"lemma"``, ``"stem"``, ``"lower"`` or a :class:`Normaliser`; text and
-    patterns are normalised with the same one. ``exceptions``: replaces the shipped
-    lexicalised-compound table (columns ``word_prefix_or_word, blocked_term, reason``).
-
     The same input always gives identical output: rows follow the input order, columns the
     codebook order, evidence is sorted.
+
+    Parameters
+    ----------
+    texts : pandas.Series or iterable of str
+        A Series whose index holds the utterance ids (unique) and whose values are the texts (a
+        missing text codes as all zeros); a plain iterable is numbered 0…n-1.
+    codebook : pandas.DataFrame or pandas.Series
+        A DataFrame with ``category_id`` and ``patterns`` (``;``-separated; other columns are
+        ignored) or a Series category_id -> patterns.
+    normaliser : {"lemma", "stem", "lower"} or Normaliser
+        Text and patterns are normalised with the same one.
+    exceptions : pandas.DataFrame, optional
+        Replaces the shipped lexicalised-compound table (columns ``word_prefix_or_word``,
+        ``blocked_term``, ``reason``).
+
+    Returns
+    -------
+    CodingResult
+        ``matrix`` (utterance × category_id, 0/1), ``evidence`` (one row per hit, columns
+        :data:`EVIDENCE_COLUMNS`), ``patterns`` (``category_id``, ``pattern``, ``normalised``,
+        ``n_words``, ``n_hits``), the normaliser's name and ``n_tokens`` (tokens in all texts).
+
+    Raises
+    ------
+    InputDataError
+        A codebook without ``category_id``/``patterns``, an empty category id, or a pattern with
+        no word to match.
+    ValueError
+        Repeated utterance ids, a text that is neither a string nor missing, or an unknown
+        normaliser name.
     """
     norm = get_normaliser(normaliser)
     categories, patterns = compile_codebook(codebook, norm)
@@ -381,7 +404,27 @@ def _evidence_frame(
 
 def matches(pattern: str, text: str, normaliser: str | Normaliser = "lemma") -> bool:
     """Whether ``pattern`` (one codebook pattern) occurs in ``text``: the rule of
-    :func:`code_texts`, for one pattern and one text (tests, documentation, quick checks)."""
+    :func:`code_texts`, for one pattern and one text (tests, documentation, quick checks).
+
+    Parameters
+    ----------
+    pattern : str
+        One pattern as the codebook writes it (``"tillit"``, ``"innovasj*"``, ``"taus kunnskap"``).
+    text : str
+        The text to search.
+    normaliser : {"lemma", "stem", "lower"} or Normaliser
+        As in :func:`code_texts`.
+
+    Returns
+    -------
+    bool
+        True when the pattern has at least one hit.
+
+    Raises
+    ------
+    InputDataError
+        A pattern with no word to match.
+    """
     result = code_texts(pd.Series([text]), pd.Series({"_": pattern}), normaliser)
     return bool(result.matrix.iloc[0, 0])
 

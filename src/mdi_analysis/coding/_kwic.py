@@ -31,7 +31,34 @@ def kwic(
     patterns are used; otherwise ``term_or_category`` is itself a pattern (``;`` separates several).
     Matching is exactly that of :func:`code_texts`. ``left``/``match``/``right`` are the original
     surface tokens (case kept, ``(…)`` shown), ``window`` tokens either side.
-    Columns: utterance_id, left, match, right, pattern, token_position.
+
+    Parameters
+    ----------
+    texts : pandas.Series or iterable of str
+        Texts indexed by utterance id, as for :func:`code_texts`.
+    term_or_category : str
+        A category id of ``codebook``, or one or more patterns (``;``-separated).
+    codebook : pandas.DataFrame or pandas.Series, optional
+        Categories with their patterns (as for :func:`code_texts`); without it ``term_or_category``
+        is always read as a pattern.
+    normaliser : {"lemma", "stem", "lower"} or Normaliser
+        As in :func:`code_texts`.
+    window : int
+        Tokens of context on each side (≥ 0).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per hit, in text and token order: ``utterance_id``, ``left``, ``match``,
+        ``right``, ``pattern`` (as written in the codebook), ``token_position`` (0-based token
+        index of the match in its text).
+
+    Raises
+    ------
+    OptionError
+        A ``window`` that is not a whole number ≥ 0.
+    InputDataError
+        A pattern with no word to match.
     """
     window = check_int(window, "window", low=0, what="a number of words")
     norm = get_normaliser(normaliser)
@@ -76,6 +103,21 @@ def cooccurrence(matrix: pd.DataFrame) -> pd.DataFrame:
 
     Counts utterances, not hits, because the matrix is 0/1: a quote that mentions ``tillit`` five
     times is one quote about trust.
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        Utterance × category, 0/1 (:attr:`CodingResult.matrix`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Category × category (both in the matrix's column order), integer numbers of utterances.
+
+    Raises
+    ------
+    ValueError
+        A value other than 0 or 1 in ``matrix``.
     """
     values = matrix.to_numpy()
     if values.size and not np.isin(values, (0, 1)).all():

@@ -73,6 +73,23 @@ def compile_pattern(pattern: str, normaliser: str | Normaliser = "lemma") -> tup
     A word ending in ``*`` is a literal prefix: it is only lower-cased, not normalised, because
     lemmatising a truncated word (``innovasj``) gives nonsense. Raises ValueError for a pattern
     without any word.
+
+    Parameters
+    ----------
+    pattern : str
+        One pattern: words separated by spaces, the last optionally ending in ``*``.
+    normaliser : {"lemma", "stem", "lower"} or Normaliser
+        The normaliser the text is coded with.
+
+    Returns
+    -------
+    tuple of PatternWord
+        One per word, in order: the normalised term, or the lower-cased prefix with ``prefix=True``.
+
+    Raises
+    ------
+    ValueError
+        A pattern without any word to match, or an unknown normaliser name.
     """
     norm = get_normaliser(normaliser)
     words: list[PatternWord] = []
@@ -117,6 +134,26 @@ def compile_codebook(
     ``codebook`` is a DataFrame with ``category_id`` and ``patterns`` (``;``-separated), or a Series
     from category id to patterns. A category listed on several rows gets the union of its patterns;
     a category without patterns is kept (it is a column of zeros, which is a finding in itself).
+
+    Parameters
+    ----------
+    codebook : pandas.DataFrame or pandas.Series
+        As above; ``attrs["source"]``, when set, names the codebook in error messages.
+    normaliser : {"lemma", "stem", "lower"} or Normaliser
+        The normaliser the text is coded with.
+
+    Returns
+    -------
+    categories : list
+        Category ids, each once, in order of first appearance.
+    patterns : list of Pattern
+        Every non-empty pattern, in codebook order.
+
+    Raises
+    ------
+    InputDataError
+        A DataFrame without ``category_id``/``patterns``, an empty category id, a ``patterns``
+        cell that is not text, or a pattern with no word to match (naming the codebook row).
     """
     source = _codebook_source(codebook)
     categories: list[Hashable] = []
@@ -181,6 +218,17 @@ def lexicalised_compounds(table: pd.DataFrame | None = None) -> list[CompoundBlo
 
     A researcher can pass an extended DataFrame (same columns) to :func:`code_texts` instead of
     editing the package.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame, optional
+        Columns ``word_prefix_or_word`` (a word, or with ``*`` at its start and/or end a suffix,
+        prefix or infix), ``blocked_term`` and optionally ``reason``; ``None`` reads the shipped table.
+
+    Returns
+    -------
+    list of CompoundBlock
+        One per row with both a word and a term, lower-cased, in table order.
     """
     if table is None:
         rows: Iterable[dict] = read_resource_csv("lexicalised_compounds.csv")
@@ -207,6 +255,21 @@ def compound_contains(word: str, term: str, normaliser: str | Normaliser = "lemm
     one; each non-empty remainder must be a plausible word for ``normaliser``. So
     ``trepartssamarbeid`` and ``samarbeidsorientering`` contain ``samarbeid``, ``mistillit``
     contains ``tillit``, but ``tidlig`` does not contain ``tid`` (``lig`` is no word).
+
+    Parameters
+    ----------
+    word : str
+        A normalised token.
+    term : str
+        A normalised pattern term.
+    normaliser : {"lemma", "stem", "lower"} or Normaliser
+        Decides which remainders are plausible words.
+
+    Returns
+    -------
+    bool
+        True when ``term`` is a proper part of ``word`` (``word == term`` gives False here; the
+        engine tests equality first).
     """
     base = get_normaliser(normaliser).is_plausible_part
     # Two short parts are too weak evidence of a compound: a term of three letters or fewer

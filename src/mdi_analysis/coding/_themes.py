@@ -39,7 +39,31 @@ class CorpusCoding:
 def code_corpus(
     corpus: Corpus, codebook: Codebook, normaliser: str = "lemma", frameworks: str | list[str] | None = "all"
 ) -> CorpusCoding:
-    """Code every quote with the categories of ``frameworks`` (default: the whole codebook)."""
+    """Code every quote with the categories of ``frameworks`` (default: the whole codebook).
+
+    Parameters
+    ----------
+    corpus : Corpus
+        From :func:`~mdi_analysis.corpus.load_corpus`.
+    codebook : Codebook
+        From :func:`~mdi_analysis.io.load_codebook`.
+    normaliser : {"lemma", "stem", "lower"}
+        As in :func:`code_texts`.
+    frameworks : str or list of str, optional
+        ``framework_id`` value(s); ``"all"`` or ``None`` codes with every category.
+
+    Returns
+    -------
+    CorpusCoding
+        ``result`` (the :class:`CodingResult`; ``matrix`` is utterance_id × category_id, 0/1),
+        ``utterances`` (index ``utterance_id``; ``role``, ``section_id``, ``research_question``)
+        and ``labels`` (category_id → category name).
+
+    Raises
+    ------
+    ValueError
+        An unknown framework or normaliser.
+    """
     categories = codebook.select(frameworks)
     texts = corpus.utterances.set_index("utterance_id")["text"]
     result = code_texts(texts, categories, normaliser)
@@ -62,6 +86,30 @@ def frequency_by(coding: CorpusCoding, by: str, *, role: str = "all", share: boo
 
     Categories coded in fewer than ``min_total`` quotes overall are left out; rows are sorted by
     total (descending) then id, so the table is stable.
+
+    Parameters
+    ----------
+    coding : CorpusCoding
+        From :func:`code_corpus`.
+    by : {"role", "section_id", "research_question"}
+        The column of ``coding.utterances`` to group the quotes by.
+    role : {"all", "arbeidsgiver", "tillitsvalgt"}
+        Count only the quotes of one role.
+    share : bool
+        Give the share of each group's quotes (0–1) instead of numbers of quotes.
+    min_total : int
+        Leave out categories coded in fewer quotes than this (over all groups).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``category_id``; one column per group (its value as text). Counts (int) end with a
+        ``Sum`` column; shares (float, 0–1) have none.
+
+    Raises
+    ------
+    ValueError
+        An unknown role.
     """
     matrix, meta = _subset(coding, role)
     groups = meta[by]
@@ -79,14 +127,50 @@ def frequency_by(coding: CorpusCoding, by: str, *, role: str = "all", share: boo
 
 
 def with_labels(table: pd.DataFrame, coding: CorpusCoding) -> pd.DataFrame:
-    """Prefix the category id index with its Norwegian name for reading."""
+    """Prefix the category id index with its Norwegian name for reading.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Indexed by ``category_id`` (e.g. from :func:`frequency_by`); not changed.
+    coding : CorpusCoding
+        Supplies the names.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with a first column ``kategori`` (the category name; empty when unknown).
+    """
     table = table.copy()
     table.insert(0, "kategori", [coding.labels.get(c, "") for c in table.index])
     return table
 
 
 def top_categories(coding: CorpusCoding, by: str = "section_id", n: int = 3, *, role: str = "all") -> pd.DataFrame:
-    """The ``n`` most frequent categories in each group, with counts (ties broken by id)."""
+    """The ``n`` most frequent categories in each group, with counts (ties broken by id).
+
+    Parameters
+    ----------
+    coding : CorpusCoding
+        From :func:`code_corpus`.
+    by : {"section_id", "research_question", "role"}
+        The column of ``coding.utterances`` to group the quotes by.
+    n : int
+        How many categories per group.
+    role : {"all", "arbeidsgiver", "tillitsvalgt"}
+        Count only the quotes of one role.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``by`` (group as text); ``quotes`` (quotes in the group) and ``#1`` … ``#n``, each
+        ``"<category_id> (<quotes coded>)"``, empty where fewer categories were coded.
+
+    Raises
+    ------
+    ValueError
+        An unknown role.
+    """
     matrix, meta = _subset(coding, role)
     rows = []
     for group, index in meta.groupby(by).groups.items():
@@ -103,6 +187,21 @@ def barrier_table(coding: CorpusCoding, frameworks: tuple[str, ...] = ("tema", "
 
     The thesis reads its barrier question by role (4.4.1 and 5.4): employers name leadership, union
     representatives time, economy and engagement. This table is the same reading done by the coder.
+
+    Parameters
+    ----------
+    coding : CorpusCoding
+        From :func:`code_corpus`.
+    frameworks : tuple of str
+        The ``framework_id`` values whose categories are counted (those ``coding`` did not code
+        are simply absent).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``category_id`` (categories coded in at least one quote of section 4.4.1, most quotes
+        first); columns ``kategori`` (name), ``arbeidsgiver (n=…)`` and ``tillitsvalgt (n=…)``
+        (numbers of quotes; n is the role's quotes in 4.4.1).
     """
     meta = coding.utterances
     in_section = meta[meta["section_id"] == BARRIER_SECTION]
@@ -117,7 +216,21 @@ def barrier_table(coding: CorpusCoding, frameworks: tuple[str, ...] = ("tema", "
 
 
 def top_pairs(coding: CorpusCoding, n: int = 10) -> pd.DataFrame:
-    """The ``n`` category pairs most often coded in the same quote."""
+    """The ``n`` category pairs most often coded in the same quote.
+
+    Parameters
+    ----------
+    coding : CorpusCoding
+        From :func:`code_corpus`.
+    n : int
+        At most this many pairs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``category_a``, ``category_b`` (each pair once, in the matrix's column order) and
+        ``quotes`` (quotes coded with both, > 0); most quotes first, ties by the ids.
+    """
     table = cooccurrence(coding.matrix)
     counts = table.to_numpy()
     rows, cols = np.triu_indices_from(counts, k=1)  # each unordered pair once, as (earlier, later)
@@ -131,7 +244,26 @@ def top_pairs(coding: CorpusCoding, n: int = 10) -> pd.DataFrame:
 
 
 def heatmap(table: pd.DataFrame, title: str, *, fmt: str = ".0%", max_rows: int = 25):
-    """A seaborn heatmap of a category × group table (shares or counts)."""
+    """A seaborn heatmap of a category × group table (shares or counts).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Categories (rows) × groups, e.g. from :func:`frequency_by`; ``Sum`` and ``kategori``
+        columns are left out of the picture.
+    title : str
+        The figure title.
+    fmt : str
+        Format of the cell annotations: ``".0%"`` for shares, ``".0f"`` for counts (the values are
+        drawn as floats).
+    max_rows : int
+        Show at most this many rows (the first ones).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The heatmap, or a note when ``table`` has no rows.
+    """
     import matplotlib.pyplot as plt
     import seaborn as sns
 

@@ -58,7 +58,25 @@ class BuiltCorpus:
 
 
 def build_corpus(thesis_file: str | Path) -> BuiltCorpus:
-    """Extract everything from the thesis text and shape it into the corpus tables."""
+    """Extract everything from the thesis text and shape it into the corpus tables.
+
+    Parameters
+    ----------
+    thesis_file : str or Path
+        The thesis as UTF-8 text (``thesis.txt``).
+
+    Returns
+    -------
+    BuiltCorpus
+        ``frames``: file name (the keys of :data:`CORPUS_FILES`) → table with that file's columns;
+        ``utterances``: the extracted :class:`Utterance` objects, re-prints marked.
+
+    Raises
+    ------
+    ExtractionError
+        The file is missing, or the text lacks the shape the extractor relies on (headings,
+        quote markers, the interview guide), naming the thesis line.
+    """
     thesis = ThesisText.read(thesis_file)
     sections = find_sections(thesis)
     utterances = extract_corpus_utterances(thesis, sections)
@@ -189,6 +207,23 @@ def write_corpus(built: BuiltCorpus, out_dir: str | Path) -> list[Path]:
     """Write the tables to ``out_dir`` after validating them in a temporary folder.
 
     Other files in ``out_dir`` (README.draft.md) are left alone.
+
+    Parameters
+    ----------
+    built : BuiltCorpus
+        From :func:`build_corpus`.
+    out_dir : str or Path
+        The corpus folder; created when missing.
+
+    Returns
+    -------
+    list of Path
+        The written files, in the order of :data:`CORPUS_FILES`.
+
+    Raises
+    ------
+    InputDataError
+        The built tables do not pass :func:`load_corpus`; nothing in ``out_dir`` is replaced.
     """
     from .schema import load_corpus  # local import: schema imports nothing from here, keep it so
 
@@ -209,7 +244,21 @@ class FileDifference:
 
 
 def compare_corpus(built: BuiltCorpus, out_dir: str | Path) -> list[FileDifference]:
-    """How the committed tables in ``out_dir`` differ from ``built`` (empty when byte-identical)."""
+    """How the committed tables in ``out_dir`` differ from ``built`` (empty when byte-identical).
+
+    Parameters
+    ----------
+    built : BuiltCorpus
+        From :func:`build_corpus`.
+    out_dir : str or Path
+        The committed corpus folder.
+
+    Returns
+    -------
+    list of FileDifference
+        One per file that is missing or differs, in the order of :data:`CORPUS_FILES`: ``name`` and
+        a one-line ``summary`` (which rows and columns differ, by the file's key column).
+    """
     out_dir = Path(out_dir)
     differences: list[FileDifference] = []
     for name, key in CORPUS_FILES.items():

@@ -24,6 +24,16 @@ def without_reprints(utterances: pd.DataFrame) -> pd.DataFrame:
     are of employer quotes but two, so keeping them would bias any comparison towards the
     employers' re-printed wording. The first printing stays. Every frequency count (keyness, topic
     models, the quote browser's counts) leaves re-prints out through this one function.
+
+    Parameters
+    ----------
+    utterances : pandas.DataFrame
+        Rows of ``corpus.utterances`` (or a subset); without a ``duplicate_of`` column all are kept.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows that are first printings, same columns, index 0…n-1.
     """
     if "duplicate_of" in utterances.columns:
         utterances = utterances[utterances["duplicate_of"].isna()]
@@ -31,13 +41,49 @@ def without_reprints(utterances: pd.DataFrame) -> pd.DataFrame:
 
 
 def check_role(role: str) -> None:
-    """A role filter is ``"all"`` or one of the corpus roles; anything else is a typo worth naming."""
+    """A role filter is ``"all"`` or one of the corpus roles; anything else is a typo worth naming.
+
+    Parameters
+    ----------
+    role : {"all", "arbeidsgiver", "tillitsvalgt"}
+        The value to check.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    ValueError
+        Any other value.
+    """
     if role != "all" and role not in ROLES:
         raise ValueError(f"role must be 'all' or one of {list(ROLES)}, not {role!r}")
 
 
 def filter_utterances(corpus: Corpus, role: str = "all", research_question: int | None = None) -> pd.DataFrame:
-    """Quotes with their research question, optionally of one role and one research question."""
+    """Quotes with their research question, optionally of one role and one research question.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        From :func:`load_corpus`.
+    role : {"all", "arbeidsgiver", "tillitsvalgt"}
+        Keep only the quotes of one role.
+    research_question : int, optional
+        Keep only the quotes filed under sections of this research question (1–5 in the thesis).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``corpus.utterances`` plus ``research_question`` and ``title`` (of the
+        section), re-prints included, in corpus order, index 0…n-1.
+
+    Raises
+    ------
+    ValueError
+        An unknown role, or a research question the corpus does not define.
+    """
     table = corpus.utterances.merge(
         corpus.sections[["section_id", "research_question", "title"]], on="section_id", how="left"
     )
@@ -56,7 +102,21 @@ def filter_utterances(corpus: Corpus, role: str = "all", research_question: int 
 
 
 def counts_by(utterances: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Quotes per ``by`` (e.g. section_id, research_question) × role, with row and column totals."""
+    """Quotes per ``by`` (e.g. section_id, research_question) × role, with row and column totals.
+
+    Parameters
+    ----------
+    utterances : pandas.DataFrame
+        Quotes with ``role`` and the column ``by`` (e.g. from :func:`filter_utterances`).
+    by : str
+        The column to count by.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``by`` (its values, then ``Sum``); columns ``arbeidsgiver``, ``tillitsvalgt`` and
+        ``Sum``; numbers of printed quotes (int).
+    """
     table = pd.crosstab(utterances[by], utterances["role"]).reindex(columns=ROLE_COLUMNS, fill_value=0)
     table.loc[TOTAL] = table.sum()
     table[TOTAL] = table.sum(axis=1)
@@ -66,7 +126,19 @@ def counts_by(utterances: pd.DataFrame, by: str) -> pd.DataFrame:
 
 
 def length_summary(utterances: pd.DataFrame) -> pd.DataFrame:
-    """Quote length in words by role: count, mean, median, min, max."""
+    """Quote length in words by role: count, mean, median, min, max.
+
+    Parameters
+    ----------
+    utterances : pandas.DataFrame
+        Quotes with ``role`` and ``n_words``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index the roles present, then ``Sum`` (all quotes); columns ``quotes`` (number), ``mean``,
+        ``median``, ``min``, ``max`` (words per quote) and ``words`` (total words).
+    """
     grouped = utterances.groupby("role")["n_words"]
     table = pd.DataFrame(
         {
@@ -87,7 +159,19 @@ def length_summary(utterances: pd.DataFrame) -> pd.DataFrame:
 
 
 def reprint_table(corpus: Corpus) -> pd.DataFrame:
-    """Quotes printed twice: each re-print with its first printing, the sections and the similarity."""
+    """Quotes printed twice: each re-print with its first printing, the sections and the similarity.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        From :func:`load_corpus` (uses ``links`` and ``utterances``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per link: ``re-print``, ``section``, ``first printing``, ``first section`` (ids),
+        ``role``, ``relation`` and ``similarity`` (0–1); sorted by the two ids.
+    """
     utterances = corpus.utterances.set_index("utterance_id")
     links = corpus.links
     table = pd.DataFrame(
@@ -105,6 +189,17 @@ def reprint_table(corpus: Corpus) -> pd.DataFrame:
 
 
 def flag_summary(corpus: Corpus) -> pd.Series:
-    """How many quotes carry each extraction flag (see data/README.md for what each means)."""
+    """How many quotes carry each extraction flag (see data/README.md for what each means).
+
+    Parameters
+    ----------
+    corpus : Corpus
+        From :func:`load_corpus`.
+
+    Returns
+    -------
+    pandas.Series
+        Named ``quotes``; index the flags (sorted), values the number of quotes with the flag.
+    """
     flags = corpus.utterances["flags"].dropna().str.split(";").explode()
     return flags[flags != ""].value_counts().sort_index().rename("quotes")

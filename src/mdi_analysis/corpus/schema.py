@@ -191,6 +191,31 @@ def load_corpus(directory: str | Path | None = None, *, roles: Sequence[str] = R
 
     Only ``utterances.csv`` and ``sections.csv`` are required. ``roles`` is the allowed role set:
     the thesis has two sides; a study with other roles passes its own list.
+
+    Parameters
+    ----------
+    directory : str or Path, optional
+        The corpus folder; default ``data/corpus``.
+    roles : sequence of str
+        The allowed values of ``utterances.role``; default ``("arbeidsgiver", "tillitsvalgt")``.
+
+    Returns
+    -------
+    Corpus
+        The tables, each with every schema column (optional ones added empty): ``utterances``
+        (``utterance_id``, ``role``, ``text``, ``section_id``, ``role_label``, ``line_start``,
+        ``line_end``, ``n_words``, ``duplicate_of``, ``flags``), ``sections``, ``codings`` (derived
+        from the utterances when the file is absent), ``links``, ``interview_guide``,
+        ``research_questions`` and ``commentary`` (empty when their files are absent), and
+        ``directory``.
+
+    Raises
+    ------
+    InputDataError
+        A missing folder or required file, a row that breaks a schema (unknown role, empty text,
+        duplicate id, a span that runs backwards, an ``n_words`` that does not match the text), or
+        a reference across files to something that does not exist; the message names file, row,
+        line and column.
     """
     directory = Path(directory) if directory else data_dir() / "corpus"
     if not directory.is_dir():

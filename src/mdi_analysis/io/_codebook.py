@@ -59,7 +59,25 @@ class Codebook:
     categories: pd.DataFrame
 
     def select(self, frameworks: str | Sequence[str] | None = None, kind: str | None = None) -> pd.DataFrame:
-        """Categories of some frameworks (``None``/``"all"`` = every one) and/or of one kind."""
+        """Categories of some frameworks (``None``/``"all"`` = every one) and/or of one kind.
+
+        Parameters
+        ----------
+        frameworks : str or sequence of str, optional
+            ``framework_id`` value(s); ``None`` or ``"all"`` keeps every framework.
+        kind : {"deductive", "inductive"}, optional
+            Keep only categories of this kind; ``None`` keeps both.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The matching rows of :attr:`categories` (same columns), index reset to 0…n-1.
+
+        Raises
+        ------
+        ValueError
+            An unknown framework id or kind.
+        """
         table = self.categories
         if frameworks not in (None, "all"):
             wanted = [frameworks] if isinstance(frameworks, str) else list(frameworks)
@@ -74,11 +92,41 @@ class Codebook:
         return table.reset_index(drop=True)
 
     def labels(self) -> pd.Series:
-        """category_id → Norwegian category name, for readable tables."""
+        """category_id → Norwegian category name, for readable tables.
+
+        Returns
+        -------
+        pandas.Series
+            Index ``category_id``, values the ``category`` column of ``categories.csv``.
+        """
         return self.categories.set_index("category_id")["category"]
 
 
 def load_codebook(directory: str | Path | None = None) -> Codebook:
+    """Read and validate ``frameworks.csv`` and ``categories.csv`` of the codebook.
+
+    Why the checks across the two files: a category whose framework is not listed, or whose id does
+    not start with its framework id, would be silently left out of a framework subset.
+
+    Parameters
+    ----------
+    directory : str or Path, optional
+        The folder with both files; default ``data/codebook``.
+
+    Returns
+    -------
+    Codebook
+        ``frameworks`` (one row per framework: ``framework_id``, ``framework``, ``source``,
+        ``thesis_section``, ``thesis_lines``, ``kind``) and ``categories`` (one row per category:
+        ``category_id``, ``framework_id``, ``category``, ``definition``, ``patterns``, …).
+
+    Raises
+    ------
+    InputDataError
+        A missing or unreadable file, a schema violation (duplicate id, unknown kind, empty or
+        malformed pattern list), an unknown ``framework_id`` or a ``category_id`` that does not start
+        with it; the message names file, row, line and column.
+    """
     directory = Path(directory) if directory else data_dir() / "codebook"
     frameworks = read_table(directory / "frameworks.csv", FRAMEWORKS_SCHEMA)
     categories = read_table(directory / "categories.csv", CATEGORIES_SCHEMA)

@@ -64,6 +64,18 @@ def write_if_changed(path: str | Path, text: str) -> bool:
 
     Why: the committed notebooks are rewritten after every run; leaving an unchanged file alone
     keeps its modification time, so editors and ``make`` do not see a change that is not one.
+
+    Parameters
+    ----------
+    path : str or Path
+        The target; its folder is created when missing.
+    text : str
+        The whole content, written as UTF-8.
+
+    Returns
+    -------
+    bool
+        True when the file was written, False when it already held ``text``.
     """
     path = Path(path)
     if path.exists() and path.read_text(encoding="utf-8") == text:

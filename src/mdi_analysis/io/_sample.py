@@ -60,6 +60,27 @@ class Sample:
 
 
 def load_sample(directory: str | Path | None = None) -> Sample:
+    """Read and validate ``municipalities.csv`` (3.2) and ``respondents.csv`` (3.5).
+
+    Parameters
+    ----------
+    directory : str or Path, optional
+        The folder with both files; default ``data/sample``.
+
+    Returns
+    -------
+    Sample
+        ``municipalities`` (one row per municipality: ``municipality``, ``inhabitants``, ``arsverk``
+        (missing where the thesis gives none), ``employees``, ``organisation_model``,
+        ``innovation_focus``, ``innovation_status``, …) and ``respondents`` (one row per side ×
+        position × union: ``side``, ``position``, ``organisation``, ``count``, …).
+
+    Raises
+    ------
+    InputDataError
+        A missing or unreadable file, or a row that breaks the schema (negative or non-whole counts,
+        ``arsverk`` above ``employees``, an unknown side, a duplicate respondent row).
+    """
     directory = Path(directory) if directory else data_dir() / "sample"
     municipalities = read_table(
         directory / "municipalities.csv",
@@ -71,7 +92,20 @@ def load_sample(directory: str | Path | None = None) -> Sample:
 
 
 def municipality_table(sample: Sample) -> pd.DataFrame:
-    """Section 3.2 as a table, with a total row; the total counts only the figures the thesis gives."""
+    """Section 3.2 as a table, with a total row; the total counts only the figures the thesis gives.
+
+    Parameters
+    ----------
+    sample : Sample
+        From :func:`load_sample`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``Kommune`` (the municipalities, then ``Sum``); columns ``Innbyggere`` (inhabitants),
+        ``Årsverk`` (full-time equivalents), ``Medarbeidere`` (employees) as Int64, missing where not
+        given, and ``Organisering``, ``Satsing på innovasjon`` (empty in the ``Sum`` row).
+    """
     table = sample.municipalities.set_index("municipality")[
         ["inhabitants", "arsverk", "employees", "organisation_model", "innovation_focus"]
     ].copy()
@@ -93,13 +127,37 @@ def municipality_table(sample: Sample) -> pd.DataFrame:
 
 
 def coverage(sample: Sample) -> pd.Series:
-    """How many municipalities each total in :func:`municipality_table` covers (n of 5)."""
+    """How many municipalities each total in :func:`municipality_table` covers (n of 5).
+
+    Parameters
+    ----------
+    sample : Sample
+        From :func:`load_sample`.
+
+    Returns
+    -------
+    pandas.Series
+        Named ``municipalities with a figure``; index ``inhabitants``, ``arsverk``, ``employees``,
+        values the number of municipalities with a figure in that column.
+    """
     frame = sample.municipalities
     return frame[["inhabitants", "arsverk", "employees"]].notna().sum().rename("municipalities with a figure")
 
 
 def respondent_table(sample: Sample) -> pd.DataFrame:
-    """Section 3.5: respondents by side, position and union, with subtotals per side and a total."""
+    """Section 3.5: respondents by side, position and union, with subtotals per side and a total.
+
+    Parameters
+    ----------
+    sample : Sample
+        From :func:`load_sample`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Side``, ``Stilling``, ``Organisasjon`` (``–`` when none) and ``Antall`` (persons,
+        Int64); the rows of each side are followed by an ``i alt`` subtotal, the last row is ``Sum``.
+    """
     frame = sample.respondents.copy()
     frame["organisation"] = frame["organisation"].fillna("–")
     rows = []
@@ -114,7 +172,20 @@ def respondent_table(sample: Sample) -> pd.DataFrame:
 
 
 def sample_values(sample: Sample) -> pd.DataFrame:
-    """The sample's figures keyed like ``data/expected/published_values.csv`` (3.1, 3.2, 3.5)."""
+    """The sample's figures keyed like ``data/expected/published_values.csv`` (3.1, 3.2, 3.5).
+
+    Parameters
+    ----------
+    sample : Sample
+        From :func:`load_sample`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``value_id`` (e.g. ``t3_2.<municipality>.inhabitants``, ``t3_5.<side>.<union or
+        position>``, ``t3_1.interviews.total``) and ``computed`` (float), the input of
+        :func:`compare_published`; figures the thesis does not give are left out.
+    """
     rows: list[tuple[str, float]] = []
     for record in sample.municipalities.itertuples(index=False):
         for column in ("inhabitants", "arsverk", "employees"):

@@ -74,7 +74,27 @@ class Survey:
 
 
 def load_survey(directory: str | Path | None = None) -> Survey:
-    """Load ``ks10_factors.csv``, ``units.csv`` and ``ks10_scores.csv`` and check they fit together."""
+    """Load ``ks10_factors.csv``, ``units.csv`` and ``ks10_scores.csv`` and check they fit together.
+
+    Parameters
+    ----------
+    directory : str or Path, optional
+        The folder with the three files; default ``data/survey``.
+
+    Returns
+    -------
+    Survey
+        ``factors`` (one row per factor, sorted by ``factor_no``: ``factor_no``, ``factor_id``,
+        ``factor``, ``description``, ``mdi_relevant``, …), ``units`` (``unit``, ``label``,
+        ``column_label``, ``is_reference``, …) and ``scores`` (long: ``factor_no``, ``unit``,
+        ``score`` on the survey's 1–5 scale).
+
+    Raises
+    ------
+    InputDataError
+        A missing or unreadable file, a row that breaks its schema (a score outside 1–5, a duplicate
+        factor × unit), not exactly one reference unit, or a score for an unknown unit or factor.
+    """
     directory = Path(directory) if directory else data_dir() / "survey"
     factors = read_table(
         directory / "ks10_factors.csv",
@@ -98,7 +118,25 @@ def load_survey(directory: str | Path | None = None) -> Survey:
 
 
 def select_factors(survey: Survey, factors: str | Sequence[str] = "mdi") -> pd.DataFrame:
-    """The factor rows to show: ``"mdi"`` (the five of section 4.6), ``"all"`` (chapter 8) or ids/names."""
+    """The factor rows to show: ``"mdi"`` (the five of section 4.6), ``"all"`` (chapter 8) or ids/names.
+
+    Parameters
+    ----------
+    survey : Survey
+        From :func:`load_survey`.
+    factors : {"mdi", "all"} or str or sequence of str
+        A selection keyword, or ``factor_id`` values or factor names.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The chosen rows of ``survey.factors`` (same columns), in ``factor_no`` order.
+
+    Raises
+    ------
+    ValueError
+        A factor that is neither a known id nor a known name.
+    """
     table = survey.factors
     if isinstance(factors, str) and factors == "mdi":
         return table[table["mdi_relevant"]]
@@ -121,7 +159,22 @@ def _unit_labels(survey: Survey, units: Sequence[str]) -> dict[str, str]:
 
 
 def default_units(survey: Survey, municipalities: Sequence[str] | None = None) -> list[str]:
-    """The municipalities asked for (all surveyed ones by default) followed by the national reference."""
+    """The municipalities asked for (all surveyed ones by default) followed by the national reference.
+
+    Parameters
+    ----------
+    survey : Survey
+        From :func:`load_survey`.
+    municipalities : sequence of str, optional
+        Unit codes (``"A"``, ``"B"``, ``"D"``); ``None`` takes every non-reference unit. The
+        reference is dropped from it if given, and appended last.
+
+    Returns
+    -------
+    list of str
+        Unit codes, e.g. ``["A", "B", "D", "NO"]``; codes are not checked here (:func:`factor_table`
+        does).
+    """
     reference = survey.reference_unit
     if municipalities is None:
         municipalities = [u for u in survey.units["unit"] if u != reference]
@@ -140,6 +193,29 @@ def factor_table(
     The mean is the unweighted mean of the factor scores shown, which is how the thesis's
     "Gjennomsnitt" row is built (its values equal the means of the five printed rows). It is not
     rounded here; rounding belongs to display and comparison.
+
+    Parameters
+    ----------
+    survey : Survey
+        From :func:`load_survey`.
+    factors : {"mdi", "all"} or str or sequence of str
+        As in :func:`select_factors`.
+    units : sequence of str, optional
+        Unit codes in column order; default :func:`default_units`.
+    mean_row : bool
+        Append the ``Gjennomsnitt`` row (:data:`MEAN_ROW`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``Faktor`` (factor names, in ``factor_no`` order, then ``Gjennomsnitt``); one float
+        column of scores (1–5, unrounded) per unit, named by its ``column_label`` (``A``, ``B``,
+        ``D``, ``Norge``).
+
+    Raises
+    ------
+    ValueError
+        An unknown factor or unit code.
     """
     units = list(units) if units is not None else default_units(survey)
     labels = _unit_labels(survey, units)
@@ -157,7 +233,26 @@ def factor_table(
 
 
 def chapter8_table(survey: Survey, units: Sequence[str] | None = None) -> pd.DataFrame:
-    """All ten factors with number, name, scores and description, as chapter 8 prints them."""
+    """All ten factors with number, name, scores and description, as chapter 8 prints them.
+
+    Parameters
+    ----------
+    survey : Survey
+        From :func:`load_survey`.
+    units : sequence of str, optional
+        Unit codes in column order; default :func:`default_units`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per factor: ``Faktor`` (``"Faktor <n>"``), ``Navn``, one score column (1–5) per
+        unit named by its ``column_label``, ``Beskrivelse``.
+
+    Raises
+    ------
+    ValueError
+        An unknown unit code.
+    """
     units = list(units) if units is not None else default_units(survey)
     scores = factor_table(survey, "all", units, mean_row=False)
     factors = survey.factors.set_index("factor")
@@ -169,7 +264,21 @@ def chapter8_table(survey: Survey, units: Sequence[str] | None = None) -> pd.Dat
 
 
 def survey_values(table: pd.DataFrame, table_id: str) -> pd.DataFrame:
-    """A factor table in long form keyed like ``data/expected/published_values.csv`` (for comparison)."""
+    """A factor table in long form keyed like ``data/expected/published_values.csv`` (for comparison).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A frame of :func:`factor_table` (index: factor names, numeric unit columns).
+    table_id : str
+        The published table it reproduces, ``"4.6"`` or ``"8"``; gives the id prefix ``t4_6``/``t8``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``value_id`` (``t<table>.<factor>.<unit>``, ``Norge`` written ``NO``) and
+        ``computed`` (the unrounded score), the input of :func:`compare_published`.
+    """
     prefix = "t" + table_id.replace(".", "_")
     long = table.select_dtypes("number").stack().rename("computed").reset_index()
     long.columns = ["row", "column", "computed"]
@@ -179,7 +288,28 @@ def survey_values(table: pd.DataFrame, table_id: str) -> pd.DataFrame:
 
 
 def plot_data(survey: Survey, factors: str | Sequence[str] = "mdi", units: Sequence[str] | None = None) -> pd.DataFrame:
-    """The long table behind :func:`plot_scores` (tested, since images are not compared)."""
+    """The long table behind :func:`plot_scores` (tested, since images are not compared).
+
+    Parameters
+    ----------
+    survey : Survey
+        From :func:`load_survey`.
+    factors : {"mdi", "all"} or str or sequence of str
+        As in :func:`select_factors`.
+    units : sequence of str, optional
+        Unit codes; default :func:`default_units`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per factor × unit: ``Faktor``, ``Enhet`` (the unit's ``column_label``), ``Score``
+        (1–5) and ``Referanse`` (True for the national reference).
+
+    Raises
+    ------
+    ValueError
+        An unknown factor or unit code.
+    """
     table = factor_table(survey, factors, units, mean_row=False)
     long = table.reset_index().melt(id_vars="Faktor", var_name="Enhet", value_name="Score")
     reference = dict(zip(survey.units["column_label"], survey.units["is_reference"]))
@@ -188,7 +318,27 @@ def plot_data(survey: Survey, factors: str | Sequence[str] = "mdi", units: Seque
 
 
 def plot_scores(survey: Survey, factors: str | Sequence[str] = "mdi", units: Sequence[str] | None = None):
-    """Scores by factor and municipality as points, against the national reference as a line."""
+    """Scores by factor and municipality as points, against the national reference as a line.
+
+    Parameters
+    ----------
+    survey : Survey
+        From :func:`load_survey`.
+    factors : {"mdi", "all"} or str or sequence of str
+        As in :func:`select_factors`.
+    units : sequence of str, optional
+        Unit codes; default :func:`default_units`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One row per factor, the score (1–5) on the x axis; the reference unit in black.
+
+    Raises
+    ------
+    ValueError
+        An unknown factor or unit code.
+    """
     import matplotlib.pyplot as plt
     import seaborn as sns
 

@@ -233,6 +233,28 @@ def read_table(
 
     Columns that are required by the schema are checked before any conversion, so a missing column
     is reported as missing rather than as a confusing type error.
+
+    Parameters
+    ----------
+    path : str or Path
+        A CSV file: UTF-8 (BOM allowed), separated by ``,`` or ``;`` (decimal comma with ``;``).
+    schema : pandera.DataFrameSchema
+        The columns and checks the table must meet; columns it does not name are kept as text.
+    numeric : dict of str to {"float", "int", "bool"}, optional
+        Columns to convert before validation (``int`` → Int64, ``bool`` accepts true/false/1/0/ja/nei).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The validated table, index 0…n-1, other columns as ``string``; ``attrs["file"]`` holds the
+        file name and ``attrs["lines"]`` each row's file line (used by :func:`fail_row`).
+
+    Raises
+    ------
+    InputDataError
+        The first problem, naming file, row, file line, column and what was expected: file missing,
+        empty or not UTF-8, no separator, a duplicate header, a wrong number of fields, a missing
+        column, a cell that is not a number, or a schema check that fails.
     """
     table = read_raw(path)
     missing = [c for c, col in schema.columns.items() if col.required and c not in table.frame.columns]
@@ -267,6 +289,29 @@ def fail_row(frame: pd.DataFrame, position: int, column: str, problem: str, expe
 
     Checks made after loading (across files, or between columns) report like the schema checks do:
     file, row, file line and column, because :func:`read_table` records the file and every row's line.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A frame from :func:`read_table` (without its ``attrs`` the file is shown as ``<table>``).
+    position : int
+        The row's 0-based position in ``frame``.
+    column : str
+        The column with the problem.
+    problem : str
+        What is wrong, e.g. ``"unknown framework 'x'"``.
+    expected : str, optional
+        What would have been accepted.
+
+    Returns
+    -------
+    None
+        Never returns.
+
+    Raises
+    ------
+    InputDataError
+        Always.
     """
     lines = frame.attrs.get("lines", [])
     raise InputDataError(
@@ -293,6 +338,30 @@ def check_allowed(
     Empty cells are left to the schema (which says whether the column may be empty). With ``listed``
     a cell holds ``;``-separated values and each must be allowed. ``source`` names the file that
     defines the allowed values; without it the message lists them.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A frame from :func:`read_table`.
+    column : str
+        The column to check.
+    allowed : iterable
+        The values defined elsewhere.
+    what : str
+        What a value is, for the message (``"framework"``, ``"factor number"``).
+    source : str, optional
+        The file that defines ``allowed``.
+    listed : bool
+        Cells hold ``;``-separated lists.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    InputDataError
+        For the first cell (or list item) that is not allowed, via :func:`fail_row`.
     """
     allowed = list(allowed)
     allowed_set = set(allowed)
@@ -306,13 +375,47 @@ def check_allowed(
 
 
 def write_table(frame: pd.DataFrame, path: str | Path, *, float_format: str | None = None) -> Path:
-    """Write ``frame`` as UTF-8 comma CSV with ``\\n`` line endings, atomically."""
+    """Write ``frame`` as UTF-8 comma CSV with ``\\n`` line endings, atomically.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Written without its index.
+    path : str or Path
+        The target; its folder is created when missing.
+    float_format : str, optional
+        A printf-style format for floats (e.g. ``"%.4f"``); default pandas' own.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     text = frame.to_csv(index=False, lineterminator="\n", float_format=float_format)
     return write_atomic(path, text)
 
 
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    """Fail early with a plain message when an in-memory frame lacks columns a function needs."""
+    """Fail early with a plain message when an in-memory frame lacks columns a function needs.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The frame a caller passed in.
+    columns : iterable of str
+        The columns the function needs.
+    what : str
+        Who needs them, for the message (a function or table name).
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    ValueError
+        Naming the missing columns and the ones present.
+    """
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ValueError(f"{what} needs the columns {', '.join(missing)}; got {', '.join(map(str, frame.columns))}")

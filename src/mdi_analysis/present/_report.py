@@ -19,7 +19,22 @@ NA_TEXT = "–"
 
 
 def as_text(table: pd.DataFrame | pd.Series, decimals: int = 2, *, max_colwidth: int = 60) -> str:
-    """A deterministic plain-text rendering: fixed decimals, no truncation, missing values as '–'."""
+    """A deterministic plain-text rendering: fixed decimals, no truncation, missing values as '–'.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame or pandas.Series
+        The table to render (a Series is shown as one column).
+    decimals : int
+        Decimals of every float column.
+    max_colwidth : int
+        Text cells longer than this (in characters, after collapsing white space) end in ``…``.
+
+    Returns
+    -------
+    str
+        The table as :meth:`pandas.DataFrame.to_string` lays it out, missing values as ``–``.
+    """
     if isinstance(table, pd.Series):
         table = table.to_frame()
     formatted = table.copy()
@@ -41,21 +56,66 @@ def _clip(text: str, width: int) -> str:
 
 
 def show(table: pd.DataFrame | pd.Series, decimals: int = 2, *, title: str | None = None, max_colwidth: int = 60) -> None:
-    """Print a result table for a notebook cell that nbval checks."""
+    """Print a result table for a notebook cell that nbval checks.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame or pandas.Series
+        The table to print.
+    decimals : int
+        Decimals of every float column.
+    title : str, optional
+        A line printed above the table.
+    max_colwidth : int
+        Longer text cells are clipped (characters), as in :func:`as_text`.
+
+    Returns
+    -------
+    None
+        The text goes to standard output.
+    """
     if title:
         print(title)
     print(as_text(table, decimals, max_colwidth=max_colwidth))
 
 
 def save_table(table: pd.DataFrame, name: str, *, index: bool = True) -> Path:
-    """Write ``reports/tables/<name>.csv`` atomically and return the path relative to ``reports/``."""
+    """Write ``reports/tables/<name>.csv`` atomically and return the path relative to ``reports/``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The table; floats are written unrounded.
+    name : str
+        The file name without ``.csv``.
+    index : bool
+        Write a meaningful index (anything but a RangeIndex) as leading column(s).
+
+    Returns
+    -------
+    Path
+        ``tables/<name>.csv``, relative to the reports folder.
+    """
     frame = table.reset_index() if index and not isinstance(table.index, pd.RangeIndex) else table
     path = write_table(frame, tables_dir() / f"{name}.csv")
     return path.relative_to(reports_dir())
 
 
 def save_figure(figure, name: str) -> Path:
-    """Write ``reports/figures/<name>.png`` (no timestamp metadata, so reruns give the same bytes)."""
+    """Write ``reports/figures/<name>.png`` (no timestamp metadata, so reruns give the same bytes).
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+        The figure, saved at 120 dpi.
+    name : str
+        The file name without ``.png``.
+
+    Returns
+    -------
+    Path
+        ``figures/<name>.png``, relative to the reports folder.
+    """
     directory = figures_dir()
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{name}.png"
@@ -66,7 +126,20 @@ def save_figure(figure, name: str) -> Path:
 
 
 def save_outputs(tables: dict[str, pd.DataFrame] | None = None, figures: dict[str, object] | None = None) -> None:
-    """The last cell of every notebook: write its tables and figures, then list what was written."""
+    """The last cell of every notebook: write its tables and figures, then list what was written.
+
+    Parameters
+    ----------
+    tables : dict of str to pandas.DataFrame, optional
+        File name (without ``.csv``) → table, written with :func:`save_table`.
+    figures : dict of str to matplotlib.figure.Figure, optional
+        File name (without ``.png``) → figure, written with :func:`save_figure`.
+
+    Returns
+    -------
+    None
+        Prints one ``wrote reports/…`` line per file, tables first.
+    """
     written = [save_table(frame, name) for name, frame in (tables or {}).items()]
     written += [save_figure(fig, name) for name, fig in (figures or {}).items()]
     for path in written:
