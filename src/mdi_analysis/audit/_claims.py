@@ -21,101 +21,23 @@ everything else is computed.
 
 from __future__ import annotations
 
-import operator
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
 
 import pandas as pd
-import pandera.pandas as pa
 
 from ..corpus import Corpus
-from ..io._expected import round_half_up
-from ..paths import data_dir
-from ..io._sample import Sample, load_sample
-from ..io._survey import Survey, load_survey
-from ..io._survey import factor_table as survey_factor_table
-from ..io._tables import read_table
-
-VERDICTS = ("agrees", "agrees_above_only", "partly", "contradicted", "not_verifiable")
-KINDS = ("quote_count", "role_contrast", "all_or_none", "some", "survey_comparison", "survey_value", "sample_count", "other")
-UNITS = ("A", "B", "D", "NO")
-#: «skiller seg lite ut» / «marginale forskjeller»: at most one printed step of a factor score.
-SMALL_DIFFERENCE = 0.1
-#: Two roles "answer differently" about a theme when the shares of their quotes that mention it
-#: differ by at least this much (and "agree" when they differ by less).
-ROLE_DIFFERENCE = 0.25
-
-CLAIMS_SCHEMA = pa.DataFrameSchema(
-    {
-        "claim_id": pa.Column("string", pa.Check.str_matches(r"^C\d{3}$"), unique=True),
-        "section_id": pa.Column("string"),
-        "line_start": pa.Column("Int64", pa.Check.ge(1)),
-        "line_end": pa.Column("Int64", pa.Check.ge(1)),
-        "text": pa.Column("string"),
-        "kind": pa.Column("string", pa.Check.isin(list(KINDS))),
-        "subject": pa.Column("string", pa.Check.isin(["quotes", "survey", "sample", "not_published"])),
-        "scope_sections": pa.Column("string"),
-        "scope_role": pa.Column("string", pa.Check.isin(["arbeidsgiver", "tillitsvalgt", "both"])),
-        "scope": pa.Column("string", pa.Check.isin(["above", "section", "study", "table"])),
-        "quantity": pa.Column("string"),
-        "relation": pa.Column("string"),
-        "expected": pa.Column("float64", nullable=True),
-        "checkable_from": pa.Column("string", pa.Check.isin(["corpus", "coding", "survey", "sample", "no"])),
-        "note": pa.Column("string", nullable=True),
-    },
-    strict=False,
+from ..io._sample import load_sample
+from ..io._survey import load_survey
+from ._claims_model import (
+    ROLE_DIFFERENCE,
+    VERDICTS,
+    AuditData,
+    Verdict,
+    load_claim_themes,
+    load_claims,
 )
-
-THEMES_SCHEMA = pa.DataFrameSchema(
-    {
-        "theme": pa.Column("string", unique=True),
-        "category_ids": pa.Column("string", nullable=True),
-        "match": pa.Column("string", pa.Check.isin(["mention", "stance", "none"])),
-        "limitation": pa.Column("string", nullable=True),
-    },
-    strict=False,
-)
-
-
-def load_claims(path: str | Path | None = None) -> pd.DataFrame:
-    path = Path(path) if path else data_dir() / "expected" / "claims.csv"
-    return read_table(path, CLAIMS_SCHEMA, numeric={"line_start": "int", "line_end": "int", "expected": "float"})
-
-
-def load_claim_themes(path: str | Path | None = None) -> pd.DataFrame:
-    path = Path(path) if path else data_dir() / "expected" / "claim_themes.csv"
-    return read_table(path, THEMES_SCHEMA)
-
-
-@dataclass(frozen=True)
-class Verdict:
-    computed: str
-    verdict: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class AuditData:
-    """Everything the audit recomputes claims from.
-
-    ``memo`` remembers what was computed from this (immutable) data, so a notebook that shows the
-    audit twice, or the scoreboard and the audit, evaluates each claim and survey table once.
-    """
-
-    corpus: Corpus
-    survey: Survey
-    sample: Sample
-    coding_matrix: pd.DataFrame  # utterance × category 0/1, from the keyword coder
-    themes: pd.DataFrame
-    memo: dict = field(default_factory=dict, repr=False, compare=False)
-
-    def remembered(self, key: tuple, compute: Callable[[], Any]) -> Any:
-        """``compute()`` the first time ``key`` is asked for, the stored result afterwards."""
-        if key not in self.memo:
-            self.memo[key] = compute()
-        return self.memo[key]
+from ._claims_survey import _count_claim, _survey_claim
 
 
 # ------------------------------------------------------------------------------------- quotes
@@ -133,6 +55,25 @@ def quotes_above(corpus: Corpus, section_id: str, line: int) -> pd.DataFrame:
     «Ovennevnte N …» refers to the run of quotes between two of the author's comments. The corpus
     records her comments as line spans (``commentary.csv``); the run is the quotes of the section that
     start after the last comment ending before the comment that holds ``line``.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        A corpus with ``commentary``.
+    section_id : str
+        The subsection of the statement.
+    line : int
+        The thesis line of the statement.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``corpus.utterances`` in that run.
+
+    Raises
+    ------
+    ValueError
+        The corpus has no commentary spans.
     """
     quotes = corpus.utterances[corpus.utterances["section_id"] == section_id]
     comments = corpus.commentary if corpus.commentary is not None else pd.DataFrame()
@@ -340,156 +281,29 @@ def _theme_comparison(claim: pd.Series, data: AuditData) -> Verdict:
                    + "; keyword mentions approximate the author's «focus»")
 
 
-# ------------------------------------------------------------------------------------- survey
-
-
-def _format_units(values: dict[str, float], decimals: int) -> str:
-    return ", ".join(f"{u} {v:.{decimals}f}" for u, v in values.items())
-
-
-def _survey_values(quantity: str, data: AuditData) -> dict[str, dict[str, float]]:
-    """{label: {unit: value}} at printed precision, for each quantity in ``quantity``."""
-
-    def factor_table(factors: str | list[str], mean_row: bool = True) -> pd.DataFrame:
-        key = ("factor_table", str(factors), mean_row)
-        return data.remembered(key, lambda: survey_factor_table(data.survey, factors, list(UNITS), mean_row=mean_row))
-
-    values: dict[str, dict[str, float]] = {}
-    for part in quantity.split(";"):
-        if part == "mean_mdi_factors":
-            table = factor_table("mdi")
-            values["mean of the five 4.6 factors"] = {u: round_half_up(v, 2) for u, v in zip(UNITS, table.iloc[-1])}
-        elif part == "mean_all_factors":
-            table = factor_table("all")
-            values["mean of all ten factors"] = {u: round_half_up(v, 2) for u, v in zip(UNITS, table.iloc[-1])}
-        elif part.startswith("score:"):
-            factor = part.split(":", 1)[1]
-            chosen = "all" if factor == "*" else [factor]
-            table = factor_table(chosen, mean_row=False)
-            for name, row in table.iterrows():
-                values[str(name)] = {u: round_half_up(v, 1) for u, v in zip(UNITS, row)}
-        else:
-            raise ValueError(f"unknown survey quantity {part!r}")
-    return values
-
-
-_OPS: dict[str, Callable[[float, float], bool]] = {
-    "==": lambda a, b: abs(a - b) < 1e-9,
-    "<": operator.lt,
-    ">": operator.gt,
-    "<=": operator.le,
-    ">=": operator.ge,
-    "~=": lambda a, b: abs(a - b) <= SMALL_DIFFERENCE + 1e-9,
-}
-
-
-def _operand(token: str, values: dict[str, float]) -> list[float]:
-    if re.fullmatch(r"[A-Z]{1,2}(:[A-Z]{1,2})*", token):
-        return [values[u] for u in token.split(":")]
-    return [float(token)]
-
-
-def _unit_term_holds(term: str, values: dict[str, float]) -> bool:
-    tokens = term.split()
-    operands, ops = tokens[0::2], tokens[1::2]
-    for left, op, right in zip(operands, ops, operands[1:]):
-        if not all(_OPS[op](a, b) for a in _operand(left, values) for b in _operand(right, values)):
-            return False
-    return True
-
-
-def _survey_claim(claim: pd.Series, data: AuditData) -> Verdict:
-    quantity = str(claim["quantity"])
-    if quantity.startswith("count:"):
-        return _count_claim(claim, data)
-    values = _survey_values(quantity, data)
-    terms = [t.strip() for t in str(claim["relation"]).split(" and ")]
-    results = {(label, term): _unit_term_holds(term, unit_values) for label, unit_values in values.items() for term in terms}
-    decimals = 2 if quantity.startswith("mean") else 1
-    computed = "; ".join(f"{label}: " + _format_units(unit_values, decimals) for label, unit_values in values.items())
-    held = sum(results.values())
-    failed = [f"{term} fails for {label}" for (label, term), ok in results.items() if not ok]
-    if held == len(results):
-        verdict, reason = "agrees", "every part holds at printed precision"
-    elif held == 0:
-        verdict, reason = "contradicted", "; ".join(failed)
-    else:
-        verdict, reason = "partly", "; ".join(failed)
-    if quantity == "mean_mdi_factors":
-        ten = _survey_values("mean_all_factors", data)["mean of all ten factors"]
-        if all(_unit_term_holds(t, ten) for t in terms) != (verdict == "agrees"):
-            reason += "; over all ten factors the result differs: " + _format_units(ten, 2)
-    if "~=" in str(claim["relation"]):
-        reason += f" (differs little = at most {SMALL_DIFFERENCE})"
-    return Verdict(computed, verdict, reason)
-
-
-# ------------------------------------------------------------------------------------- sample
-
-
-def _mentions(sample: Sample, pattern: str) -> list[str]:
-    found = sample.municipalities["innovation_status"].str.contains(pattern, case=False, regex=True)
-    return sample.municipalities.loc[found.fillna(False).astype(bool), "municipality"].tolist()
-
-
-def _sample_measures(data: AuditData) -> dict[str, Callable[[], tuple[float | dict[str, float], str]]]:
-    sample, survey = data.sample, data.survey
-    respondents = sample.respondents
-    by_key = lambda column: respondents.groupby(column)["count"].sum().astype(float).to_dict()  # noqa: E731
-    municipalities_with = lambda pattern: (  # noqa: E731
-        float(len(_mentions(sample, pattern))), "in 3.2: " + (", ".join(_mentions(sample, pattern)) or "none"))
-    return {
-        "count:interviews": lambda: (float(respondents["count"].sum()), "one interview per respondent (3.5)"),
-        "count:municipalities": lambda: (float(len(sample.municipalities)), "rows of municipalities.csv"),
-        "count:respondent_pairs": lambda: (float(min(by_key("side").values())), "respondents per side: " + str(by_key("side"))),
-        "count:arbeidsgiver_respondents": lambda: (by_key("position"), "positions of employer respondents"),
-        "count:tillitsvalgt_respondents": lambda: (by_key("organisation"), "unions of union respondents"),
-        "count:survey_municipalities": lambda: (float((~survey.units["is_reference"]).sum()), "survey units other than the reference"),
-        "count:factors": lambda: (float(len(survey.factors)), "rows of ks10_factors.csv"),
-        "count:mdi_factors": lambda: (float(survey.factors["mdi_relevant"].sum()), "factors marked mdi_relevant"),
-        "count:municipalities_planning_innovation_strategy": lambda: municipalities_with(r"innovasjonsstrategi"),
-        "count:municipalities_with_lean_projects": lambda: municipalities_with(r"\bLEAN"),
-        "count:municipalities_innovation_active": lambda: (
-            float(sample.municipalities["innovation_focus"].isin(["ja", "delvis"]).sum()),
-            "innovation_focus ja or delvis: " + ", ".join(
-                sample.municipalities.loc[sample.municipalities["innovation_focus"].isin(["ja", "delvis"]), "municipality"])),
-        "theme:innovasjonsstrategi": lambda: (
-            float(len(_mentions(sample, r"har (?:en|vedtatt) innovasjonsstrategi"))),
-            "municipalities stated to have an innovation strategy (Hol plans one: " + ", ".join(_mentions(sample, "innovasjonsstrategi")) + ")"),
-        "theme:lean": lambda: municipalities_with(r"\bLEAN"),
-    }
-
-
-def _count_claim(claim: pd.Series, data: AuditData) -> Verdict:
-    quantity = str(claim["quantity"])
-    measures = _sample_measures(data)
-    if quantity not in measures:
-        return Verdict("", "not_verifiable", f"{quantity} is not in the published sample or survey data")
-    value, evidence = measures[quantity]()
-    relation = str(claim["relation"]).strip()
-    if isinstance(value, dict):
-        terms = [t.strip() for t in relation.split(" and ")]
-        held = []
-        for term in terms:
-            key, op, number = term.split(" ")
-            held.append(_OPS[op](value.get(key, 0.0), float(number)))
-        computed = ", ".join(f"{k} {v:g}" for k, v in value.items())
-        verdict = "agrees" if all(held) else ("partly" if any(held) else "contradicted")
-        return Verdict(computed, verdict, evidence)
-    if relation == "varies":
-        return Verdict(f"{value:g}", "not_verifiable", "«varies» has no count to check; " + evidence)
-    match = re.fullmatch(r"(==|>=|<=|>|<) (\d+(?:\.\d+)?)", relation)
-    if not match:
-        return Verdict(f"{value:g}", "not_verifiable", f"relation {relation!r} is not evaluated for counts")
-    holds = _OPS[match.group(1)](value, float(match.group(2)))
-    return Verdict(f"{value:g}", "agrees" if holds else "contradicted", evidence)
-
-
 # ------------------------------------------------------------------------------------- audit
 
 
 def evaluate_claim(claim: pd.Series, data: AuditData) -> Verdict:
-    """Recompute one claim and give its verdict."""
+    """Recompute one claim and give its verdict.
+
+    Parameters
+    ----------
+    claim : pandas.Series
+        One row of :func:`load_claims`.
+    data : AuditData
+        From :func:`load_audit_data`.
+
+    Returns
+    -------
+    Verdict
+        ``computed`` (what the data give), ``verdict`` (one of :data:`VERDICTS`) and ``reason``.
+
+    Raises
+    ------
+    ValueError
+        A theme naming unknown categories, or an unknown survey quantity.
+    """
     if claim["checkable_from"] == "no" or claim["subject"] == "not_published":
         return Verdict("", "not_verifiable", "rests on interviews, transcripts or records the thesis does not publish")
     if claim["kind"] == "quote_count" and str(claim["quantity"]) == "n_quotes":
@@ -517,7 +331,21 @@ def _corpus_count(claim: pd.Series, data: AuditData) -> Verdict:
 
 
 def audit(claims: pd.DataFrame, data: AuditData) -> pd.DataFrame:
-    """Every claim with what was computed, the verdict and the reason, in thesis order."""
+    """Every claim with what was computed, the verdict and the reason, in thesis order.
+
+    Parameters
+    ----------
+    claims : pandas.DataFrame
+        Rows of :func:`load_claims`.
+    data : AuditData
+        From :func:`load_audit_data`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per claim: ``claim_id``, ``section_id``, ``line``, ``kind``, ``statement``,
+        ``relation``, ``computed``, ``verdict`` (one of :data:`VERDICTS`), ``reason``.
+    """
     rows = []
     for _, claim in claims.iterrows():
         result = data.remembered(("verdict", claim.to_json()), lambda: evaluate_claim(claim, data))
@@ -539,7 +367,18 @@ def audit(claims: pd.DataFrame, data: AuditData) -> pd.DataFrame:
 
 
 def verdict_summary(audited: pd.DataFrame) -> pd.DataFrame:
-    """Claims per kind × verdict, with totals (verdict columns in a fixed order)."""
+    """Claims per kind × verdict, with totals (verdict columns in a fixed order).
+
+    Parameters
+    ----------
+    audited : pandas.DataFrame
+        From :func:`audit`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``kind`` then ``Sum``; columns :data:`VERDICTS` then ``Sum`` (numbers of claims).
+    """
     table = pd.crosstab(audited["kind"], audited["verdict"]).reindex(columns=list(VERDICTS), fill_value=0)
     table.loc["Sum"] = table.sum()
     table["Sum"] = table.sum(axis=1)
@@ -559,6 +398,27 @@ def load_audit_data(
     A notebook that has already loaded the corpus and coded it with the whole codebook (with
     ``normaliser``) passes both, so the work is not done twice; a matrix of a framework subset is
     not enough for the theme claims and the corpus is coded again.
+
+    Parameters
+    ----------
+    corpus_dir : str or Path, optional
+        The corpus folder (default ``data/corpus``); ignored when ``corpus`` is given.
+    normaliser : {"lemma", "stem", "lower"}
+        The normaliser the coding uses.
+    corpus : Corpus, optional
+        An already loaded corpus.
+    matrix : pandas.DataFrame, optional
+        Its utterance × category coding with the whole codebook.
+
+    Returns
+    -------
+    AuditData
+        The corpus, survey, sample, coding matrix and claim themes.
+
+    Raises
+    ------
+    InputDataError
+        An input file that cannot be read or breaks its schema.
     """
     from ..io._codebook import load_codebook
     from ..corpus import load_corpus
@@ -572,9 +432,32 @@ def load_audit_data(
 
 
 def audit_matching(claims: pd.DataFrame, data: AuditData, **criteria: str | list[str]) -> pd.DataFrame:
-    """The audit of the claims that match every criterion (a claims.csv column → value or list of values)."""
+    """The audit of the claims that match every criterion (a claims.csv column → value or list of values).
+
+    Parameters
+    ----------
+    claims : pandas.DataFrame
+        From :func:`load_claims`.
+    data : AuditData
+        From :func:`load_audit_data`.
+    **criteria : str or list of str
+        Column → wanted value(s), e.g. ``kind="quote_count"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The frame of :func:`audit` for the matching claims.
+    """
     mask = pd.Series(True, index=claims.index)
     for column, wanted in criteria.items():
         values = [wanted] if isinstance(wanted, str) else list(wanted)
         mask &= claims[column].isin(values)
     return audit(claims[mask], data)
+
+
+#: Re-exported so the audit reads as one module to its callers: the inventory (``load_claims``,
+#: ``VERDICTS``) sits in :mod:`._claims_model`.
+__all__ = [
+    "VERDICTS", "AuditData", "Verdict", "audit", "audit_matching", "evaluate_claim", "load_audit_data",
+    "load_claim_themes", "load_claims", "quotes_above", "verdict_summary",
+]
