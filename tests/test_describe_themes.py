@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mdi_analysis.corpus import describe
-from mdi_analysis.coding import _themes as themes
-from mdi_analysis.io._codebook import load_codebook
-from mdi_analysis.corpus import load_corpus
+from mdi_analysis import audit, coding, io
+from mdi_analysis.corpus import counts_by, filter_utterances, length_summary, load_corpus, reprint_table
 
 
 @pytest.fixture(scope="module")
@@ -17,40 +15,40 @@ def corpus():
 
 @pytest.fixture(scope="module")
 def coded(corpus):
-    return themes.code_corpus(corpus, load_codebook())
+    return coding.code_corpus(corpus, io.load_codebook())
 
 
 def test_counts_by_section_and_question(corpus):
-    table = describe.counts_by(describe.filter_utterances(corpus), "research_question")
+    table = counts_by(filter_utterances(corpus), "research_question")
     assert table.loc["Sum", "Sum"] == 121
     assert table.loc["Sum", "arbeidsgiver"] == 64 and table.loc["Sum", "tillitsvalgt"] == 57
     assert table.loc[2, "Sum"] == 6  # 4.2.1 only
 
 
 def test_filters(corpus):
-    union_rq4 = describe.filter_utterances(corpus, "tillitsvalgt", 4)
+    union_rq4 = filter_utterances(corpus, "tillitsvalgt", 4)
     assert len(union_rq4) == 3 and set(union_rq4["section_id"]) == {"4.4.1"}
     with pytest.raises(ValueError, match="role must be"):
-        describe.filter_utterances(corpus, "leder")
+        filter_utterances(corpus, "leder")
     with pytest.raises(ValueError, match="research_question must be"):
-        describe.filter_utterances(corpus, "all", 7)
+        filter_utterances(corpus, "all", 7)
 
 
 def test_length_summary_totals_match_corpus(corpus):
-    table = describe.length_summary(corpus.utterances)
+    table = length_summary(corpus.utterances)
     assert table.loc["Sum", "words"] == int(corpus.utterances["n_words"].sum())
     assert table.loc["Sum", "quotes"] == 121
 
 
 def test_reprints_are_the_eight_links(corpus):
-    table = describe.reprint_table(corpus)
+    table = reprint_table(corpus)
     assert len(table) == 8
     row = table.set_index("re-print").loc["U121"]
     assert (row["first printing"], row["relation"], row["similarity"]) == ("U065", "contained", 1.0)
 
 
 def test_codebook_loads_with_all_frameworks():
-    codebook = load_codebook()
+    codebook = io.load_codebook()
     assert len(codebook.frameworks) == 22 and len(codebook.categories) == 119
     assert len(codebook.select("mdi_kultur")) == 9
     assert len(codebook.select("ks_10faktor")) == 10
@@ -60,43 +58,41 @@ def test_codebook_loads_with_all_frameworks():
 
 
 def test_barrier_table_reproduces_leadership_by_role(coded):
-    table = themes.barrier_table(coded)
+    table = coding.barrier_table(coded)
     assert table.loc["tema.lederskap", "arbeidsgiver (n=4)"] == 3
     assert table.loc["tema.lederskap", "tillitsvalgt (n=3)"] == 0
     assert table.loc["tema.tidspress", "tillitsvalgt (n=3)"] == 2
 
 
 def test_frequency_by_role_counts_quotes_not_hits(coded):
-    table = themes.frequency_by(coded, "role")
+    table = coding.frequency_by(coded, "role")
     assert table.loc["tema.trepartssamarbeid", "Sum"] == int(coded.matrix["tema.trepartssamarbeid"].sum())
-    shares = themes.frequency_by(coded, "role", share=True)
+    shares = coding.frequency_by(coded, "role", share=True)
     assert 0 <= shares.to_numpy().min() and shares.to_numpy().max() <= 1
 
 
 def test_top_categories_in_the_tripartite_section(coded):
-    top = themes.top_categories(coded, "section_id", 3)
+    top = coding.top_categories(coded, "section_id", 3)
     assert "tema.trepartssamarbeid" in " ".join(map(str, top.loc["4.1.8"].tolist()))
 
 
 def test_coding_of_a_framework_subset_keeps_only_its_columns(corpus):
-    subset = themes.code_corpus(corpus, load_codebook(), frameworks="tema")
+    subset = coding.code_corpus(corpus, io.load_codebook(), frameworks="tema")
     assert all(c.startswith("tema.") for c in subset.matrix.columns)
 
 
 def test_tables_work_on_an_imported_corpus_without_every_question(tmp_path):
     """A researcher's own transcripts: one role, two research questions, no commentary spans."""
-    from mdi_analysis.audit import _claims as claims
-    from mdi_analysis.audit import _results as results
     from mdi_analysis import exchange
     from mdi_analysis.paths import project_root
 
     fixture = project_root() / "tests" / "fixtures" / "transcripts" / "intervju_arbeidsgiver.txt"
     assert exchange.import_transcripts_main([str(fixture), "--out", str(tmp_path / "corpus")]) == 0
     corpus = load_corpus(tmp_path / "corpus")
-    empty = describe.filter_utterances(corpus, "all", 2)
+    empty = filter_utterances(corpus, "all", 2)
     assert empty.empty
-    assert results.subsection_counts(corpus, empty).loc["Sum", "Sum"] == 0
-    data = claims.load_audit_data(tmp_path / "corpus")
-    assert results.themes_by_role(data, empty).empty
-    audited = claims.audit(claims.load_claims(), data).set_index("claim_id")
+    assert audit.subsection_counts(corpus, empty).loc["Sum", "Sum"] == 0
+    data = audit.load_audit_data(tmp_path / "corpus")
+    assert audit.themes_by_role(data, empty).empty
+    audited = audit.audit(audit.load_claims(), data).set_index("claim_id")
     assert audited.loc["C041", "verdict"] == "not_verifiable"  # «ovennevnte» needs commentary spans

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from mdi_analysis.audit import _claims as claims
-from mdi_analysis.audit import _results as results
-from mdi_analysis.audit import _scoreboard as scoreboard
-from mdi_analysis.corpus import load_corpus
+from mdi_analysis import audit, corpus, pipeline
 
 
 @pytest.fixture(scope="module")
 def data():
-    return claims.load_audit_data()
+    return audit.load_audit_data()
 
 
 @pytest.fixture(scope="module")
 def board(data):
-    return scoreboard.build(data)
+    return audit.build_scoreboard(data)
 
 
 def test_every_published_value_is_reproduced(board):
@@ -28,7 +25,7 @@ def test_every_published_value_is_reproduced(board):
 
 def test_summary_line_pins_the_audit(board):
     """A change in data, coding or rules that moves a verdict shows up here (update deliberately)."""
-    line = scoreboard.summary_line(board)
+    line = audit.summary_line(board)
     assert line.startswith("83 of 83 published values reproduced; 127 claims audited")
     assert "5 contradicted" in line and "3 agrees_above_only" in line
 
@@ -41,30 +38,27 @@ def test_contradicted_claims_are_the_known_disagreements(board):
 
 
 def test_every_claim_has_a_notebook(board):
-    locations = scoreboard.claim_locations(claims.load_claims())
+    locations = audit.claim_locations(audit.load_claims())
     assert len(locations) == 127
     assert set(locations.loc[locations["section"].str.startswith("4.4"), "notebook"]) == {"14_reproduce-results-rq4"}
     assert set(locations.loc[locations["section"] == "5.6", "notebook"]) == {"21_analyse-chapter-5"}
 
 
 def test_thesis_items_name_existing_notebooks():
-    from mdi_analysis.pipeline import _runner as runner
-
-    stems = {p.stem for p in runner.discover_notebooks()}
-    missing = {nb for nb in scoreboard.item_table()["notebook"] if nb not in stems and not nb.startswith("21_")}
+    stems = {run.name for run in pipeline.pipeline_runs()}  # notebooks and the results template's parameter sets
+    missing = {nb for nb in audit.item_table()["notebook"] if nb not in stems and not nb.startswith("21_")}
+    missing |= set(audit.claim_locations(audit.load_claims())["notebook"]) - stems
     assert not missing
 
 
 def test_results_tables_for_research_question_1(data):
-    from mdi_analysis.corpus import describe
-
-    table = results.subsection_counts(data.corpus, describe.filter_utterances(data.corpus, "all", 1))
+    table = audit.subsection_counts(data.corpus, corpus.filter_utterances(data.corpus, "all", 1))
     assert table.loc["Sum", "Sum"] == 65
     assert table.loc["4.1.7", "title"].startswith("Forankring")
-    statements = results.section_claims(data, "4.1")
+    statements = audit.section_claims(data, "4.1")
     assert statements["claim_id"].str.len().eq(4).all() and len(statements) > 10
-    assert results.section_claims(data, "4.2").empty
-    themes = results.themes_by_role(data, describe.filter_utterances(data.corpus, "all", 4), 3)
+    assert audit.section_claims(data, "4.2").empty
+    themes = audit.themes_by_role(data, corpus.filter_utterances(data.corpus, "all", 4), 3)
     assert themes.loc[("arbeidsgiver", 1), "category_id"] == "tema.lederskap"
     with pytest.raises(ValueError):
-        results.research_question_text(load_corpus(), 9)
+        audit.research_question_text(corpus.load_corpus(), 9)

@@ -1,8 +1,10 @@
 """Command line: ``python -m mdi_analysis <command>`` (also installed as ``mdi-analysis``).
 
 Commands
-  reproduce              execute every notebook (default parameters) into reports/, then scan outputs
+  reproduce              execute every notebook (its defaults; a template once per parameter set) into
+                         reports/, then scan outputs
   run NOTEBOOK -p K V    run one notebook with other parameters into reports/runs/ (ignored by git)
+  run NOTEBOOK --list    its parameters (defaults, meaning) and parameter sets; `run --list`: every notebook
   build-corpus           rebuild data/corpus/ from the thesis text (--check: compare only)
   scan-pii [PATH ...]    anonymity scan of data/, notebooks/ and reports/ (or the given paths)
   export-qdpx            REFI-QDA export for NVivo, ATLAS.ti, MAXQDA, QualCoder (--out FILE)
@@ -36,24 +38,22 @@ def _parse_parameters(pairs: list[list[str]]) -> dict[str, object]:
 
 
 def _reproduce(args: argparse.Namespace) -> int:
-    from .pipeline import _runner as runner
+    from . import pipeline
+    from .audit import saved, summary_line
     from .paths import relative_to_root, reports_dir
-    from .audit._scoreboard import saved, summary_line
 
-    notebooks = runner.discover_notebooks()
-    if args.only:
-        notebooks = [p for p in notebooks if any(p.name.startswith(prefix) for prefix in args.only)]
-    if not notebooks:
+    runs = pipeline.select_runs(args.only)
+    if not runs:
         print("reproduce: no notebooks found in notebooks/" + (f" matching {args.only}" if args.only else ""), file=sys.stderr)
         return 1
-    print(f"reproduce: {len(notebooks)} notebooks, {args.jobs} parallel job(s)", flush=True)
+    print(f"reproduce: {len(runs)} notebooks, {args.jobs} parallel job(s)", flush=True)
     start = time.perf_counter()
-    results = runner.reproduce(jobs=args.jobs, update_committed=not args.no_update, notebooks=notebooks)
-    runner.print_summary(results, time.perf_counter() - start, len(notebooks))
-    if not all(r.ok for r in results) or len(results) < len(notebooks):
+    results = pipeline.reproduce(jobs=args.jobs, update_committed=not args.no_update, runs=runs)
+    pipeline.print_summary(results, time.perf_counter() - start, len(runs))
+    if not all(r.ok for r in results) or len(results) < len(runs):
         return 1
     status = 0
-    index = runner.write_index_html(reports_dir())  # before the scan, so that it is scanned too
+    index = pipeline.write_index_html(reports_dir())  # before the scan, so that it is scanned too
     if not args.skip_scan:
         from .privacy import default_paths, format_findings, scan_report
 
@@ -69,9 +69,15 @@ def _reproduce(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .pipeline._runner import run_one
+    from . import pipeline
 
-    out = run_one(args.notebook, _parse_parameters(args.parameter or []), Path(args.out) if args.out else None)
+    if args.list:
+        print(pipeline.list_parameters(args.notebook))
+        return 0
+    if args.notebook is None:
+        print("run: name a notebook (e.g. 01), or use --list to see them", file=sys.stderr)
+        return 2
+    out = pipeline.run_one(args.notebook, _parse_parameters(args.parameter or []), Path(args.out) if args.out else None)
     print(f"run: wrote {out}")
     return 0
 
@@ -84,11 +90,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--jobs", type=int, default=2, help="notebooks of one stage run in parallel (default 2)")
     p.add_argument("--no-update", action="store_true", help="do not rewrite the committed notebooks")
     p.add_argument("--skip-scan", action="store_true", help="skip the anonymity scan of the outputs")
-    p.add_argument("--only", nargs="+", metavar="NN", help="run only the notebooks whose names start with these prefixes")
+    p.add_argument("--only", nargs="+", metavar="NN", help="run only the notebooks (or parameter sets) whose names start with these prefixes")
     p.set_defaults(func=_reproduce)
 
     p = sub.add_parser("run", help="run one notebook with other parameters into reports/runs/")
-    p.add_argument("notebook", help="file name, stem or NN prefix, e.g. 01")
+    p.add_argument("notebook", nargs="?", help="file name, stem or NN prefix, e.g. 01; or a parameter set, e.g. 12")
+    p.add_argument("--list", action="store_true", help="list the notebook's parameters and parameter sets (all notebooks without NOTEBOOK)")
     p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"))
     p.add_argument("--out", help="output folder (default reports/runs/<notebook>__<parameters>)")
     p.set_defaults(func=_run)

@@ -11,6 +11,7 @@ from ._expected import compare_published, load_expected, published_summary, roun
 from ._files import write_atomic, write_folder, write_if_changed
 from ._sample import Sample, coverage, load_sample, municipality_table, respondent_table, sample_values
 from ._survey import (
+    MEAN_ROW as SURVEY_MEAN_ROW,
     Survey,
     chapter8_table,
     default_units,
@@ -24,7 +25,7 @@ from ._survey import (
 from ._tables import check_allowed, fail_row, read_table, require_columns, write_table
 
 __all__ = [
-    "Codebook", "Sample", "Survey",
+    "SURVEY_MEAN_ROW", "Codebook", "Sample", "Survey",
     "chapter8_table", "check_allowed", "compare_published", "coverage", "default_units", "factor_table",
     "fail_row", "load_codebook", "load_expected", "load_sample", "load_survey", "municipality_table",
     "plot_scores", "published_summary", "read_table", "require_columns", "respondent_table", "round_half_up",

@@ -1,1 +1,48 @@
-"""pipeline"""
+"""Running the notebooks: the runner behind ``make reproduce``, its kernel server and the CLI plumbing.
+
+Owns: what a notebook declares about itself — parameters, parameter sets of a template, the
+notebooks it needs, its title — and the committed form of an executed notebook (``_notebooks``);
+executing notebooks with papermill in pipeline order, runs with other parameters, ``run --list``
+(``_runner``); the HTML pages and the report index (``_render``); fresh kernels forked from a
+pre-loaded server (``_kernel_server``, ``_kernel_stub``). May import everything: it is the top of
+the package, and nothing else imports it (the index notebook does, to list the report's pages).
+"""
+
+from ._kernel_server import running_server
+from ._notebooks import (
+    PARAMETER_SETS_DIR,
+    NotebookRun,
+    clean_notebook,
+    describe_parameters,
+    discover_notebooks,
+    notebook_needs,
+    notebook_parameters,
+    notebook_runs,
+    notebook_text,
+    notebook_title,
+    parameter_sets,
+    parameterised_source,
+    pipeline_runs,
+    without_outputs,
+)
+from ._render import notebook_index, render_html, write_index_html
+from ._runner import (
+    RunResult,
+    execute_notebook,
+    find_run,
+    kernel_environment,
+    list_parameters,
+    print_summary,
+    reproduce,
+    run_one,
+    select_runs,
+)
+
+__all__ = [
+    "PARAMETER_SETS_DIR", "NotebookRun", "RunResult",
+    "clean_notebook", "describe_parameters", "discover_notebooks", "execute_notebook", "find_run",
+    "kernel_environment", "list_parameters", "notebook_index", "notebook_needs", "notebook_parameters",
+    "notebook_runs", "notebook_text", "notebook_title", "parameter_sets", "parameterised_source",
+    "pipeline_runs", "print_summary", "render_html", "reproduce", "run_one", "running_server", "select_runs",
+    "write_index_html", "without_outputs",
+]

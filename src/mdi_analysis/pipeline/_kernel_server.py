@@ -275,10 +275,11 @@ def running_server(timeout: float = 60.0, while_starting: Callable[[], None] | N
         return
     folder = tempfile.mkdtemp(prefix="mdi-kernels-")
     path = os.path.join(folder, "server.sock")
-    process = subprocess.Popen(
-        [sys.executable, "-c", f"from mdi_analysis.pipeline._kernel_server import serve; serve({path!r})"],
-        stdin=subprocess.DEVNULL,
-    )
+    # This file is run by path, not imported as ``mdi_analysis.pipeline._kernel_server``: importing
+    # it through the package would load the package's public faces (and with them the project's own
+    # modules) into the server, and so into every kernel forked from it.
+    code = f"import runpy; runpy.run_path({__file__!r}, run_name='__main__')"  # its sys.argv[1]: the socket
+    process = subprocess.Popen([sys.executable, "-c", code, path], stdin=subprocess.DEVNULL)
     if while_starting is not None:
         while_starting()
     ready = _wait_until_listening(process, path, timeout)
@@ -311,3 +312,7 @@ def _wait_until_listening(process: subprocess.Popen, path: str, timeout: float) 
             return False
         time.sleep(0.02)
     return False
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1])

@@ -1,4 +1,4 @@
-"""The process Jupyter starts as "the kernel" when kernels are forked (see ``kernel_server.py``).
+"""The process Jupyter starts as "the kernel" when kernels are forked (see ``_kernel_server.py``).
 
 Run as a plain script (``python _kernel_stub.py <kernel args>``), never imported: it must start
 in milliseconds, so it uses the standard library only and does not import the package.

@@ -6,21 +6,22 @@ pipeline twice leaves ``git diff`` empty. The runner also renders HTML, keeps th
 outputs when a notebook fails (each notebook is executed into a temporary file first) and can run
 one notebook with other parameters into an ignored folder (``reports/runs/``).
 
-Notebooks are discovered by name (``NN_verb-object.ipynb``) and declare what they need in their own
-metadata, so adding one needs no change here.
+Notebooks are discovered by name (``NN_verb-object.ipynb``) and declare what they need and the
+parameter sets they are run with in their own metadata (:mod:`mdi_analysis.pipeline._notebooks`),
+so adding one needs no change here. What is executed is a list of :class:`NotebookRun`: one per
+notebook, or one per parameter set of a template.
 """
 
 from __future__ import annotations
 
-import copy
 import json
+import logging
 import math
 import os
 import re
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -31,92 +32,33 @@ from typing import Any, Iterator
 import nbformat
 
 from ..io._files import write_if_changed
-from ..paths import notebooks_dir, relative_to_root, reports_dir
+from ..paths import relative_to_root, reports_dir
+from ._notebooks import (
+    NotebookRun,
+    clean_notebook,
+    describe_parameters,
+    discover_notebooks,
+    notebook_needs,
+    notebook_parameters,
+    notebook_text,
+    notebook_title,
+    parameter_sets,
+    pipeline_runs,
+)
+from ._render import prepare_exporters, render_html
 
-NOTEBOOK_PATTERN = re.compile(r"^(\d{2})_[a-z0-9][a-z0-9-]*\.ipynb$")
 KERNEL_ENV = {"PYTHONHASHSEED": "0"}
 
 
 @dataclass
 class RunResult:
+    """The outcome of one run: ``notebook`` is the executed notebook's file name (``<run name>.ipynb``)."""
+
     notebook: str
     ok: bool
     seconds: float
     error: str = ""
     changed: bool = False
-
-
-def discover_notebooks(directory: Path | None = None) -> list[Path]:
-    """All pipeline notebooks (``NN_name.ipynb``) in name order; ``_``-prefixed drafts are ignored."""
-    directory = directory or notebooks_dir()
-    return sorted(p for p in directory.glob("*.ipynb") if NOTEBOOK_PATTERN.match(p.name))
-
-
-def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop what changes from run to run (timings, papermill bookkeeping, Python patch version)."""
-    nb = copy.deepcopy(nb)
-    nb.metadata.pop("papermill", None)
-    nb.metadata.pop("widgets", None)
-    language = nb.metadata.get("language_info")
-    if language:
-        nb.metadata["language_info"] = {"name": language.get("name", "python")}
-    for cell in nb.cells:
-        cell.metadata.pop("papermill", None)
-        cell.metadata.pop("execution", None)
-        cell.metadata.pop("ExecuteTime", None)
-        if cell.cell_type == "code":
-            for output in cell.get("outputs", []):
-                output.get("metadata", {}).pop("execution", None)
-            cell.outputs = _coalesce_streams(cell.get("outputs", []))
-    return nb
-
-
-def _coalesce_streams(outputs: list) -> list:
-    """Merge consecutive stdout/stderr chunks: how print output is split into messages depends on timing."""
-    merged: list = []
-    for output in outputs:
-        if (
-            output.get("output_type") == "stream"
-            and merged
-            and merged[-1].get("output_type") == "stream"
-            and merged[-1].get("name") == output.get("name")
-        ):
-            merged[-1]["text"] = merged[-1]["text"] + output["text"]
-        else:
-            merged.append(output)
-    return merged
-
-
-def _notebook_bytes(nb: nbformat.NotebookNode) -> str:
-    return nbformat.writes(nb) + ("" if nbformat.writes(nb).endswith("\n") else "\n")
-
-
-_EXPORTERS: dict[bool, Any] = {}
-#: One exporter per variant, shared by the worker threads under this lock. Building one
-#: (templates, filters) costs more than rendering, and rendering holds the GIL anyway, so two
-#: threads rendering at once would gain nothing.
-_EXPORT_LOCK = threading.Lock()
-
-
-def _exporter(hide_code: bool):
-    """The HTML exporter of a variant (call with ``_EXPORT_LOCK`` held)."""
-    from nbconvert import HTMLExporter
-
-    if hide_code not in _EXPORTERS:
-        exporter = HTMLExporter()
-        if hide_code:
-            exporter.exclude_input = True
-            exporter.exclude_input_prompt = True
-            exporter.exclude_output_prompt = True
-        _EXPORTERS[hide_code] = exporter
-    return _EXPORTERS[hide_code]
-
-
-def render_html(nb: nbformat.NotebookNode, path: Path, *, hide_code: bool = False) -> None:
-    """An HTML rendering; ``hide_code`` gives the results-only variant for readers who skip code."""
-    with _EXPORT_LOCK:
-        body, _ = _exporter(hide_code).from_notebook_node(nb)
-    write_if_changed(path, body)
 
 
 def _prepare_in_parent() -> None:
@@ -126,9 +68,7 @@ def _prepare_in_parent() -> None:
     _warm_caches()
     import papermill  # noqa: F401
 
-    with _EXPORT_LOCK:
-        _exporter(False)
-        _exporter(True)
+    prepare_exporters()
 
 
 def _summarise_exception(exc: BaseException) -> str:
@@ -166,6 +106,10 @@ def execute_notebook(source: Path, output: Path, *, parameters: dict[str, Any] |
     import papermill as pm
     from traitlets.config import Config
 
+    # papermill's own reading of the parameters cell (only used to warn about unknown parameters)
+    # cannot read a comment holding "=" ("None = the committed corpus") and says so for every
+    # injected run; the cells are read and checked by notebook_parameters and the tests instead.
+    logging.getLogger("papermill.translators").setLevel(logging.ERROR)
     # IPC transport: the kernel is local anyway, and TCP without keys makes ipykernel print a warning.
     # Each kernel gets its own socket folder: kernels started in parallel from one process would
     # otherwise pick the same socket names and wait for each other forever.
@@ -192,21 +136,22 @@ def execute_notebook(source: Path, output: Path, *, parameters: dict[str, Any] |
         shutil.rmtree(sockets, ignore_errors=True)
 
 
-def _run_default(path: Path, reports: Path, update_committed: bool) -> RunResult:
+def _execute_run(run: NotebookRun, reports: Path, update_committed: bool) -> RunResult:
+    """Execute one run into a temporary file; only a successful run replaces any output."""
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="mdi-run-") as tmp:
-        executed = Path(tmp) / path.name
+        executed = Path(tmp) / run.file_name
         try:
-            execute_notebook(path, executed)
+            execute_notebook(run.source, executed, parameters=run.parameters)
         except Exception as exc:  # noqa: BLE001 - any notebook failure is reported, not raised
-            return RunResult(path.name, False, time.perf_counter() - start, _summarise_exception(exc))
+            return RunResult(run.file_name, False, time.perf_counter() - start, _summarise_exception(exc))
         nb = clean_notebook(nbformat.read(executed, as_version=4))
-    text = _notebook_bytes(nb)
-    changed = write_if_changed(path, text) if update_committed else False
-    write_if_changed(reports / "notebooks" / path.name, text)
-    render_html(nb, reports / "html" / path.with_suffix(".html").name)
-    render_html(nb, reports / "html-results" / path.with_suffix(".html").name, hide_code=True)
-    return RunResult(path.name, True, time.perf_counter() - start, changed=changed)
+    text = notebook_text(nb)
+    changed = write_if_changed(run.committed, text) if update_committed and run.committed else False
+    write_if_changed(reports / "notebooks" / run.file_name, text)
+    render_html(nb, reports / "html" / f"{run.name}.html")
+    render_html(nb, reports / "html-results" / f"{run.name}.html", hide_code=True)
+    return RunResult(run.file_name, True, time.perf_counter() - start, changed=changed)
 
 
 def _warm_caches() -> None:
@@ -220,72 +165,97 @@ def _warm_caches() -> None:
     ensure_trie()
 
 
-def notebook_needs(path: Path) -> list[str]:
-    """Notebooks whose outputs ``path`` reads, from its metadata ``mdi_analysis.needs`` (stems).
+def select_runs(only: list[str] | None = None, notebooks: list[Path] | None = None) -> list[NotebookRun]:
+    """The runs ``reproduce --only`` selects: those whose name or notebook starts with a prefix.
 
-    Most notebooks read only ``data/`` and need nothing; one that reads another's output under
-    ``reports/`` (the index reads the audit's scoreboard) says so in its own metadata, so the runner
-    learns the order from the notebooks and adding one never needs a change here.
+    ``--only 12`` runs the parameter set ``12_reproduce-results-rq2``; ``--only 11`` runs every set
+    of the template ``11_reproduce-results.ipynb`` (its first set is named ``11_…`` too).
     """
-    meta = nbformat.read(path, as_version=4).metadata.get("mdi_analysis", {})
-    return [str(n) for n in meta.get("needs", [])]
+    runs = pipeline_runs(notebooks)
+    if not only:
+        return runs
+    return [r for r in runs if any(r.name.startswith(p) or r.source.name.startswith(p) for p in only)]
 
 
-def reproduce(*, jobs: int = 1, update_committed: bool = True, notebooks: list[Path] | None = None) -> list[RunResult]:
-    """Run every pipeline notebook with its default parameters, ``jobs`` at a time.
+def _resolve_needs(runs: list[NotebookRun]) -> dict[str, list[str]]:
+    """Run name → the runs (in this selection) it needs: a need names a notebook or a run."""
+    declared = {path: notebook_needs(path) for path in {run.source for run in runs}}
+    return {
+        run.name: [other.name for other in runs
+                   if other is not run and (other.name in declared[run.source] or other.source.stem in declared[run.source])]
+        for run in runs
+    }
 
-    A notebook starts when the notebooks it needs (:func:`notebook_needs`) have succeeded; among
-    the ready ones the longest (by the previous run's time; on a first run, the largest file)
-    starts first, so the workers finish together. A failing notebook is reported and the
-    notebooks that need it are skipped; the others still run. Results are returned in name order.
 
-    Kernels are forked from a pre-loaded server where possible (:mod:`mdi_analysis.pipeline._kernel_server`).
+def reproduce(*, jobs: int = 1, update_committed: bool = True, notebooks: list[Path] | None = None,
+              runs: list[NotebookRun] | None = None) -> list[RunResult]:
+    """Run every pipeline notebook (every parameter set of a template) with papermill, ``jobs`` at a time.
+
+    A run starts when the runs it needs (:func:`~mdi_analysis.pipeline._notebooks.notebook_needs`)
+    have succeeded; among the ready ones the longest (by the previous run's time; on a first run,
+    the largest file) starts first, so the workers finish together. A failing run is reported and
+    the runs that need it are skipped; the others still run. Kernels are forked from a pre-loaded
+    server where possible (:mod:`mdi_analysis.pipeline._kernel_server`).
+
+    Parameters
+    ----------
+    jobs : int
+        Runs executed at the same time.
+    update_committed : bool
+        Rewrite the committed notebooks (``notebooks/`` and ``notebooks/parameter-sets/``).
+    notebooks : list of Path, optional
+        Notebooks to run, each with all its runs (default: every pipeline notebook).
+    runs : list of NotebookRun, optional
+        Exactly these runs (e.g. from :func:`select_runs`); overrides ``notebooks``.
+
+    Returns
+    -------
+    list of RunResult
+        In name order; runs skipped because a run they need failed are missing.
     """
-    notebooks = sorted(notebooks if notebooks is not None else discover_notebooks())
+    runs = sorted(runs if runs is not None else pipeline_runs(notebooks), key=lambda r: r.name)
     reports = reports_dir()
     reports.mkdir(parents=True, exist_ok=True)
     previous = _load_durations(reports)
-    stems = {p.stem for p in notebooks}
-    needs = {p: [n for n in notebook_needs(p) if n in stems] for p in notebooks}
     results: list[RunResult] = []
     from ._kernel_server import running_server
 
     with kernel_environment(reports), running_server(while_starting=_prepare_in_parent):
-        _schedule(notebooks, needs, previous, reports, update_committed, max(1, jobs), results)
+        _schedule(runs, _resolve_needs(runs), previous, reports, update_committed, max(1, jobs), results)
     _save_durations(reports, {**previous, **{r.notebook: round(r.seconds, 2) for r in results if r.ok}})
     results.sort(key=lambda r: r.notebook)
     return results
 
 
-def _schedule(notebooks: list[Path], needs: dict[Path, list[str]], previous: dict[str, float], reports: Path,
+def _schedule(runs: list[NotebookRun], needs: dict[str, list[str]], previous: dict[str, float], reports: Path,
               update_committed: bool, jobs: int, results: list[RunResult]) -> None:
-    pending = list(notebooks)
+    pending = list(runs)
     done_ok: set[str] = set()
     failed: set[str] = set()
-    total = len(notebooks)
+    total = len(runs)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         running: dict = {}
         while pending or running:
-            blocked = [p for p in pending if any(n in failed for n in needs[p])]
-            for path in blocked:
-                pending.remove(path)
-                failed.add(path.stem)
-                print(f"[skip] {path.name}: needs a notebook that failed", flush=True)
-            ready = [p for p in pending if all(n in done_ok for n in needs[p])]
-            # Longest first by the previous run; a notebook never timed counts as long (it may be),
+            blocked = [r for r in pending if any(n in failed for n in needs[r.name])]
+            for run in blocked:
+                pending.remove(run)
+                failed.add(run.name)
+                print(f"[skip] {run.file_name}: needs a notebook that failed", flush=True)
+            ready = [r for r in pending if all(n in done_ok for n in needs[r.name])]
+            # Longest first by the previous run; a run never timed counts as long (it may be),
             # and among those the larger file first (stored outputs: figures, tables) as a proxy.
-            ready.sort(key=lambda p: (-previous.get(p.name, math.inf), -p.stat().st_size, p.name))
+            ready.sort(key=lambda r: (-previous.get(r.file_name, math.inf), -r.source.stat().st_size, r.name))
             while ready and len(running) < jobs:
-                path = ready.pop(0)
-                pending.remove(path)
-                running[pool.submit(_run_default, path, reports, update_committed)] = path
+                run = ready.pop(0)
+                pending.remove(run)
+                running[pool.submit(_execute_run, run, reports, update_committed)] = run
             if not running:
                 break
             finished = next(as_completed(running))
-            path = running.pop(finished)
+            run = running.pop(finished)
             result = finished.result()
             results.append(result)
-            (done_ok if result.ok else failed).add(path.stem)
+            (done_ok if result.ok else failed).add(run.name)
             mark = "ok  " if result.ok else "FAIL"
             note = " (committed notebook updated)" if result.changed else ""
             print(f"[{len(results)}/{total}] {mark} {result.notebook} {result.seconds:5.1f}s{note}", flush=True)
@@ -307,28 +277,92 @@ def _save_durations(reports: Path, durations: dict[str, float]) -> None:
     write_if_changed(reports / DURATIONS_FILE, json.dumps(dict(sorted(durations.items())), indent=1) + "\n")
 
 
+def find_run(notebook: str) -> NotebookRun:
+    """The notebook or parameter set that ``notebook`` names: a file name, a stem or a prefix.
+
+    Notebooks are matched first (``01``, ``11`` → the template ``11_reproduce-results.ipynb`` with its
+    defaults); a name matching no notebook is looked up among the parameter sets (``12`` →
+    ``12_reproduce-results-rq2``, the template with that set's parameters).
+
+    Parameters
+    ----------
+    notebook : str
+        What the user typed.
+
+    Returns
+    -------
+    NotebookRun
+        Not committed anywhere (``committed`` is None).
+    """
+    paths = discover_notebooks()
+    found = [NotebookRun(p.stem, p, "") for p in paths if p.name == notebook or p.stem == notebook or p.name.startswith(notebook)]
+    if not found:
+        found = [NotebookRun(r.name, r.source, r.title, r.parameters) for r in pipeline_runs(paths)
+                 if r.name != r.source.stem and (r.name == notebook or r.file_name.startswith(notebook))]
+    if len(found) != 1:
+        names = ", ".join(sorted({p.name for p in paths} | {r.file_name for r in pipeline_runs(paths)}))
+        raise SystemExit(f"run: {notebook!r} matches {len(found)} notebooks; choose one of: {names}")
+    run = found[0]
+    if not run.title:
+        run.title = notebook_title(run.source)
+    return run
+
+
 def run_one(notebook: str, parameters: dict[str, Any], out: Path | None = None) -> Path:
     """Run one notebook with other parameters into an ignored folder (default ``reports/runs/<name>``).
 
     The committed notebook is never touched, and tables/figures go to the same folder.
+
+    Parameters
+    ----------
+    notebook : str
+        A notebook or parameter set, as :func:`find_run` reads it (``01``, ``11``, ``12``).
+    parameters : dict
+        Parameters to inject; they override a parameter set's own.
+    out : Path, optional
+        Output folder (default ``reports/runs/<name>__<parameters>``).
+
+    Returns
+    -------
+    Path
+        The executed notebook (its HTML page is next to it).
     """
-    candidates = [p for p in discover_notebooks() if p.name == notebook or p.stem == notebook or p.name.startswith(notebook)]
-    if len(candidates) != 1:
-        names = ", ".join(p.name for p in discover_notebooks())
-        raise SystemExit(f"run: {notebook!r} matches {len(candidates)} notebooks; choose one of: {names}")
-    source = candidates[0]
+    run = find_run(notebook)
     if out is None:
         tag = "-".join(f"{k}={_slug(v)}" for k, v in sorted(parameters.items())) or "default"
-        out = reports_dir() / "runs" / f"{source.stem}__{tag}"
+        out = reports_dir() / "runs" / f"{run.name}__{tag}"
     out.mkdir(parents=True, exist_ok=True)
-    executed = out / source.name
+    executed = out / run.file_name
     _warm_caches()
     with kernel_environment(out):
-        execute_notebook(source, executed, parameters=parameters)
+        execute_notebook(run.source, executed, parameters={**run.parameters, **parameters})
     nb = clean_notebook(nbformat.read(executed, as_version=4))
-    write_if_changed(executed, _notebook_bytes(nb))
+    write_if_changed(executed, notebook_text(nb))
     render_html(nb, executed.with_suffix(".html"))
     return executed
+
+
+def list_parameters(notebook: str | None = None) -> str:
+    """Text for ``run --list``: one notebook's parameters and parameter sets, or a line per notebook.
+
+    Parameters
+    ----------
+    notebook : str, optional
+        A notebook or parameter set as :func:`find_run` reads it; None lists every notebook.
+
+    Returns
+    -------
+    str
+        Lines without a final newline.
+    """
+    if notebook is not None:
+        return describe_parameters(find_run(notebook).source)
+    lines = []
+    for path in discover_notebooks():
+        names = ", ".join(notebook_parameters(path)) or "(no parameters)"
+        sets = parameter_sets(path)
+        lines.append(f"{path.stem}: {names}" + (f"; parameter sets {', '.join(sets)}" if sets else ""))
+    return "\n".join(lines)
 
 
 def _slug(value: Any) -> str:
@@ -336,58 +370,8 @@ def _slug(value: Any) -> str:
     return re.sub(r"[^A-Za-z0-9æøåÆØÅ_.]+", "_", text).strip("_")[:40] or "x"
 
 
-def notebook_title(path: Path) -> str:
-    """The first heading of a notebook, for indexes."""
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
-    return path.stem
-
-
-def notebook_index() -> "pd.DataFrame":
-    """Every pipeline notebook with its title and its rendered files (relative to reports/)."""
-    import pandas as pd
-
-    rows = [
-        {
-            "notebook": path.stem,
-            "title": notebook_title(path),
-            "html": f"html/{path.stem}.html",
-            "results only": f"html-results/{path.stem}.html",
-        }
-        for path in discover_notebooks()
-    ]
-    return pd.DataFrame(rows).set_index("notebook")
-
-
-def write_index_html(reports: Path) -> Path:
-    """``reports/index.html``: the browsable entry point to every rendered notebook."""
-    from html import escape
-
-    items = []
-    for stem, row in notebook_index().iterrows():
-        items.append(
-            f'<tr><td>{escape(str(stem))}</td><td>{escape(row["title"])}</td>'
-            f'<td><a href="{row["html"]}">with code</a></td><td><a href="{row["results only"]}">results only</a></td></tr>'
-        )
-    page = (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>mdi-analysis report</title>"
-        "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}td{padding:.2em .8em}</style></head><body>"
-        "<h1>mdi-analysis: reproduction of Strømsvåg (2017)</h1>"
-        "<p>Every notebook of the pipeline, executed by <code>make reproduce</code>. Start with "
-        "<em>30 · Index</em> for the map of thesis tables and claims, and <em>22 · Claim audit</em> for the scoreboard. "
-        "Tables are in <code>tables/</code>, figures in <code>figures/</code>.</p>"
-        "<table><tr><th>notebook</th><th>title</th><th></th><th></th></tr>" + "".join(items) + "</table></body></html>\n"
-    )
-    path = reports / "index.html"
-    write_if_changed(path, page)
-    return path
-
-
 def print_summary(results: list[RunResult], seconds: float, expected_total: int) -> None:
+    """The closing lines of ``reproduce``: how many ran, which committed notebooks changed, what failed."""
     ok = sum(r.ok for r in results)
     changed = [r.notebook for r in results if r.changed]
     print(f"\nreproduce: {ok} of {expected_total} notebooks ran in {seconds:.1f}s; outputs in {relative_to_root(reports_dir())}/")
@@ -399,15 +383,3 @@ def print_summary(results: list[RunResult], seconds: float, expected_total: int)
         print("Previous outputs of the failing notebook were kept.", file=sys.stderr)
     elif ok < expected_total:
         print("Some notebooks did not run because a notebook they need failed.", file=sys.stderr)
-
-
-__all__ = [
-    "RunResult",
-    "clean_notebook",
-    "discover_notebooks",
-    "execute_notebook",
-    "print_summary",
-    "render_html",
-    "reproduce",
-    "run_one",
-]
