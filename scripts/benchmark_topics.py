@@ -44,7 +44,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
-from mdi_analysis import topics
+from mdi_analysis import stats, topics
 from mdi_analysis.io._codebook import load_codebook
 from mdi_analysis.corpus import load_corpus
 
@@ -292,7 +292,7 @@ def check_lda(ks: tuple[int, ...] = (3, 5, 8), seeds: tuple[int, ...] = (0, 1)) 
     print("|---:|---:|---:|---:|")
     for k, seed in itertools.product(ks, seeds):
         short = topics.fit_topics(corpus, "lda", k, seed).topic_word
-        with topics.single_thread():
+        with stats.single_thread():
             long = LatentDirichletAllocation(n_components=k, learning_method="batch", max_iter=300, random_state=seed).fit(counts)
         _, sims = topics.match_topics(short, long.components_)
         print(f"| {k} | {seed} | {sims.mean():.3f} | {sims.min():.3f} |")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from mdi_analysis.present import _browser as browser
+from mdi_analysis import stats, topics
 from mdi_analysis.coding import code_texts
-from mdi_analysis.corpus import load_corpus
+from mdi_analysis.corpus import load_corpus, without_reprints
+from mdi_analysis.present import _browser as browser
 
 #: A small codebook of the test's own, so the expected counts do not move when data/codebook changes.
 CODEBOOK = pd.Series({
@@ -40,6 +41,15 @@ def test_role_and_section_counts_match_the_corpus_description(corpus, coding):
     assert len(browser.filter_quotes(corpus, coding, role="arbeidsgiver")) == 64
     assert len(browser.filter_quotes(corpus, coding, role="tillitsvalgt")) == 57
     assert len(browser.filter_quotes(corpus, coding, role="arbeidsgiver", include_reprints=False)) == 58
+
+
+def test_reprints_are_left_out_as_in_every_count(corpus, coding):
+    """The browser, keyness and the topic models leave out the same quotes: corpus.without_reprints."""
+    counted = without_reprints(corpus.utterances)["utterance_id"].tolist()
+    assert browser.filter_quotes(corpus, coding, include_reprints=False).index.tolist() == counted
+    assert sorted(topics.prepare_corpus(corpus).documents.index) == sorted(counted)
+    by_role = stats.role_category_keyness(corpus, coding.matrix, min_count=1).attrs
+    assert by_role["target_total"] + by_role["reference_total"] == len(counted)
 
 
 def test_research_question_filter(corpus, coding):

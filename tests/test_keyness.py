@@ -7,9 +7,11 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.stats import chi2_contingency
 
-from mdi_analysis.stats import _keyness as k
+from mdi_analysis import stats
 from mdi_analysis.coding import code_texts
 from mdi_analysis.corpus import load_corpus
 
@@ -30,7 +32,7 @@ HAND = dict(a=30, b=10, target_total=1000, reference_total=1000)
 
 def _one(measure: str = "lr", correction: str = "default", **cells) -> pd.Series:
     cells = cells or HAND
-    table = k.keyness(
+    table = stats.keyness(
         {"w": cells["a"]}, {"w": cells["b"]}, measure, correction,
         target_total=cells["target_total"], reference_total=cells["reference_total"],
     )
@@ -82,7 +84,7 @@ def test_conditional_yates_correction_on_a_small_table():
 
 def test_quanteda_own_chi2_check_equals_pearson_with_yates():
     # quanteda's test: d1 = "b b b b b b b a a a", d2 = "a a a a a a a b b"; feature a, target d1.
-    row = k.keyness({"a": 3, "b": 7}, {"a": 7, "b": 2}, "chi2").set_index("feature").loc["a"]
+    row = stats.keyness({"a": 3, "b": 7}, {"a": 7, "b": 2}, "chi2").set_index("feature").loc["a"]
     expected = chi2_contingency([[3, 7], [7, 2]], correction=True)[0]
     assert abs(row["chi2"]) == pytest.approx(expected, rel=1e-12)
     assert row["chi2"] < 0 and row["key_for"] == "reference"
@@ -99,7 +101,7 @@ def test_uncorrected_statistics_agree_with_scipy(a, b, tn, rn):
 
 def test_swapping_the_sides_flips_the_sign_and_the_label():
     forward = _one("lr")
-    backward = k.keyness({"w": 10}, {"w": 30}, target_total=1000, reference_total=1000).iloc[0]
+    backward = stats.keyness({"w": 10}, {"w": 30}, target_total=1000, reference_total=1000).iloc[0]
     assert backward["G2"] == pytest.approx(-forward["G2"])
     assert backward["log_ratio"] == pytest.approx(-forward["log_ratio"])
     assert backward["key_for"] == "reference"
@@ -108,10 +110,10 @@ def test_swapping_the_sides_flips_the_sign_and_the_label():
 def test_sorted_by_signed_statistic_then_feature_and_min_count_does_not_change_scores():
     target = {"b": 10, "a": 10, "c": 1, "d": 0, "e": 2}
     reference = {"b": 1, "a": 1, "c": 1, "d": 12, "e": 2}
-    table = k.keyness(target, reference, target_total=200, reference_total=200)
+    table = stats.keyness(target, reference, target_total=200, reference_total=200)
     assert table["feature"].tolist() == ["a", "b", "c", "e", "d"]
     assert table["G2"].tolist() == sorted(table["G2"], reverse=True)
-    filtered = k.keyness(target, reference, target_total=200, reference_total=200, min_count=5)
+    filtered = stats.keyness(target, reference, target_total=200, reference_total=200, min_count=5)
     assert filtered["feature"].tolist() == ["a", "b", "d"]
     pd.testing.assert_series_equal(
         filtered.set_index("feature")["G2"], table.set_index("feature").loc[["a", "b", "d"], "G2"]
@@ -119,7 +121,7 @@ def test_sorted_by_signed_statistic_then_feature_and_min_count_does_not_change_s
 
 
 def test_equal_relative_frequencies_are_key_for_neither_side():
-    row = k.keyness({"w": 5}, {"w": 10}, target_total=100, reference_total=200).iloc[0]
+    row = stats.keyness({"w": 5}, {"w": 10}, target_total=100, reference_total=200).iloc[0]
     assert row["G2"] == pytest.approx(0.0, abs=1e-12)
     assert row["key_for"] is None
     assert row["p"] == pytest.approx(1.0)
@@ -127,13 +129,13 @@ def test_equal_relative_frequencies_are_key_for_neither_side():
 
 def test_invalid_input_fails_clearly():
     with pytest.raises(ValueError, match="unknown measure 'pmi'"):
-        k.keyness({"w": 1}, {"w": 1}, "pmi")
+        stats.keyness({"w": 1}, {"w": 1}, "pmi")
     with pytest.raises(ValueError, match="unknown correction"):
-        k.keyness({"w": 1}, {"w": 1}, correction="bonferroni")
+        stats.keyness({"w": 1}, {"w": 1}, correction="bonferroni")
     with pytest.raises(ValueError, match="non-negative whole numbers"):
-        k.keyness({"w": -1}, {"w": 1})
+        stats.keyness({"w": -1}, {"w": 1})
     with pytest.raises(ValueError, match="exceeds"):
-        k.keyness({"w": 5}, {"w": 1}, target_total=3, reference_total=10)
+        stats.keyness({"w": 5}, {"w": 1}, target_total=3, reference_total=10)
 
 
 # --- a synthetic corpus: one term used by one side only -----------------------------------------
@@ -164,7 +166,7 @@ def synthetic_corpus(tmp_path):
 
 
 def test_a_term_of_one_side_only_is_its_top_key_term(synthetic_corpus):
-    table = k.role_term_keyness(synthetic_corpus, min_count=1)
+    table = stats.role_term_keyness(synthetic_corpus, min_count=1)
     top = table.iloc[0]
     assert top["feature"] == "strategi"
     assert (top["n_target"], top["n_reference"]) == (6, 0)
@@ -178,8 +180,8 @@ def test_a_term_of_one_side_only_is_its_top_key_term(synthetic_corpus):
 
 
 def test_reprints_are_excluded_from_counts_unless_asked(synthetic_corpus):
-    excluded = k.role_term_keyness(synthetic_corpus, min_count=1).set_index("feature")
-    included = k.role_term_keyness(synthetic_corpus, min_count=1, exclude_reprints=False).set_index("feature")
+    excluded = stats.role_term_keyness(synthetic_corpus, min_count=1).set_index("feature")
+    included = stats.role_term_keyness(synthetic_corpus, min_count=1, exclude_reprints=False).set_index("feature")
     assert excluded.loc["strategi", "n_target"] == 6
     assert included.loc["strategi", "n_target"] == 7
 
@@ -187,7 +189,7 @@ def test_reprints_are_excluded_from_counts_unless_asked(synthetic_corpus):
 def test_category_keyness_counts_quotes_not_hits(synthetic_corpus):
     texts = synthetic_corpus.utterances.set_index("utterance_id")["text"]
     coding = code_texts(texts, pd.Series({"x.strategi": "strategi", "x.turnus": "turnus", "x.mote": "møte"}))
-    table = k.role_category_keyness(synthetic_corpus, coding.matrix, min_count=1).set_index("feature")
+    table = stats.role_category_keyness(synthetic_corpus, coding.matrix, min_count=1).set_index("feature")
     assert table.attrs["target_total"] == 6 and table.attrs["reference_total"] == 6
     assert table.loc["x.strategi", ["n_target", "n_reference"]].tolist() == [6, 0]
     assert table.loc["x.turnus", "key_for"] == "tillitsvalgt"
@@ -196,16 +198,16 @@ def test_category_keyness_counts_quotes_not_hits(synthetic_corpus):
 
 def test_unknown_role_is_named(synthetic_corpus):
     with pytest.raises(ValueError, match="politiker"):
-        k.role_term_keyness(synthetic_corpus, target="politiker")
+        stats.role_term_keyness(synthetic_corpus, target="politiker")
 
 
 def test_top_keys_and_plot_data(synthetic_corpus):
-    table = k.role_term_keyness(synthetic_corpus, min_count=1)
-    top = k.top_keys(table, 1, decimals=3)
+    table = stats.role_term_keyness(synthetic_corpus, min_count=1)
+    top = stats.top_keys(table, 1, decimals=3)
     assert list(top.index) == [("arbeidsgiver", 1), ("tillitsvalgt", 1)]
     assert top["feature"].tolist() == ["strategi", "turnus"]
     assert {"n_arbeidsgiver", "n_tillitsvalgt"} <= set(top.columns)
-    data = k.plot_data(table, 2)
+    data = stats.keyness_plot_data(table, 2)
     assert data["feature"].tolist()[0] == "strategi" and data["feature"].tolist()[-1] == "turnus"
     assert (data.loc[data["key for"] == "arbeidsgiver", "G2"] > 0).all()
     assert (data.loc[data["key for"] == "tillitsvalgt", "G2"] < 0).all()
@@ -220,7 +222,7 @@ def thesis_corpus():
 
 
 def test_thesis_corpus_term_keyness(thesis_corpus):
-    table = k.role_term_keyness(thesis_corpus, min_count=5)
+    table = stats.role_term_keyness(thesis_corpus, min_count=5)
     # 64 − 6 employer and 57 − 2 union-representative quotes remain after dropping re-prints
     assert table.attrs["labels"] == ("arbeidsgiver", "tillitsvalgt")
     innovasjon = table.set_index("feature").loc["innovasjon"]
@@ -233,37 +235,99 @@ def test_thesis_corpus_term_keyness(thesis_corpus):
 def test_thesis_corpus_category_totals_are_quotes_without_reprints(thesis_corpus):
     utterances = thesis_corpus.utterances
     coding = code_texts(utterances.set_index("utterance_id")["text"], pd.Series({"t.tid": "tid"}))
-    table = k.role_category_keyness(thesis_corpus, coding.matrix, min_count=1)
+    table = stats.role_category_keyness(thesis_corpus, coding.matrix, min_count=1)
     assert table.attrs["target_total"] == 58 and table.attrs["reference_total"] == 55
 
 
 def test_a_feature_in_every_unit_scores_zero_not_nan():
-    table = k.keyness({"w": 6}, {"w": 6}, target_total=6, reference_total=6)
+    table = stats.keyness({"w": 6}, {"w": 6}, target_total=6, reference_total=6)
     assert table.loc[0, "G2"] == 0.0 and table.loc[0, "p"] == 1.0 and table.loc[0, "key_for"] is None
     assert str(table.loc[0, "G2"]) == "0.0"  # not -0.0
 
 
 def test_p_values_and_benjamini_hochberg_agree_with_scipy():
-    from scipy import stats
+    from scipy import stats as scipy_stats
 
     values = np.array([0.0, 0.5, 3.841459, 10.669, 40.0, 200.0])
-    np.testing.assert_allclose(k.chi2_pvalue(values), stats.chi2.sf(values, 1), rtol=1e-10, atol=1e-300)
-    assert k.chi2_pvalue(np.array([3.841459]))[0] == pytest.approx(0.05, abs=1e-7)
+    np.testing.assert_allclose(stats.chi2_pvalue(values), scipy_stats.chi2.sf(values, 1), rtol=1e-10, atol=1e-300)
+    assert stats.chi2_pvalue(np.array([3.841459]))[0] == pytest.approx(0.05, abs=1e-7)
     p = np.array([0.01, 0.04, 0.03, 0.2, 0.9, 0.04, 0.001])
-    np.testing.assert_allclose(k.bh_adjust(p), stats.false_discovery_control(p, method="bh"), rtol=1e-12)
-    assert k.bh_adjust(np.array([])).size == 0
+    np.testing.assert_allclose(stats.bh_adjust(p), scipy_stats.false_discovery_control(p, method="bh"), rtol=1e-12)
+    assert stats.bh_adjust(np.array([])).size == 0
 
 
 def test_quote_dispersion_columns_and_min_quotes(synthetic_corpus):
-    table = k.role_term_keyness(synthetic_corpus, min_count=1).set_index("feature")
+    table = stats.role_term_keyness(synthetic_corpus, min_count=1).set_index("feature")
     assert table.loc["strategi", ["quotes_target", "quotes_reference"]].tolist() == [6, 0]
     assert table.loc["møte", ["quotes_target", "quotes_reference"]].tolist() == [6, 6]
     assert table.loc["strategi", "n_target"] == 6
-    kept = k.role_term_keyness(synthetic_corpus, min_count=1, min_quotes=7)
+    kept = stats.role_term_keyness(synthetic_corpus, min_count=1, min_quotes=7)
     assert sorted(kept["feature"]) == ["ledelse", "møte"]
-    np.testing.assert_allclose(kept["p_bh"], k.bh_adjust(kept["p"].to_numpy()))
+    np.testing.assert_allclose(kept["p_bh"], stats.bh_adjust(kept["p"].to_numpy()))
     pd.testing.assert_series_equal(
         kept.set_index("feature")["G2"], table.loc[kept["feature"], "G2"], check_names=False
     )
     assert kept.attrs["labels"] == ("arbeidsgiver", "tillitsvalgt")
-    assert {"quotes_arbeidsgiver", "quotes_tillitsvalgt"} <= set(k.top_keys(kept, 1).columns)
+    assert {"quotes_arbeidsgiver", "quotes_tillitsvalgt"} <= set(stats.top_keys(kept, 1).columns)
+
+
+# --- properties (hypothesis) ---------------------------------------------------------------------
+
+
+@st.composite
+def two_by_two(draw):
+    """A feature's counts on both sides and the sides' totals: 0 <= a <= tN, 0 <= b <= rN, a + b >= 1
+    (a feature that occurs nowhere is not in a keyness table)."""
+    target_total = draw(st.integers(1, 5000))
+    reference_total = draw(st.integers(1, 5000))
+    a = draw(st.integers(0, target_total))
+    b = draw(st.integers(1 if a == 0 else 0, reference_total))
+    return a, b, target_total, reference_total
+
+
+CORRECTION_NAMES = st.sampled_from(["default", "yates", "williams", "none"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(cells=two_by_two(), correction=CORRECTION_NAMES)
+def test_swapping_target_and_reference_flips_the_sign_keeps_the_magnitude(cells, correction):
+    a, b, tn, rn = cells
+    for statistic in (stats.g2, stats.chi2):
+        forward = statistic(np.array([a]), np.array([b]), tn, rn, correction)[0]
+        backward = statistic(np.array([b]), np.array([a]), rn, tn, correction)[0]
+        assert backward == pytest.approx(-forward, rel=1e-9, abs=1e-9)
+    forward_lr = stats.log_ratio(np.array([a]), np.array([b]), tn, rn)[0]
+    assert stats.log_ratio(np.array([b]), np.array([a]), rn, tn)[0] == pytest.approx(-forward_lr, rel=1e-12, abs=1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(cells=two_by_two())
+def test_g2_magnitude_is_the_non_negative_likelihood_ratio_and_its_sign_the_direction(cells):
+    a, b, tn, rn = cells
+    value = stats.g2(np.array([a]), np.array([b]), tn, rn, "none")[0]
+    observed = np.array([a, b, tn - a, rn - b], dtype=float)
+    n = observed.sum()
+    expected = np.array([(a + b) * tn, (a + b) * rn, (n - a - b) * tn, (n - a - b) * rn]) / n
+    used = observed > 0
+    likelihood_ratio = 2 * float(np.sum(observed[used] * np.log(observed[used] / expected[used])))
+    assert likelihood_ratio >= -1e-9  # Gibbs' inequality: G² is never negative
+    if tn - a + rn - b > 0:  # the statistic is defined (a feature not in every unit)
+        assert abs(value) == pytest.approx(likelihood_ratio, rel=1e-9, abs=1e-9)
+    if abs(value) > 1e-9:  # positive exactly when the target uses the feature relatively more often
+        assert (value > 0) == (a / tn > b / rn)
+        if a > 0 and b > 0:  # (a zero count is replaced by 0.5 in the log ratio, which can reverse it)
+            assert np.sign(stats.log_ratio(np.array([a]), np.array([b]), tn, rn)[0]) == np.sign(value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(share=st.integers(1, 50), of=st.integers(1, 50), target_units=st.integers(1, 40),
+       reference_units=st.integers(1, 40), correction=CORRECTION_NAMES)
+def test_equal_relative_frequencies_score_zero(share, of, target_units, reference_units, correction):
+    """a/tN = b/rN (both share/of, of >= share): no evidence of a difference, whatever the sizes."""
+    share, of = min(share, of), max(share, of)
+    a, tn = share * target_units, of * target_units
+    b, rn = share * reference_units, of * reference_units
+    for statistic in (stats.g2, stats.chi2):
+        assert statistic(np.array([a]), np.array([b]), tn, rn, correction)[0] == pytest.approx(0.0, abs=1e-9)
+    assert stats.log_ratio(np.array([a]), np.array([b]), tn, rn)[0] == pytest.approx(0.0, abs=1e-12)
+

@@ -12,8 +12,12 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
-from mdi_analysis import topics
+from mdi_analysis import text, topics
+from mdi_analysis.errors import OptionError
 
 N_TOPICS = 4
 WORDS_PER_TOPIC = 10
@@ -221,6 +225,27 @@ def test_match_topics_undoes_a_permutation():
     assert np.array_equal(permutation[partner], np.arange(4))
     np.testing.assert_allclose(similarity, 1.0)
     assert topics.stability([a, a[permutation], a]) == pytest.approx(1.0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data(), k=st.integers(2, 8), n_terms=st.integers(8, 40), seed=st.integers(0, 2**32 - 1))
+def test_match_topics_matches_a_permuted_topic_matrix_back(data, k, n_terms, seed):
+    """Any permutation of a topic matrix is matched back to the identity, each topic to itself."""
+    topic_word = np.random.default_rng(seed).dirichlet(np.full(n_terms, 0.3), size=k)
+    permutation = np.array(data.draw(st.permutations(range(k))))
+    partner, similarity = topics.match_topics(topic_word, topic_word[permutation])
+    assert np.array_equal(permutation[partner], np.arange(k))
+    np.testing.assert_allclose(similarity, 1.0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(shape=st.tuples(st.integers(1, 6), st.integers(1, 12)).flatmap(
+    lambda shape: st.tuples(*(arrays(np.float64, shape, elements=st.floats(0, 1)) for _ in range(2)))))
+def test_matched_similarity_of_topic_matrices_is_between_zero_and_one(shape):
+    a, b = shape
+    partner, similarity = topics.match_topics(a, b)
+    assert sorted(partner.tolist()) == list(range(a.shape[0]))  # one to one
+    assert np.all(similarity >= -1e-12) and np.all(similarity <= 1 + 1e-12)
 
 
 def test_select_k_most_stable_coherent_k_and_the_largest_of_equally_stable():
@@ -433,8 +458,8 @@ def test_reprint_lands_in_the_topic_of_its_first_printing(synthetic):
     model = topics.fit_topics(corpus, "nmf", N_TOPICS, seed=0)
     reprints = pd.DataFrame({"duplicate_of": ["S005", "S100"]}, index=pd.Index(["R1", "R2"], name="utterance_id"))
     with_reprints = topics.TopicCorpus(
-        corpus.documents, corpus.counts, corpus.vocabulary, corpus.normaliser, corpus.min_df, corpus.max_df,
-        reprints=reprints, reprint_counts=corpus.counts[[5, 100]],
+        corpus.dfm, corpus.normaliser, corpus.min_df, corpus.max_df,
+        reprint_dfm=text.DocumentFeatureMatrix(corpus.counts[[5, 100]], corpus.vocabulary, reprints),
     )
     check = topics.reprint_check(model, with_reprints)
     assert check["same"].all()
@@ -476,40 +501,43 @@ def test_figure_data_and_figures(synthetic):
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda c: topics.fit_topics(c, "pca", 4, 0), "method must be one of"),
-        (lambda c: topics.fit_topics(c, "nmf", 1, 0), "between 2 and"),
-        (lambda c: topics.fit_topics(c, "nmf", 10_000, 0), "between 2 and"),
-        (lambda c: topics.fit_topics(c, "nmf", "5", 0), "must be an integer"),
-        (lambda c: topics.fit_topics(c, "nmf", 4, -1), "non-negative integer"),
-        (lambda c: topics.fit_topics(c, "nmf", 4, 1.5), "non-negative integer"),
-        (lambda c: topics.fit_topics(c, "nmf", 4, True), "non-negative integer"),
-        (lambda c: topics.scan_k(c, "nmf", ks=(4,)), "at least two values"),
-        (lambda c: topics.scan_k(c, "nmf", ks=(3, 3)), "distinct"),
+        (lambda c: topics.fit_topics(c, "pca", 4, 0), "unknown method 'pca'; valid: 'nmf', 'lda'"),
+        (lambda c: topics.scan_k(c, "pca", ks=(3, 4)), "unknown method 'pca'"),
+        (lambda c: topics.fit_topics(c, "nmf", 1, 0), "k must be a number of topics .* from 2 to"),
+        (lambda c: topics.fit_topics(c, "nmf", 10_000, 0), "from 2 to"),
+        (lambda c: topics.fit_topics(c, "nmf", "5", 0), "k must be a number of topics"),
+        (lambda c: topics.fit_topics(c, "nmf", 4, -1), "seed must be an integer >= 0"),
+        (lambda c: topics.fit_topics(c, "nmf", 4, 1.5), "seed must be an integer"),
+        (lambda c: topics.fit_topics(c, "nmf", 4, True), "seed must be an integer"),
+        (lambda c: topics.scan_k(c, "nmf", ks=(4,)), "at least two distinct values"),
+        (lambda c: topics.scan_k(c, "nmf", ks=(3, 3)), "at least two distinct values"),
         (lambda c: topics.scan_k(c, "nmf", ks=(3, 4), n_seeds=1), "n_seeds"),
         (lambda c: topics.fit_seeded(c, {}), "seeds is empty"),
         (lambda c: topics.fit_seeded(c, {"kat.x": ["finnesikke"]}), "in the vocabulary"),
         (lambda c: topics.fit_seeded(c, {"kat.x": "tema0ord0"}), "list of terms"),
         (lambda c: topics.fit_seeded(c, {"kat.x": ["tema0ord0"]}, n_residual=-1), "n_residual"),
         (lambda c: topics.fit_seeded(c, {"kat.x": ["tema0ord0"]}, epsilon=0), "epsilon"),
-        (lambda c: topics.prevalence(topics.fit_topics(c, "nmf", 3, 0), c, "kommune"), "by must be"),
+        (lambda c: topics.prevalence(topics.fit_topics(c, "nmf", 3, 0), c, "kommune"), "unknown by 'kommune'"),
+        (lambda c: topics.topic_counts_by(topics.fit_topics(c, "nmf", 3, 0), c, "kommune"), "unknown by"),
         (lambda c: topics.representative_quotes(topics.fit_topics(c, "nmf", 3, 0), c, n=0), "n must be"),
         (lambda c: topics.resolve_k("mange", None), 'must be "auto"'),
         (lambda c: topics.resolve_k("auto", None), "needs a k scan"),
-        (lambda c: topics.seed_sequence(-2), "non-negative integer"),
+        (lambda c: topics.seed_sequence(-2), "seed must be an integer >= 0"),
+        (lambda c: topics.seed_table(c, pd.DataFrame({"framework_id": []}), min_docs=0), "min_docs"),
     ],
 )
 def test_invalid_parameters_fail_with_a_clear_message(synthetic, call, message):
     corpus, _ = synthetic
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(OptionError, match=message):
         call(corpus)
 
 
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"min_df": 0}, "min_df must be an integer >= 1"),
-        ({"min_df": 2.5}, "min_df must be an integer >= 1"),
-        ({"max_df": 0}, r"max_df must be a share of the quotes in \(0, 1\]"),
+        ({"min_df": 0}, r"min_df must be an integer \(a number of documents\) >= 1"),
+        ({"min_df": 2.5}, "min_df must be an integer"),
+        ({"max_df": 0}, r"max_df must be a share of the documents in \(0, 1\]"),
         ({"max_df": 1.5}, r"max_df must be a share"),
         ({"normaliser": "snowball"}, "unknown normaliser 'snowball'"),
         ({"min_df": 500}, "no term occurs in at least 500"),
@@ -518,7 +546,7 @@ def test_invalid_parameters_fail_with_a_clear_message(synthetic, call, message):
 def test_invalid_corpus_options_fail_with_a_clear_message(options, message):
     tokens, _ = synthetic_tokens(docs_per_topic=3)
     docs = pd.Series({f"D{i}": "x" for i in range(len(tokens))})
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match=message):  # OptionError, or the text layer's ValueError
         topics.build_topic_corpus(docs, tokens=tokens, **options)
 
 

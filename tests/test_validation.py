@@ -119,7 +119,7 @@ def test_vectoriser_equals_scikit_learn_tfidf():
     vocabulary = sorted({t for d in docs for t in d} | {"ubrukt"})
     counts = text.dfm_from_tokens(docs, features=vocabulary).dense()
     codes = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 0], [0, 0, 0], [0, 0, 1]], dtype=float)
-    train, test = np.array([0, 1, 2]), np.array([3, 4])
+    train = np.array([0, 1, 2])  # rows 3 and 4 are transformed, never fitted
     words = Vectoriser("words").fit(counts[train], codes[train])
     reference = TfidfVectorizer(analyzer=lambda d: d).fit([docs[i] for i in train])
     np.testing.assert_allclose(words.transform(counts, codes), reference.transform(docs).toarray(), atol=1e-12)

@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from ..coding import CodingResult, kwic
-from ..corpus import Corpus
+from ..corpus import Corpus, without_reprints
 from ..errors import InputDataError
 from ._report import as_text
 
@@ -116,7 +116,8 @@ def filter_quotes(
     * ``keyword``: a pattern in codebook syntax (``tid``, ``innovasj*``, ``taus kunnskap``,
       alternatives separated by ``;``), matched with the coding engine's rule and the normaliser
       the coding result was made with: ``tid`` finds *tida* and *arbeidstid*, not *tidlig*.
-    * ``include_reprints``: False drops re-prints (rows with ``duplicate_of``).
+    * ``include_reprints``: False drops re-prints (rows with ``duplicate_of``), as every count of the
+      project does (:func:`mdi_analysis.corpus.without_reprints`).
 
     An unknown role, section, research question or category raises ValueError naming the valid
     values, because a typo would otherwise look like "no quotes".
@@ -142,7 +143,7 @@ def filter_quotes(
         _check(category, list(coding_result.matrix.columns), "category")
         keep &= coding_result.matrix.loc[quotes.index, category].astype(bool)
     if not include_reprints:
-        keep &= quotes["duplicate_of"].isna()
+        keep &= quotes.index.isin(without_reprints(corpus.utterances)["utterance_id"])
     selected = quotes[keep.fillna(False).astype(bool)]
     if not _blank(keyword):
         hits = _keyword_kwic(selected["text"], keyword, coding_result.normaliser, window=0)

@@ -1,10 +1,13 @@
 """Statistics that do not depend on what is being counted.
 
-Owns: keyness between two groups (G², chi², log ratio, %DIFF, Benjamini–Hochberg; ``_keyness``),
-agreement between two codings (contingency, Cohen's κ, per-class F1, majority baseline, paired
-bootstrap; ``_agreement``), and one-thread execution of numeric libraries for deterministic,
-non-oversubscribed results (``_threads``). May import: ``errors``, ``options``, ``paths``, ``io``,
-``text``, ``corpus``, ``coding``.
+Owns: the 2×2 keyness statistics as quanteda's ``textstat_keyness`` defines them (signed G² and chi²
+with their corrections, p-values, Benjamini–Hochberg, log ratio, %DIFF) and the keyness table
+(``_keyness``); counting each role's terms and coded quotes from the one document-feature matrix,
+re-prints left out through :func:`mdi_analysis.corpus.without_reprints`, and the keyness figure
+(``_role_keyness``); agreement between two codings (contingency, Cohen's κ, per-class F1, majority
+baseline, paired bootstrap; ``_agreement``); and one-thread execution of numeric libraries for
+deterministic, non-oversubscribed results (``_threads``). May import: ``errors``, ``options``,
+``paths``, ``io``, ``text``, ``corpus``, ``coding``.
 """
 
 from ._agreement import (
@@ -17,11 +20,43 @@ from ._agreement import (
     majority_baseline,
     paired_bootstrap_kappa,
 )
+from ._keyness import (
+    KEYNESS_CORRECTIONS,
+    KEYNESS_MEASURES,
+    LOG_RATIO_ZERO,
+    bh_adjust,
+    chi2,
+    chi2_pvalue,
+    g2,
+    keyness,
+    keyness_summary,
+    log_ratio,
+    pct_diff,
+    statistic_column,
+    top_keys,
+    williams_q,
+    yates_delta,
+)
+from ._role_keyness import (
+    KEYNESS_UNITS,
+    keyness_plot_data,
+    plot_keyness,
+    role_category_keyness,
+    role_term_keyness,
+    term_counts,
+)
 from ._threads import single_thread
 
-# keyness re-exports: added when the keyness module's face is settled
-
 __all__ = [
+    # keyness statistics and table
+    "KEYNESS_CORRECTIONS", "KEYNESS_MEASURES", "LOG_RATIO_ZERO", "bh_adjust", "chi2", "chi2_pvalue", "g2",
+    "keyness", "keyness_summary", "log_ratio", "pct_diff", "statistic_column", "top_keys", "williams_q",
+    "yates_delta",
+    # keyness of the corpus's roles
+    "KEYNESS_UNITS", "keyness_plot_data", "plot_keyness", "role_category_keyness", "role_term_keyness", "term_counts",
+    # agreement between two codings
     "agreement", "class_scores", "cohen_kappa", "contingency", "fast_kappa", "kappa_draws", "majority_baseline",
-    "paired_bootstrap_kappa", "single_thread",
+    "paired_bootstrap_kappa",
+    # deterministic numerics
+    "single_thread",
 ]

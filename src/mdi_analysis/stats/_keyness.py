@@ -7,9 +7,10 @@ reference* — and scores how surprising the split is (a significance statistic)
 difference is (an effect size). Both are needed: with 121 short quotes a large effect can rest on
 five tokens, and a significant G² can describe a small difference of a frequent word.
 
-Definitions follow quanteda's ``textstat_keyness`` (quanteda.textstats, ``src/keyness.cpp``), so a
-reader can recompute a table in R; where this module deviates, the docstring and
-``docs/keyness.md`` say so. For one feature::
+This module holds the statistics and the keyness table; counting a corpus's roles and the figure
+are in :mod:`._role_keyness`. Definitions follow quanteda's ``textstat_keyness``
+(quanteda.textstats, ``src/keyness.cpp``), so a reader can recompute a table in R; where this
+module deviates, the docstring and ``docs/keyness.md`` say so. For one feature::
 
                     target     reference
     feature           a            b
@@ -45,20 +46,17 @@ degree of freedom).
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
-from ..options import check_choice
-from ..corpus import ROLES, Corpus  # the two sides, in the order used as target and reference
-from ..text._normalise import Normaliser, content_tokens, get_normaliser, normalise_texts
+from ..errors import OptionError
+from ..options import check_choice, check_int, check_number
 
 #: Keyness measures and the name of their statistic column (as in quanteda's output).
-MEASURES: dict[str, str] = {"lr": "G2", "chi2": "chi2"}
+KEYNESS_MEASURES: dict[str, str] = {"lr": "G2", "chi2": "chi2"}
 #: Continuity corrections, with quanteda's names.
-CORRECTIONS: tuple[str, ...] = ("default", "yates", "williams", "none")
+KEYNESS_CORRECTIONS: tuple[str, ...] = ("default", "yates", "williams", "none")
 #: Frequency substituted for a zero count in the log ratio (Hardie 2014).
 LOG_RATIO_ZERO = 0.5
 
@@ -134,7 +132,7 @@ def _sign(a, b, target_total: float, reference_total: float) -> np.ndarray:
 
 def g2(a, b, target_total: float, reference_total: float, correction: str = "default") -> np.ndarray:
     """Signed log-likelihood G² (Dunning 1993) of each feature, quanteda's ``measure = "lr"``."""
-    check_choice(correction, CORRECTIONS, "correction")
+    check_choice(correction, KEYNESS_CORRECTIONS, "correction")
     a, b, c, d, n = _cells(a, b, target_total, reference_total)
     sign = _sign(a, b, target_total, reference_total)
     if correction in ("default", "yates"):
@@ -156,7 +154,7 @@ def g2(a, b, target_total: float, reference_total: float, correction: str = "def
 
 def chi2(a, b, target_total: float, reference_total: float, correction: str = "default") -> np.ndarray:
     """Signed Pearson chi² of each feature, quanteda's ``measure = "chi2"``."""
-    check_choice(correction, CORRECTIONS, "correction")
+    check_choice(correction, KEYNESS_CORRECTIONS, "correction")
     a, b, c, d, n = _cells(a, b, target_total, reference_total)
     delta = yates_delta(a, b, target_total, reference_total) if correction in ("default", "yates") else 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -203,9 +201,9 @@ def pct_diff(a, b, target_total: float, reference_total: float) -> np.ndarray:
 def _as_counts(counts: pd.Series | dict, name: str) -> pd.Series:
     series = pd.Series(counts, dtype="float64") if isinstance(counts, dict) else counts.astype("float64")
     if series.isna().any() or (series < 0).any() or not np.all(np.mod(series.to_numpy(), 1) == 0):
-        raise ValueError(f"{name} must be non-negative whole numbers")
+        raise OptionError(f"{name} must be non-negative whole numbers")
     if not series.index.is_unique:
-        raise ValueError(f"{name} has repeated features: {series.index[series.index.duplicated()].unique().tolist()[:5]}")
+        raise OptionError(f"{name} has repeated features: {series.index[series.index.duplicated()].unique().tolist()[:5]}")
     return series
 
 
@@ -222,22 +220,39 @@ def keyness(
 ) -> pd.DataFrame:
     """Signed keyness of every feature of the target compared with the reference.
 
-    ``target_counts``/``reference_counts``: feature → frequency (a feature missing on one side
-    counts 0). ``target_total``/``reference_total``: the size of each side (tokens, or documents
-    for document frequencies); default: the sum of the counts, which is right only when the counts
-    cover every token. ``min_count``: features with ``a + b`` below it are dropped *after* scoring,
-    so the totals, and the other features' statistics, do not depend on it. ``labels`` names the
-    two sides in ``key_for``.
+    ``p_bh`` is the Benjamini–Hochberg adjusted p-value over the features in the table (after
+    ``min_count``): a keyness table is hundreds of tests, and about 5 % of them pass ``p < 0.05``
+    by chance alone.
 
-    Columns: feature, n_target, n_reference, ``G2`` or ``chi2`` (signed), p, p_bh, log_ratio,
-    pct_diff, key_for (the label of the side the feature is key for). ``p_bh`` is the
-    Benjamini–Hochberg adjusted p-value over the features in the table (after ``min_count``): a
-    keyness table is hundreds of tests, and about 5 % of them pass ``p < 0.05`` by chance alone.
-    Rows are sorted by the signed statistic (descending), then feature, as quanteda's
-    ``sort = TRUE``: the target's key features come first, the reference's last.
+    Parameters
+    ----------
+    target_counts, reference_counts : Series or dict
+        Feature → frequency (a feature missing on one side counts 0).
+    measure : str
+        ``"lr"`` (G²) or ``"chi2"``.
+    correction : str
+        ``"default"``, ``"yates"``, ``"williams"`` or ``"none"``.
+    target_total, reference_total : float, optional
+        The size of each side (tokens, or documents for document frequencies); default: the sum of
+        the counts, which is right only when the counts cover every token.
+    min_count : int
+        Features with ``a + b`` below it are dropped *after* scoring, so the totals, and the other
+        features' statistics, do not depend on it.
+    labels : tuple of two str
+        Names of the two sides in ``key_for``.
+
+    Returns
+    -------
+    DataFrame
+        Columns feature, n_target, n_reference, ``G2`` or ``chi2`` (signed), p, p_bh, log_ratio,
+        pct_diff, key_for (the label of the side the feature is key for). Rows are sorted by the
+        signed statistic (descending), then feature, as quanteda's ``sort = TRUE``: the target's
+        key features come first, the reference's last. ``attrs``: measure, correction, labels,
+        totals, statistic.
     """
-    check_choice(measure, MEASURES, "measure")
-    check_choice(correction, CORRECTIONS, "correction")
+    check_choice(measure, KEYNESS_MEASURES, "measure")
+    check_choice(correction, KEYNESS_CORRECTIONS, "correction")
+    min_count = check_int(min_count, "min_count", low=0, what="an integer (a frequency)")
     target = _as_counts(target_counts, "target_counts")
     reference = _as_counts(reference_counts, "reference_counts")
     features = target.index.union(reference.index, sort=False)
@@ -246,9 +261,9 @@ def keyness(
     t_total = float(a.sum() if target_total is None else target_total)
     r_total = float(b.sum() if reference_total is None else reference_total)
     if t_total <= 0 or r_total <= 0:
-        raise ValueError(f"both sides need a positive total (target {t_total:g}, reference {r_total:g})")
+        raise OptionError(f"both sides need a positive total (target {t_total:g}, reference {r_total:g})")
     if (a > t_total).any() or (b > r_total).any():
-        raise ValueError("a feature's count exceeds its side's total")
+        raise OptionError("a feature's count exceeds its side's total")
     keep = (a + b > 0) & (a + b >= min_count)
     features, a, b = features[keep], a[keep], b[keep]
 
@@ -260,7 +275,7 @@ def keyness(
             "feature": pd.Series(features.astype(str), dtype="object"),
             "n_target": a.astype(np.int64),
             "n_reference": b.astype(np.int64),
-            MEASURES[measure]: score,
+            KEYNESS_MEASURES[measure]: score,
             "p": chi2_pvalue(score),
             "p_bh": np.nan,
             "log_ratio": log_ratio(a, b, t_total, r_total),
@@ -270,23 +285,34 @@ def keyness(
     )
     if len(table):
         table["p_bh"] = bh_adjust(table["p"].to_numpy())
-    order = np.lexsort((table["feature"].to_numpy(), -table[MEASURES[measure]].to_numpy()))
+    order = np.lexsort((table["feature"].to_numpy(), -table[KEYNESS_MEASURES[measure]].to_numpy()))
     table = table.iloc[order].reset_index(drop=True)
     table.attrs.update(
         measure=measure, correction=correction, labels=tuple(labels),
-        target_total=t_total, reference_total=r_total, statistic=MEASURES[measure],
+        target_total=t_total, reference_total=r_total, statistic=KEYNESS_MEASURES[measure],
     )
     return table
 
 
-def summary(table: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
+def keyness_summary(table: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     """How many features are key for each side, before and after adjusting for multiple tests.
 
-    Rows: each side, then ``all``. Columns: ``size`` (the side's total: tokens for terms, quotes
-    for categories), ``features`` (listed features key for the side), ``p < alpha``,
-    ``p_bh < alpha`` and, in the ``all`` row, ``expected by chance`` (``alpha`` × features tested):
-    the number of "significant" features a table of pure noise would show.
+    Parameters
+    ----------
+    table : DataFrame
+        A :func:`keyness` table (or one of the role functions').
+    alpha : float
+        Significance level, in (0, 1].
+
+    Returns
+    -------
+    DataFrame
+        Rows: each side, then ``all``. Columns: ``size`` (the side's total: tokens for terms, quotes
+        for categories), ``features`` (listed features key for the side), ``p < alpha``,
+        ``p_bh < alpha`` and, in the ``all`` row, ``expected by chance`` (``alpha`` × features
+        tested): the number of "significant" features a table of pure noise would show.
     """
+    alpha = check_number(alpha, "alpha", low=0, high=1, low_open=True, what="a significance level")
     labels = list(table.attrs.get("labels", ("target", "reference")))
     sizes = [table.attrs.get("target_total"), table.attrs.get("reference_total")]
     rows = []
@@ -306,17 +332,30 @@ def summary(table: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
 
 def statistic_column(table: pd.DataFrame) -> str:
     """The name of the keyness statistic in a :func:`keyness` table (``G2`` or ``chi2``)."""
-    return next(c for c in table.columns if c in MEASURES.values())
+    return next(c for c in table.columns if c in KEYNESS_MEASURES.values())
 
 
 def top_keys(table: pd.DataFrame, n: int = 10, decimals: int | None = None) -> pd.DataFrame:
     """The ``n`` strongest key features of each side, for display.
 
-    Rows: the target's features by statistic (descending), then the reference's by absolute
-    statistic (descending), ties by feature. Count columns are renamed ``n_<label>`` so the table
-    reads without knowing which side was the target; ``decimals`` rounds the floats (the notebook
-    prints fixed decimals, which is what nbval compares).
+    Parameters
+    ----------
+    table : DataFrame
+        A :func:`keyness` table.
+    n : int
+        Features per side (>= 1).
+    decimals : int, optional
+        Round the floats (the notebook prints fixed decimals, which is what nbval compares).
+
+    Returns
+    -------
+    DataFrame
+        Index (``key_for``, ``rank``): the target's features by statistic (descending), then the
+        reference's by absolute statistic (descending), ties by feature. Count columns are renamed
+        ``n_<label>`` (and ``quotes_<label>``) so the table reads without knowing which side was
+        the target.
     """
+    n = check_int(n, "n", low=1)
     stat = statistic_column(table)
     labels = table.attrs.get("labels", ("target", "reference"))
     parts = []
@@ -339,208 +378,19 @@ def top_keys(table: pd.DataFrame, n: int = 10, decimals: int | None = None) -> p
     return result
 
 
-# --------------------------------------------------------------------------------------------
-# From the corpus to counts
-# --------------------------------------------------------------------------------------------
-
-
-def select_utterances(corpus: Corpus, *, exclude_reprints: bool = True) -> pd.DataFrame:
-    """The utterances counted in frequency statistics.
-
-    Why re-prints are left out by default: the thesis prints eight statements twice, under
-    different questions (``duplicate_of`` points at the first printing). Counting both would count
-    one respondent's words twice and inflate exactly the words of the re-printed passages; all
-    eight re-prints in the thesis corpus are of employer quotes but two, so keeping them would bias
-    the comparison towards the employers' re-printed wording. The first printing stays.
-    """
-    utterances = corpus.utterances
-    if exclude_reprints and "duplicate_of" in utterances.columns:
-        utterances = utterances[utterances["duplicate_of"].isna()]
-    return utterances.reset_index(drop=True)
-
-
-def term_counts(
-    texts: pd.Series | Sequence[str],
-    groups: pd.Series | Sequence[str],
-    normaliser: str | Normaliser = "lemma",
-    *,
-    unit: str = "tokens",
-) -> pd.DataFrame:
-    """Term × group frequencies of content tokens (normalised, stop words, numbers and gaps removed).
-
-    The same tokens as every other count in the project (:func:`mdi_analysis.text._normalise.content_tokens`),
-    so a keyness table and a frequency table agree. ``unit="quotes"`` counts each term once per
-    text (its dispersion: in how many quotes it occurs). Rows are sorted by term, columns by group.
-    """
-    check_choice(unit, ("tokens", "quotes"), "unit")
-    norm = get_normaliser(normaliser)
-    texts = list(texts)
-    groups = list(groups)
-    if len(texts) != len(groups):
-        raise ValueError(f"{len(texts)} texts but {len(groups)} group labels")
-    counters: dict[str, Counter] = {str(g): Counter() for g in sorted(set(map(str, groups)))}
-    for tokens, group in zip(normalise_texts(texts, norm), groups, strict=True):
-        content = content_tokens(tokens, norm)
-        counters[str(group)].update(content if unit == "tokens" else set(content))
-    frame = pd.DataFrame(counters).fillna(0).astype(np.int64)
-    frame = frame.sort_index()
-    frame.index.name = "feature"
-    frame.columns.name = "group"
-    return frame
-
-
-def _check_roles(utterances: pd.DataFrame, target: str, reference: str) -> None:
-    if target == reference:
-        raise ValueError("target and reference must be two different roles")
-    present = set(utterances["role"])
-    missing = [r for r in (target, reference) if r not in present]
-    if missing:
-        raise ValueError(f"role(s) {missing} have no utterances; roles present: {sorted(present)}")
-
-
-def role_term_keyness(
-    corpus: Corpus,
-    *,
-    target: str = ROLES[0],
-    reference: str = ROLES[1],
-    normaliser: str | Normaliser = "lemma",
-    measure: str = "lr",
-    correction: str = "default",
-    min_count: int = 5,
-    min_quotes: int = 1,
-    exclude_reprints: bool = True,
-) -> pd.DataFrame:
-    """Key terms of ``target``'s answers against ``reference``'s (default: employers vs union reps).
-
-    Totals are each role's number of content tokens, so a role that talked longer is not "key" for
-    every word. ``quotes_target``/``quotes_reference`` say in how many quotes a term occurs. Why:
-    G² treats every token as independent, but one speaker repeating a word in one long quote
-    (``delegert``: 7 tokens, 1 quote) is one voice, not seven; ``min_quotes`` drops terms found in
-    fewer quotes (both roles together). Both filters act after scoring; ``p_bh`` is recomputed over
-    the terms that remain.
-    """
-    utterances = select_utterances(corpus, exclude_reprints=exclude_reprints)
-    _check_roles(utterances, target, reference)
-    utterances = utterances[utterances["role"].isin([target, reference])]
-    counts = term_counts(utterances["text"], utterances["role"], normaliser)
-    table = keyness(
-        counts[target], counts[reference], measure, correction,
-        target_total=int(counts[target].sum()), reference_total=int(counts[reference].sum()),
-        min_count=min_count, labels=(target, reference),
-    )
-    quotes = term_counts(utterances["text"], utterances["role"], normaliser, unit="quotes")
-    table.insert(3, "quotes_target", quotes[target].reindex(table["feature"]).to_numpy())
-    table.insert(4, "quotes_reference", quotes[reference].reindex(table["feature"]).to_numpy())
-    if min_quotes > 1:
-        attrs = dict(table.attrs)
-        table = table[table["quotes_target"] + table["quotes_reference"] >= min_quotes].reset_index(drop=True)
-        table["p_bh"] = bh_adjust(table["p"].to_numpy())
-        table.attrs.update(attrs)
-    return table
-
-
-def role_category_keyness(
-    corpus: Corpus,
-    matrix: pd.DataFrame,
-    *,
-    target: str = ROLES[0],
-    reference: str = ROLES[1],
-    labels: pd.Series | None = None,
-    measure: str = "lr",
-    correction: str = "default",
-    min_count: int = 3,
-    exclude_reprints: bool = True,
-) -> pd.DataFrame:
-    """Key codebook categories: quotes coded with a category, per role, against each role's quotes.
-
-    The unit is the quote (``matrix`` is the 0/1 utterance × category matrix of
-    :func:`mdi_analysis.coding._engine.code_texts`), so the 2×2 table per category is *quotes coded / not
-    coded* × role, with totals = each role's number of quotes. A quote that repeats a keyword five
-    times counts once, which is what "this side raises the theme" means. ``labels`` (category id →
-    name) adds a ``category`` column.
-    """
-    utterances = select_utterances(corpus, exclude_reprints=exclude_reprints)
-    _check_roles(utterances, target, reference)
-    missing = sorted(set(utterances["utterance_id"]) - set(matrix.index))
-    if missing:
-        raise ValueError(f"the coding matrix lacks {len(missing)} utterance(s), e.g. {missing[:3]}")
-    roles = utterances.set_index("utterance_id")["role"]
-    coded = matrix.loc[roles.index]
-    target_ids = roles.index[roles == target]
-    reference_ids = roles.index[roles == reference]
-    table = keyness(
-        coded.loc[target_ids].sum(), coded.loc[reference_ids].sum(), measure, correction,
-        target_total=len(target_ids), reference_total=len(reference_ids),
-        min_count=min_count, labels=(target, reference),
-    )
-    if labels is not None:
-        table.insert(1, "category", table["feature"].map(labels).astype("object"))
-    return table
-
-
-# --------------------------------------------------------------------------------------------
-# Figure
-# --------------------------------------------------------------------------------------------
-
-
-def plot_data(table: pd.DataFrame, n: int = 10) -> pd.DataFrame:
-    """The bars of :func:`plot_keyness`: each side's ``n`` strongest features with signed statistic.
-
-    Order: target features from strongest down, then reference features from weakest to strongest,
-    so the chart reads as a diverging bar chart from top to bottom.
-    """
-    stat = statistic_column(table)
-    labels = table.attrs.get("labels", ("target", "reference"))
-    top = top_keys(table, n).reset_index()
-    target = top[top["key_for"] == labels[0]]
-    reference = top[top["key_for"] == labels[1]].iloc[::-1]
-    data = pd.concat([target, reference], ignore_index=True)
-    return data[["feature", "key_for", stat, "log_ratio"]].rename(columns={"key_for": "key for"})
-
-
-def plot_keyness(table: pd.DataFrame, n: int = 10, *, title: str | None = None):
-    """Diverging horizontal bar chart of signed keyness (bars right: key for the target side)."""
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    stat = statistic_column(table)
-    labels = list(table.attrs.get("labels", ("target", "reference")))
-    data = plot_data(table, n)
-    fig, ax = plt.subplots(figsize=(7.5, 0.28 * max(len(data), 1) + 1.4))
-    sns.barplot(
-        data=data, x=stat, y="feature", hue="key for", hue_order=labels,
-        palette=dict(zip(labels, sns.color_palette("deep", 2))), dodge=False, ax=ax,
-    )
-    ax.axvline(0, color="0.3", linewidth=0.8)
-    measure = "G² (log-likelihood)" if stat == "G2" else "chi²"
-    ax.set_xlabel(f"signed {measure}; > 0 = key for {labels[0]}, < 0 = key for {labels[1]}")
-    ax.set_ylabel("")
-    ax.set_title(title or f"Key terms: {labels[0]} vs {labels[1]}")
-    ax.legend(title=None, loc="lower right", frameon=False)
-    fig.tight_layout()
-    return fig
-
-
 __all__ = [
-    "CORRECTIONS",
-    "bh_adjust",
-    "chi2_pvalue",
+    "KEYNESS_CORRECTIONS",
+    "KEYNESS_MEASURES",
     "LOG_RATIO_ZERO",
-    "MEASURES",
-    "ROLES",
+    "bh_adjust",
     "chi2",
+    "chi2_pvalue",
     "g2",
     "keyness",
+    "keyness_summary",
     "log_ratio",
     "pct_diff",
-    "plot_data",
-    "plot_keyness",
-    "role_category_keyness",
-    "role_term_keyness",
-    "select_utterances",
     "statistic_column",
-    "summary",
-    "term_counts",
     "top_keys",
     "williams_q",
     "yates_delta",

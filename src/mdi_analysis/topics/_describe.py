@@ -1,5 +1,5 @@
 """Describing fitted topics: alignment with the codebook, prevalence, top terms, quotes, agreement
-with the thesis's sections, and the figures.
+with the thesis's sections (the figures of these tables are in :mod:`._figures`).
 
 Why alignment is measured on documents: a topic and a codebook category *agree* when the quotes
 that are strong in the topic are the quotes the category codes. The score is therefore the Pearson
@@ -22,8 +22,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ._model import TopicCorpus, TopicModel
-from ._quality import KScan, npmi_coherence
+from ..errors import OptionError
+from ..options import check_choice, check_int
+from ._corpus import TopicCorpus
+from ._model import TopicModel
+from ._quality import npmi_coherence
 
 #: Categories coded in fewer fitted quotes are not candidates for alignment: a correlation with a
 #: category that codes one or two quotes is decided by those quotes alone.
@@ -32,19 +35,18 @@ ALIGNMENT_MIN_DOCS = 3
 ALIGNMENT_ALPHA = 0.05
 #: Characters of a quote shown in the table of representative quotes.
 EXCERPT_WIDTH = 90
+#: Document variables that prevalence and counts can be grouped by.
+GROUPINGS: tuple[str, ...] = ("role", "research_question", "section_id")
 
 __all__ = [
     "ALIGNMENT_ALPHA",
     "ALIGNMENT_MIN_DOCS",
+    "GROUPINGS",
     "alignment_matrix",
     "alignment_summary",
     "align_topics",
     "critical_r",
-    "k_scan_plot_data",
     "model_comparison",
-    "plot_alignment",
-    "plot_k_scan",
-    "plot_prevalence",
     "prevalence",
     "representative_quotes",
     "reprint_check",
@@ -63,8 +65,8 @@ def critical_r(n_docs: int, n_tests: int, alpha: float = ALIGNMENT_ALPHA) -> flo
     """Smallest |r| significant at ``alpha`` (two-sided) after Bonferroni over ``n_tests`` tests."""
     from scipy import stats
 
-    if n_docs < 4 or n_tests < 1:
-        raise ValueError("critical_r needs at least 4 documents and one test")
+    n_docs = check_int(n_docs, "n_docs", low=4)
+    n_tests = check_int(n_tests, "n_tests", low=1)
     t = stats.t.ppf(1 - alpha / (2 * n_tests), n_docs - 2)
     return float(t / np.sqrt(n_docs - 2 + t * t))
 
@@ -97,14 +99,23 @@ def _category_terms(coding, vocabulary: np.ndarray, categories: Sequence[str]) -
 def alignment_matrix(model: TopicModel, coding, min_docs: int = ALIGNMENT_MIN_DOCS) -> pd.DataFrame:
     """Topics × candidate categories: correlation r between topic share and coding, over quotes.
 
-    ``coding`` is the :class:`~mdi_analysis.coding._engine.CodingResult` of the fitted quotes (rows in the
-    model's document order). Candidate categories are those coded in at least ``min_docs`` quotes.
+    Parameters
+    ----------
+    model : TopicModel
+    coding : CodingResult
+        The coding of the fitted quotes (:func:`~mdi_analysis.topics.code_fitted_quotes`).
+    min_docs : int
+        Candidate categories are those coded in at least this many quotes (>= 1).
+
+    Returns
+    -------
+    DataFrame
+        Index ``topic``; one column per candidate category (codebook order).
     """
-    if isinstance(min_docs, bool) or not isinstance(min_docs, (int, np.integer)) or min_docs < 1:
-        raise ValueError(f"min_docs must be an integer >= 1, got {min_docs!r}")
+    min_docs = check_int(min_docs, "min_docs", low=1)
     matrix = coding.matrix.reindex(model.doc_ids)
     if matrix.isna().any().any():
-        raise ValueError("the coding does not cover every fitted document; code the same corpus")
+        raise OptionError("the coding does not cover every fitted document; code the same corpus")
     matrix = matrix.loc[:, matrix.sum(axis=0) >= min_docs]
     r = _correlations(model.doc_topic, matrix.to_numpy(dtype=np.float64))
     return pd.DataFrame(r, index=pd.Index(model.labels, name="topic"), columns=matrix.columns.copy())
@@ -121,15 +132,32 @@ def align_topics(
 ) -> pd.DataFrame:
     """For each topic, the codebook category it matches best and how well.
 
-    Columns: ``top_terms``; ``category_id`` (highest r; ties to the smaller id) and ``category``
-    (its Norwegian name, from ``labels``: category_id → name); ``r``; ``term_cosine`` (topic word
-    distribution vs. the category's matched words); ``n_docs`` (quotes the category codes);
-    ``runner_up`` and its ``r_runner_up``; ``aligned`` (r above :func:`critical_r` for all
-    topic × category tests).
+    Parameters
+    ----------
+    model : TopicModel
+    coding : CodingResult
+        The coding of the fitted quotes (:func:`~mdi_analysis.topics.code_fitted_quotes`).
+    labels : Series, optional
+        category_id → Norwegian name (``Codebook.labels()``).
+    min_docs : int
+        Candidate categories are those coded in at least this many quotes.
+    alpha : float
+        Family-wise significance level of the alignment test.
+    n_top_terms : int
+        Top terms shown per topic.
+
+    Returns
+    -------
+    DataFrame
+        Index ``topic``. Columns ``top_terms``; ``category_id`` (highest r; ties to the smaller id)
+        and ``category`` (its name); ``r``; ``term_cosine`` (topic word distribution vs. the
+        category's matched words); ``n_docs`` (quotes the category codes); ``runner_up`` and its
+        ``r_runner_up``; ``aligned`` (r above :func:`critical_r` for all topic × category tests).
+        ``attrs`` holds ``critical_r`` and ``n_tests``.
     """
     r = alignment_matrix(model, coding, min_docs)
     if r.shape[1] == 0:
-        raise ValueError(f"no category codes at least {min_docs} of the fitted quotes")
+        raise OptionError(f"no category codes at least {min_docs} of the fitted quotes")
     categories = list(r.columns)
     terms = _category_terms(coding, model.vocabulary, categories)
     norms = np.linalg.norm(terms, axis=1)
@@ -161,7 +189,21 @@ def align_topics(
 
 
 def alignment_summary(alignment: pd.DataFrame, model: TopicModel) -> pd.Series:
-    """How well the codebook describes the topics: aligned topics and the quotes they hold."""
+    """How well the codebook describes the topics: aligned topics and the quotes they hold.
+
+    Parameters
+    ----------
+    alignment : DataFrame
+        From :func:`align_topics`.
+    model : TopicModel
+        The model it aligns.
+
+    Returns
+    -------
+    pandas.Series
+        Topics, aligned and not, the critical r, the number of tests, and the quotes whose main
+        topic is aligned.
+    """
     dominant = model.dominant_topic()
     aligned_topics = set(alignment.index[alignment["aligned"]])
     held = dominant.isin(aligned_topics) & dominant.notna()
@@ -188,8 +230,22 @@ def topic_overview(
 ) -> pd.DataFrame:
     """One row per topic: prevalence (mean share), quotes it dominates, NPMI coherence, top terms.
 
-    ``stability`` (from :func:`~mdi_analysis.topics._quality.topic_stability`) adds the topic's mean
-    matched similarity across seeds.
+    Parameters
+    ----------
+    model : TopicModel
+    corpus : TopicCorpus
+        The corpus the model was fitted on (coherence is measured on it).
+    stability : DataFrame, optional
+        From :func:`~mdi_analysis.topics.topic_stability`: adds the topic's mean matched similarity
+        across seeds.
+    n_terms : int
+        Top terms shown per topic.
+
+    Returns
+    -------
+    DataFrame
+        Index ``topic``; columns ``prevalence``, ``n_main``, ``coherence``, [``stability``,]
+        ``top_terms``.
     """
     dominant = model.dominant_topic()
     table = pd.DataFrame(
@@ -207,12 +263,23 @@ def topic_overview(
 
 
 def prevalence(model: TopicModel, corpus: TopicCorpus, by: str = "role") -> pd.DataFrame:
-    """Mean topic share of the quotes in each group of ``by`` (``"role"``, ``"research_question"``,
-    ``"section_id"``); the column ``alle`` is all fitted quotes. Columns sum to 1 over topics (up
-    to quotes without terms). Quotes without a value (a corpus whose sections carry no research
-    question) are in a column ``–``."""
-    if by not in ("role", "research_question", "section_id"):
-        raise ValueError(f"by must be 'role', 'research_question' or 'section_id', got {by!r}")
+    """Mean topic share of the quotes in each group of ``by``.
+
+    Parameters
+    ----------
+    model : TopicModel
+    corpus : TopicCorpus
+    by : str
+        ``"role"``, ``"research_question"`` or ``"section_id"``.
+
+    Returns
+    -------
+    DataFrame
+        Topics × groups, plus the column ``alle`` (all fitted quotes). Columns sum to 1 over topics
+        (up to quotes without terms). Quotes without a value (a corpus whose sections carry no
+        research question) are in a column ``–``.
+    """
+    check_choice(by, GROUPINGS, "by")
     groups = _group_labels(corpus, model, by)
     shares = pd.DataFrame(model.doc_topic, index=model.doc_ids, columns=list(model.labels))
     table = shares.groupby(groups.to_numpy(), sort=True).mean().T
@@ -233,10 +300,21 @@ def _group_labels(corpus: TopicCorpus, model: TopicModel, by: str) -> pd.Series:
 
 
 def topic_counts_by(model: TopicModel, corpus: TopicCorpus, by: str = "research_question") -> pd.DataFrame:
-    """Quotes by main topic (rows) and ``by`` (columns), with totals: the contingency table behind
-    :func:`section_agreement`."""
-    if by not in ("role", "research_question", "section_id"):
-        raise ValueError(f"by must be 'role', 'research_question' or 'section_id', got {by!r}")
+    """Quotes by main topic and ``by``: the contingency table behind :func:`section_agreement`.
+
+    Parameters
+    ----------
+    model : TopicModel
+    corpus : TopicCorpus
+    by : str
+        ``"role"``, ``"research_question"`` or ``"section_id"``.
+
+    Returns
+    -------
+    DataFrame
+        Main topics (rows, ``(ingen)`` for quotes without terms) × groups, with ``sum`` row and column.
+    """
+    check_choice(by, GROUPINGS, "by")
     groups = _group_labels(corpus, model, by)
     dominant = model.dominant_topic().fillna("(ingen)")
     table = pd.crosstab(dominant.rename("topic"), groups.rename(by), margins=True, margins_name="sum")
@@ -251,9 +329,23 @@ def representative_quotes(
 
     Ties in share (with NMF many quotes are entirely one topic) go to the larger loading
     (``TopicModel.doc_weight``), then to the smaller utterance id.
+
+    Parameters
+    ----------
+    model : TopicModel
+    corpus : TopicCorpus
+    n : int
+        Quotes per topic (>= 1).
+    width : int
+        Characters of the excerpt.
+
+    Returns
+    -------
+    DataFrame
+        Index (``topic``, ``rank``); columns ``utterance_id``, ``role``, ``section_id``, ``share``,
+        ``excerpt``.
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be an integer >= 1, got {n!r}")
+    n = check_int(n, "n", low=1)
     docs = corpus.documents.reindex(model.doc_ids)
     rows = []
     ids = np.array(model.doc_ids, dtype=object)
@@ -276,6 +368,17 @@ def section_agreement(model: TopicModel, corpus: TopicCorpus) -> pd.DataFrame:
     Adjusted Rand index and adjusted mutual information: 0 = no more agreement than chance, 1 = the
     topics reproduce the author's grouping of the quotes exactly. Quotes without terms or without a
     value of the grouping are left out; a grouping no quote has is not listed.
+
+    Parameters
+    ----------
+    model : TopicModel
+    corpus : TopicCorpus
+
+    Returns
+    -------
+    DataFrame
+        Index ``grouping`` (``section_id``, ``research_question``); columns ``n_groups``,
+        ``n_topics``, ``ari``, ``ami``.
     """
     from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score
 
@@ -298,6 +401,19 @@ def reprint_check(model: TopicModel, corpus: TopicCorpus) -> pd.DataFrame:
 
     A re-print repeats (part of) a quote already fitted, so a model that captures content should put
     it in the same topic. ``similarity`` is the cosine between the two topic-share vectors.
+
+    Parameters
+    ----------
+    model : TopicModel
+        A model with its estimator (as every fit of this package returns).
+    corpus : TopicCorpus
+        The corpus it was fitted on, with its re-prints kept aside.
+
+    Returns
+    -------
+    DataFrame
+        Index ``utterance_id`` (the re-print); columns ``duplicate_of``, ``topic``, ``topic_first``,
+        ``same``, ``similarity``.
     """
     if corpus.reprint_counts is None or len(corpus.reprints) == 0:
         return pd.DataFrame(columns=["duplicate_of", "topic", "topic_first", "same", "similarity"])
@@ -320,8 +436,21 @@ def reprint_check(model: TopicModel, corpus: TopicCorpus) -> pd.DataFrame:
 def model_comparison(rows: dict[str, Sequence[TopicModel]], corpus: TopicCorpus, coding) -> pd.DataFrame:
     """One row per model family: k, coherence, stability across its runs and aligned topics.
 
-    ``rows``: name → runs of one model (reference seed first). Coherence and alignment are those of
-    the reference run; stability is the mean matched similarity over all pairs of runs.
+    Coherence and alignment are those of the reference run; stability is the mean matched
+    similarity over all pairs of runs.
+
+    Parameters
+    ----------
+    rows : dict of str to sequence of TopicModel
+        Name → runs of one model (reference seed first).
+    corpus : TopicCorpus
+    coding : CodingResult
+        The coding of the fitted quotes.
+
+    Returns
+    -------
+    DataFrame
+        Index ``model``; columns ``k``, ``coherence``, ``stability``, ``aligned_topics``.
     """
     from ._quality import stability as run_stability
 
@@ -333,83 +462,3 @@ def model_comparison(rows: dict[str, Sequence[TopicModel]], corpus: TopicCorpus,
                     run_stability([m.topic_word for m in runs]) if len(runs) > 1 else np.nan,
                     int(alignment["aligned"].sum())))
     return pd.DataFrame(out, columns=["model", "k", "coherence", "stability", "aligned_topics"]).set_index("model")
-
-
-# --------------------------------------------------------------------------------------------
-# Figures (the data behind each is a function above or below, and is unit-tested)
-# --------------------------------------------------------------------------------------------
-
-
-def k_scan_plot_data(scans: Sequence[KScan]) -> pd.DataFrame:
-    """Long table behind :func:`plot_k_scan`: method, k, measure, value, chosen."""
-    frames = []
-    for scan in scans:
-        table = scan.table.reset_index()
-        long = table.melt(id_vars=["k", "chosen"], value_vars=["coherence", "stability"], var_name="measure")
-        long.insert(0, "method", scan.method)
-        frames.append(long)
-    return pd.concat(frames, ignore_index=True)
-
-
-def plot_k_scan(scans: Sequence[KScan]):
-    """Coherence and stability against k, one line per method, the chosen k circled."""
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    data = k_scan_plot_data(scans)
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), sharex=True)
-    for ax, measure in zip(axes, ("stability", "coherence"), strict=True):
-        part = data[data["measure"] == measure]
-        sns.lineplot(data=part, x="k", y="value", hue="method", marker="o", ax=ax)
-        chosen = part[part["chosen"]]
-        ax.scatter(chosen["k"], chosen["value"], s=160, facecolors="none", edgecolors="black", zorder=5,
-                   label="chosen k")
-        ax.set_ylabel({"stability": "stability (mean matched cosine, 5 seeds)",
-                       "coherence": "coherence (NPMI, top 10 terms)"}[measure], fontsize=8)
-        ax.set_title(measure)
-        ax.legend(fontsize=7, frameon=False)
-    fig.tight_layout()
-    return fig
-
-
-def plot_alignment(matrix: pd.DataFrame, names: pd.Series | None = None, per_topic: int = 3):
-    """Heatmap of r for each topic's ``per_topic`` best categories (union over topics)."""
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    columns: list[str] = []
-    for label in matrix.index:
-        row = matrix.loc[label]
-        best = sorted(row.index, key=lambda c: (-round(float(row[c]), 12), c))[:per_topic]
-        columns += [c for c in best if c not in columns]
-    data = matrix[columns].T
-    if names is not None:
-        data.index = [f"{names.get(c, c)} ({c.split('.')[0]})" for c in data.index]
-    fig, ax = plt.subplots(figsize=(1.0 + 0.7 * matrix.shape[0], 0.8 + 0.3 * len(columns)))
-    sns.heatmap(data, cmap="vlag", center=0, vmin=-0.6, vmax=0.6, annot=True, fmt=".2f", annot_kws={"size": 7},
-                cbar_kws={"label": "r (topic share vs. coding)"}, ax=ax)
-    ax.set_xlabel("topic")
-    ax.set_ylabel("")
-    ax.tick_params(axis="y", labelsize=7)
-    ax.set_title("Topics and codebook categories")
-    fig.tight_layout()
-    return fig
-
-
-def plot_prevalence(by_role: pd.DataFrame, by_question: pd.DataFrame):
-    """Two heatmaps: mean topic share by role and by research question."""
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    widths = [by_role.shape[1], by_question.shape[1]]
-    fig, axes = plt.subplots(1, 2, figsize=(2.0 + 0.75 * sum(widths), 0.9 + 0.35 * len(by_role)),
-                             gridspec_kw={"width_ratios": widths})
-    vmax = float(max(by_role.to_numpy().max(), by_question.to_numpy().max()))
-    for ax, table, title in zip(axes, (by_role, by_question), ("by role", "by research question"), strict=True):
-        sns.heatmap(table, cmap="Blues", vmin=0, vmax=vmax, annot=True, fmt=".2f", annot_kws={"size": 7},
-                    cbar=False, ax=ax)
-        ax.set_title(f"mean topic share {title}", fontsize=9)
-        ax.set_xlabel("")
-        ax.set_ylabel("")
-    fig.tight_layout()
-    return fig

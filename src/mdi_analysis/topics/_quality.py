@@ -1,5 +1,4 @@
-"""How good is a topic model of 113 quotes? Coherence, stability across seeds, the choice of k, and
-whether codebook-seeded topics survive fitting.
+"""How good is a topic model of 113 quotes? Coherence, stability across seeds and the choice of k.
 
 Why these measures: with a corpus this small, a topic model will always return *some* topics; the
 question is whether they are a property of the quotes or of the random start. Two measures answer
@@ -28,17 +27,12 @@ all stable when 4 is the truth). The largest k that is still reproducible is the
 quotes support. Coherence is a floor, not the target, because NPMI over the top 10 words can favour
 a too-small k whose merged topic happens to be topped by the words of one of its parts.
 
-**Survival of a seeded topic** (:func:`seeded_survival`): it *keeps its seed words* when at least
-half of its seed terms (rounded up) are among its :data:`SURVIVAL_TOP_N` top terms, and it *stays
-distinct* when its word distribution has cosine similarity below :data:`DISTINCT_MAX_SIMILARITY`
-with every other topic of the model. Both thresholds were fixed before the model was run on the
-interview corpus.
+Whether codebook-seeded topics survive fitting is measured in :mod:`._seeds`.
 """
 
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -46,15 +40,10 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
-from ._model import (
-    METHODS,
-    TopicCorpus,
-    TopicModel,
-    fit_seeded,
-    fit_topics,
-    validate_k,
-    validate_seed,
-)
+from ..errors import OptionError
+from ..options import check_choice, check_int, check_number
+from ._corpus import TopicCorpus
+from ._model import TOPIC_METHODS, TopicModel, check_k, check_seed, fit_topics
 
 #: Top terms per topic used for coherence.
 COHERENCE_TOP_N = 10
@@ -64,40 +53,32 @@ N_STABILITY_SEEDS = 5
 DEFAULT_K_GRID: tuple[int, ...] = tuple(range(3, 9))
 #: k within this much of the best stability count as equally stable (see :func:`select_k`).
 STABILITY_TOLERANCE = 0.02
-#: Top terms in which a seeded topic must keep its seed words.
-SURVIVAL_TOP_N = 10
 #: k whose mean NPMI is not above this are not eligible (their top words co-occur no more than chance).
 MIN_COHERENCE = 0.0
-#: A topic is distinct when its cosine similarity to every other topic is below this.
-DISTINCT_MAX_SIMILARITY = 0.5
 
 __all__ = [
     "COHERENCE_TOP_N",
     "DEFAULT_K_GRID",
-    "DISTINCT_MAX_SIMILARITY",
     "KScan",
     "MIN_COHERENCE",
     "N_STABILITY_SEEDS",
     "STABILITY_TOLERANCE",
-    "SURVIVAL_TOP_N",
     "cosine_matrix",
     "match_topics",
     "npmi_coherence",
+    "resolve_k",
     "scan_k",
     "seed_sequence",
-    "seeded_runs",
-    "seeded_survival",
     "select_k",
     "stability",
     "stability_runs",
-    "survival_across_seeds",
     "topic_stability",
 ]
 
 
 def seed_sequence(seed: int, n: int = N_STABILITY_SEEDS) -> tuple[int, ...]:
     """The seeds of a stability study: ``seed, seed + 1, …`` (the given seed's run is the reference)."""
-    seed = validate_seed(seed)
+    seed = check_seed(seed)
     return tuple(range(seed, seed + n))
 
 
@@ -151,7 +132,7 @@ def match_topics(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ``b`` at cosine ``similarity[i]``. Both models must have the same number of topics.
     """
     if a.shape != b.shape:
-        raise ValueError(f"topic-word matrices differ in shape: {a.shape} and {b.shape}")
+        raise OptionError(f"topic-word matrices differ in shape: {a.shape} and {b.shape}")
     sims = cosine_matrix(a, b)
     rows, cols = linear_sum_assignment(-sims)
     partner = np.empty(a.shape[0], dtype=np.int64)
@@ -162,18 +143,29 @@ def match_topics(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def stability(topic_words: Sequence[np.ndarray]) -> float:
     """Mean matched cosine similarity over every pair of runs (1 = same topics whatever the seed)."""
     if len(topic_words) < 2:
-        raise ValueError("stability needs at least two runs")
+        raise OptionError("stability needs at least two runs")
     return float(np.mean([match_topics(a, b)[1].mean() for a, b in itertools.combinations(topic_words, 2)]))
 
 
 def topic_stability(models: Sequence[TopicModel]) -> pd.DataFrame:
     """Per topic of the first (reference) model: its matched similarity in each of the other runs.
 
-    Columns: ``topic``, one column ``seed <s>`` per other run, ``mean``, ``min``. Seeded topics are
-    compared label to label, unsupervised ones matched (see :func:`_matched_similarity`).
+    Seeded topics are compared label to label, unsupervised ones matched (see
+    :func:`_matched_similarity`).
+
+    Parameters
+    ----------
+    models : sequence of TopicModel
+        Runs of one model with different seeds, the reference run first (at least two).
+
+    Returns
+    -------
+    DataFrame
+        Index ``topic`` (the reference run's labels); one column ``seed <s>`` per other run,
+        ``mean``, ``min``.
     """
     if len(models) < 2:
-        raise ValueError("topic_stability needs at least two runs")
+        raise OptionError("topic_stability needs at least two runs")
     reference = models[0]
     columns = {}
     for other in models[1:]:
@@ -192,11 +184,11 @@ def _matched_similarity(reference: TopicModel, other: TopicModel) -> np.ndarray:
     are matched among themselves.
     """
     if reference.k != other.k:
-        raise ValueError(f"runs differ in number of topics: {reference.k} and {other.k}")
+        raise OptionError(f"runs differ in number of topics: {reference.k} and {other.k}")
     if not reference.seeds:
         return match_topics(reference.topic_word, other.topic_word)[1]
     if reference.labels != other.labels:
-        raise ValueError("seeded runs must have the same topic labels")
+        raise OptionError("seeded runs must have the same topic labels")
     seeded = np.array([label in reference.seeds for label in reference.labels])
     sims = np.empty(reference.k)
     both = cosine_matrix(reference.topic_word, other.topic_word)
@@ -235,20 +227,31 @@ def stability_runs(
     n_seeds: int = N_STABILITY_SEEDS,
 ) -> list[TopicModel]:
     """The model fitted with ``n_seeds`` seeds (``seed`` first): taken from ``scan`` when it already
-    holds them (the notebook's default), fitted otherwise (a k outside the scan, another method)."""
+    holds them (the notebook's default), fitted otherwise (a k outside the scan, another method).
+
+    Parameters
+    ----------
+    corpus : TopicCorpus
+    method : str
+        ``"nmf"`` or ``"lda"``.
+    k : int
+        Number of topics.
+    seed : int
+        Seed of the reference run; the others use ``seed + 1``, …
+    scan : KScan, optional
+        A k scan whose models are reused when it holds this method, k and seeds.
+    n_seeds : int
+        Number of runs.
+
+    Returns
+    -------
+    list of TopicModel
+        The reference run first.
+    """
     seeds = seed_sequence(seed, n_seeds)
     if scan is not None and scan.method == method and all((k, s) in scan.models for s in seeds):
         return [scan.models[(k, s)] for s in seeds]
     return [fit_topics(corpus, method, k, s) for s in seeds]
-
-
-def _validate_grid(ks: Iterable[int], corpus: TopicCorpus) -> tuple[int, ...]:
-    grid = tuple(ks)
-    if len(grid) < 2:
-        raise ValueError(f"a k scan needs at least two values of k, got {grid!r}")
-    if len(set(grid)) != len(grid):
-        raise ValueError(f"k values must be distinct, got {grid!r}")
-    return tuple(sorted(validate_k(k, corpus.n_docs, corpus.n_terms) for k in grid))
 
 
 def scan_k(
@@ -261,15 +264,34 @@ def scan_k(
 ) -> KScan:
     """Fit ``method`` for every k with ``n_seeds`` seeds; coherence, stability and the chosen k.
 
-    Table (index ``k``): ``coherence`` (mean NPMI over topics and runs), ``coherence_sd`` (spread of
-    the per-run means), ``stability`` (mean matched cosine over pairs of runs), ``min_stability``
-    (least stable pair), ``chosen`` (by :func:`select_k`).
+    Parameters
+    ----------
+    corpus : TopicCorpus
+    method : str
+        ``"nmf"`` or ``"lda"`` (:data:`TOPIC_METHODS`).
+    ks : iterable of int
+        At least two distinct numbers of topics.
+    seed : int
+        Seed of the reference runs; the others use ``seed + 1``, …
+    n_seeds : int
+        Runs per k (>= 2: stability compares runs).
+    fit : callable, optional
+        ``fit(corpus, method, k, seed) -> TopicModel`` (default :func:`fit_topics`; the benchmark
+        passes others).
+
+    Returns
+    -------
+    KScan
+        ``table`` (index ``k``): ``coherence`` (mean NPMI over topics and runs), ``coherence_sd``
+        (spread of the per-run means), ``stability`` (mean matched cosine over pairs of runs),
+        ``min_stability`` (least stable pair), ``chosen`` (by :func:`select_k`); and every model.
     """
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))}, got {method!r}")
-    if isinstance(n_seeds, bool) or not isinstance(n_seeds, int) or n_seeds < 2:
-        raise ValueError(f"n_seeds must be an integer >= 2, got {n_seeds!r}")
-    grid = _validate_grid(ks, corpus)
+    method = check_choice(method, TOPIC_METHODS, "method")
+    n_seeds = check_int(n_seeds, "n_seeds", low=2, what="an integer (runs to compare)")
+    grid = tuple(ks)
+    if len(grid) < 2 or len(set(grid)) != len(grid):
+        raise OptionError(f"ks must be at least two distinct values of k, got {grid!r}")
+    grid = tuple(sorted(check_k(k, corpus.n_docs, corpus.n_terms) for k in grid))
     seeds = seed_sequence(seed, n_seeds)
     models: dict[tuple[int, int], TopicModel] = {}
     rows = []
@@ -294,9 +316,8 @@ def select_k(
     Values are rounded to 6 decimals first so that floating-point noise cannot decide a tie.
     """
     if table.empty:
-        raise ValueError("select_k needs at least one row")
-    if not 0 <= tolerance < 1:
-        raise ValueError(f"tolerance must be in [0, 1), got {tolerance!r}")
+        raise OptionError("select_k needs at least one row")
+    tolerance = check_number(tolerance, "tolerance", low=0, high=1, what="a difference in stability")
     stab = table["stability"].round(6)
     coh = table["coherence"].round(6)
     eligible = table.index[coh > min_coherence]
@@ -307,72 +328,22 @@ def select_k(
     return int(max(candidates))
 
 
-# --------------------------------------------------------------------------------------------
-# Seeded topics
-# --------------------------------------------------------------------------------------------
+def resolve_k(n_topics: int | str, scan: KScan | None) -> int:
+    """The notebook's ``n_topics`` parameter as a number of topics.
 
+    Parameters
+    ----------
+    n_topics : int or "auto"
+        ``"auto"`` takes the scan's chosen k; an integer is used as is.
+    scan : KScan or None
+        The k scan (needed for ``"auto"``).
 
-def seeded_survival(
-    model: TopicModel,
-    *,
-    top_n: int = SURVIVAL_TOP_N,
-    max_similarity: float = DISTINCT_MAX_SIMILARITY,
-) -> pd.DataFrame:
-    """Whether each seeded topic survived fitting: kept its seed words and stayed distinct.
-
-    One row per seeded topic (residual topics are not listed, but count as "other topics" for
-    distinctness). Columns: ``topic`` (category id), ``n_seeds`` (seed terms in the vocabulary),
-    ``seeds_in_top`` (of them among the ``top_n`` top terms), ``top_terms``, ``max_similarity``
-    (cosine with the most similar other topic), ``closest`` (that topic), ``kept``, ``distinct``,
-    ``survived``.
+    Returns
+    -------
+    int
     """
-    if not model.seeds:
-        raise ValueError("seeded_survival needs a seeded model (fit_seeded)")
-    if not 0 < max_similarity <= 1:
-        raise ValueError(f"max_similarity must be in (0, 1], got {max_similarity!r}")
-    index = {term: i for i, term in enumerate(model.vocabulary.tolist())}
-    sims = cosine_matrix(model.topic_word, model.topic_word)
-    np.fill_diagonal(sims, -np.inf)
-    top = model.top_term_indices(top_n)
-    rows = []
-    for t, label in enumerate(model.labels):
-        if label not in model.seeds:
-            continue
-        seed_ids = {index[term] for term in model.seeds[label]}
-        in_top = len(seed_ids & set(top[t].tolist()))
-        closest = int(np.argmax(sims[t]))
-        kept = in_top >= math.ceil(len(seed_ids) / 2)
-        distinct = bool(sims[t, closest] < max_similarity)
-        rows.append((label, len(seed_ids), in_top, " ".join(model.vocabulary[top[t][:6]]),
-                     float(sims[t, closest]), model.labels[closest], kept, distinct, kept and distinct))
-    return pd.DataFrame(rows, columns=["topic", "n_seeds", "seeds_in_top", "top_terms", "max_similarity",
-                                       "closest", "kept", "distinct", "survived"]).set_index("topic")
-
-
-def seeded_runs(
-    corpus: TopicCorpus,
-    seeds: dict[str, list[str]],
-    seed: int = 0,
-    n_seeds: int = N_STABILITY_SEEDS,
-    **options,
-) -> list[TopicModel]:
-    """The seeded model fitted with ``n_seeds`` seeds (``seed`` first): for survival across seeds."""
-    return [fit_seeded(corpus, seeds, seed=s, **options) for s in seed_sequence(seed, n_seeds)]
-
-
-def survival_across_seeds(models: Sequence[TopicModel], **options) -> pd.DataFrame:
-    """Per seeded topic: in how many runs it survived, and the reference run's verdict.
-
-    Columns: ``survived`` (reference run, the first model), ``runs_survived`` (out of
-    ``len(models)``), ``share``. The last row, ``all topics``, sums the survivors.
-    """
-    tables = [seeded_survival(m, **options) for m in models]
-    out = pd.DataFrame({"survived": tables[0]["survived"].astype(int)})
-    out["runs_survived"] = sum(t["survived"].astype(int) for t in tables)
-    out["share"] = out["runs_survived"] / len(tables)
-    total = pd.DataFrame(
-        {"survived": [int(out["survived"].sum())], "runs_survived": [int(out["runs_survived"].sum())],
-         "share": [out["runs_survived"].sum() / (len(tables) * len(out))]},
-        index=pd.Index(["all topics"], name=out.index.name),
-    )
-    return pd.concat([out, total])
+    if n_topics == "auto":
+        if scan is None:
+            raise OptionError('n_topics="auto" needs a k scan')
+        return scan.chosen_k
+    return check_int(n_topics, "n_topics", what='"auto" or an integer')
