@@ -19,7 +19,7 @@ from .errors import OptionError
 __all__ = ["check_choice", "check_int", "check_number"]
 
 
-def check_choice(value: object, allowed: Iterable[object], name: str) -> str:
+def check_choice(value: object, allowed: Iterable[object], name: str, *, max_listed: int | None = None) -> str:
     """``value`` must be one of ``allowed``.
 
     Parameters
@@ -30,6 +30,9 @@ def check_choice(value: object, allowed: Iterable[object], name: str) -> str:
         The valid values, in the order the message lists them.
     name : str
         The option's name as the caller knows it (``"method"``, ``"normaliser"``).
+    max_listed : int, optional
+        List at most this many valid values in the message (a codebook has over a hundred
+        categories; the first ones and "…" tell the reader what a valid id looks like).
 
     Returns
     -------
@@ -38,7 +41,9 @@ def check_choice(value: object, allowed: Iterable[object], name: str) -> str:
     """
     allowed = tuple(allowed)
     if isinstance(value, bool) or value not in allowed:
-        raise OptionError(f"unknown {name} {value!r}; valid: {', '.join(map(repr, allowed))}")
+        listed = allowed if max_listed is None else allowed[:max_listed]
+        more = " …" if len(listed) < len(allowed) else ""
+        raise OptionError(f"unknown {name} {value!r}; valid: {', '.join(map(repr, listed))}{more}")
     return str(value)
 
 

@@ -28,6 +28,7 @@ import pandas as pd
 from ..coding import CodingResult, kwic
 from ..corpus import Corpus, without_reprints
 from ..errors import InputDataError
+from ..options import check_choice, check_int
 from ._report import as_text
 
 #: Columns of :func:`filter_quotes` (index: utterance_id).
@@ -50,9 +51,7 @@ def _blank(value: Any) -> bool:
 
 
 def _check(value: Hashable, valid: list, what: str) -> None:
-    if value not in valid:
-        shown = ", ".join(map(repr, valid[:25])) + (" …" if len(valid) > 25 else "")
-        raise ValueError(f"unknown {what} {value!r}; valid: {shown}")
+    check_choice(value, valid, what, max_listed=25)
 
 
 def _category_patterns(result: CodingResult) -> pd.Series:
@@ -71,6 +70,23 @@ def quote_table(corpus: Corpus, result: CodingResult) -> pd.DataFrame:
 
     ``categories`` lists the coded category ids (codebook order, ``;``-separated) so a reader sees
     why a quote passes a category filter.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        The loaded corpus.
+    result : CodingResult
+        The coding of the corpus's quotes (every utterance must be a row of its matrix).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``utterance_id``; the columns of :data:`QUOTE_COLUMNS`.
+
+    Raises
+    ------
+    ValueError
+        When the coding lacks some of the corpus's utterances.
     """
     utterances = corpus.utterances.merge(
         corpus.sections[["section_id", "research_question"]], on="section_id", how="left"
@@ -121,7 +137,35 @@ def filter_quotes(
 
     An unknown role, section, research question or category raises ValueError naming the valid
     values, because a typo would otherwise look like "no quotes".
-    Columns: see :data:`QUOTE_COLUMNS`; index: utterance_id; ``n_hits`` is added for a keyword.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    coding_result : CodingResult
+        The coding the category filter and the keyword's normaliser come from.
+    role : str, optional
+        A corpus role (``arbeidsgiver``, ``tillitsvalgt``); ``None`` or ``""`` = every role.
+    section : str, optional
+        A section id such as ``"4.1.7"`` (where the quote is printed).
+    research_question : int, optional
+        1–5.
+    category : str, optional
+        A codebook category id the quote must be coded with.
+    keyword : str, optional
+        A pattern in codebook syntax (``tid``, ``innovasj*``, ``taus kunnskap``; ``;`` between
+        alternatives).
+    include_reprints : bool
+        False leaves re-prints out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``utterance_id``; the columns of :data:`QUOTE_COLUMNS`, plus ``n_hits`` for a keyword.
+
+    Raises
+    ------
+    OptionError
+        An unknown role, section, research question or category, or a keyword without a word.
     """
     quotes = quote_table(corpus, coding_result)
     keep = pd.Series(True, index=quotes.index)
@@ -133,10 +177,10 @@ def filter_quotes(
         keep &= quotes["section_id"] == section
     if not _blank(research_question):
         valid = sorted(int(q) for q in corpus.sections["research_question"].dropna().unique())
-        try:
-            question = int(research_question)
-        except (TypeError, ValueError):
-            raise ValueError(f"research_question must be a number, not {research_question!r}") from None
+        question = research_question
+        if isinstance(question, str) and question.strip().isdigit():
+            question = int(question)  # a widget or a command line gives text
+        question = check_int(question, "research_question", what="a number")
         _check(question, valid, "research question")
         keep &= quotes["research_question"] == question
     if not _blank(category):
@@ -163,7 +207,24 @@ def kwic_for(
     """KWIC lines within ``quotes`` (a :func:`filter_quotes` table) for the keyword, else the category.
 
     The keyword wins because it is the more specific question; with neither, the table is empty.
-    Columns: utterance_id, left, match, right, pattern, token_position.
+
+    Parameters
+    ----------
+    quotes : pandas.DataFrame
+        A :func:`filter_quotes` table (its ``text`` column is searched).
+    coding_result : CodingResult
+        Gives the category's patterns and the normaliser.
+    category : str, optional
+        A category id whose patterns are shown in context.
+    keyword : str, optional
+        A pattern in codebook syntax; wins over ``category``.
+    window : int
+        Words shown either side of the match.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``utterance_id``, ``left``, ``match``, ``right``, ``pattern``, ``token_position``.
     """
     empty = pd.DataFrame(columns=["utterance_id", "left", "match", "right", "pattern", "token_position"])
     if not _blank(keyword):
@@ -191,9 +252,20 @@ def _kwic_line(row: pd.Series, width: int) -> str:
 class QuoteBrowser:
     """Filter quotes by role, section, research question, category and keyword; show them in context.
 
-    ``labels`` (category id → name, e.g. ``Codebook.labels()``) makes the category choices
-    readable. ``max_rows`` limits the quotes and KWIC lines printed (``None`` = all), ``text_width``
-    the characters of each quote shown in the table.
+    Parameters
+    ----------
+    corpus : Corpus
+        The loaded corpus.
+    coding_result : CodingResult
+        Its coding (the category filter and the keyword's normaliser come from it).
+    labels : mapping or pandas.Series, optional
+        Category id → name (e.g. ``Codebook.labels()``), so the category choices are readable.
+    window : int
+        Words either side of a KWIC match.
+    max_rows : int, optional
+        At most this many quotes and KWIC lines printed (``None`` = all).
+    text_width : int
+        Characters of each quote shown in the text table.
     """
 
     def __init__(
@@ -244,6 +316,25 @@ class QuoteBrowser:
 
         Used by the widget's output area and printed in headless runs (papermill, nbval), so the
         interactive and the checked view can never disagree.
+
+        Parameters
+        ----------
+        role : str, optional
+            A corpus role (``arbeidsgiver``, ``tillitsvalgt``); ``None`` or ``""`` = every role.
+        section : str, optional
+            A section id such as ``"4.1.7"`` (where the quote is printed).
+        research_question : int, optional
+            1–5.
+        category : str, optional
+            A codebook category id the quote must be coded with.
+        keyword : str, optional
+            A pattern in codebook syntax (``tid``, ``innovasj*``, ``taus kunnskap``; ``;`` between
+            alternatives).
+
+        Returns
+        -------
+        str
+            The filter line, the count by role, the quotes and their KWIC lines.
         """
         filters = dict(role=role, section=section, research_question=research_question, category=category, keyword=keyword)
         quotes = self.filter(**filters)
@@ -318,6 +409,25 @@ class QuoteBrowser:
         does not exist under papermill; setting the state works with and without one. The panel's
         model id is fixed per kernel (``mdi-quote-browser-0``, ``-1``, …), so the committed
         notebook does not change from run to run.
+
+        Parameters
+        ----------
+        role : str, optional
+            A corpus role (``arbeidsgiver``, ``tillitsvalgt``); ``None`` or ``""`` = every role.
+        section : str, optional
+            A section id such as ``"4.1.7"`` (where the quote is printed).
+        research_question : int, optional
+            1–5.
+        category : str, optional
+            A codebook category id the quote must be coded with.
+        keyword : str, optional
+            A pattern in codebook syntax (``tid``, ``innovasj*``, ``taus kunnskap``; ``;`` between
+            alternatives).
+
+        Returns
+        -------
+        ipywidgets.VBox
+            The panel; display it (the last expression of a cell).
         """
         import ipywidgets as widgets
 
