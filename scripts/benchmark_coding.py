@@ -117,12 +117,14 @@ def main(argv: list[str] | None = None) -> int:
     base_result, warm_b = timed(code_texts, base, codebook, norm)
 
     print(f"texts:      {text_source}: {len(texts)} texts, {base_result.n_tokens} tokens")
-    print(f"codebook:   {codebook_source}: {base_result.matrix.shape[1]} categories, "
-          f"{len(base_result.patterns)} patterns")
-    print(f"normaliser: {norm.name}; {norm.cache_size} types cached; "
-          f"cold first pass (a) {cold_a:.2f} s")
-    print(f"machine:    {platform.python_implementation()} {platform.python_version()}, "
-          f"{os.cpu_count()} CPUs, single process")
+    print(
+        f"codebook:   {codebook_source}: {base_result.matrix.shape[1]} categories, {len(base_result.patterns)} patterns"
+    )
+    print(f"normaliser: {norm.name}; {norm.cache_size} types cached; cold first pass (a) {cold_a:.2f} s")
+    print(
+        f"machine:    {platform.python_implementation()} {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs, single process"
+    )
     print()
     header = (
         f"{'factor':>7} {'texts':>9} {'tokens':>11} {'(a) s':>8} {'(a) tok/s':>11} "

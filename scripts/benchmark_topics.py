@@ -45,8 +45,8 @@ import numpy as np
 import pandas as pd
 
 from mdi_analysis import stats, topics
-from mdi_analysis.io._codebook import load_codebook
 from mdi_analysis.corpus import load_corpus
+from mdi_analysis.io._codebook import load_codebook
 
 CASES = ("prepare", "nmf", "lda", "seeded", "scan")
 K = 5
@@ -96,7 +96,9 @@ def replicated_corpus(factor: int) -> SimpleNamespace:
         frame = corpus.utterances.copy()
         suffix = f"-r{rep:04d}"
         frame["utterance_id"] = frame["utterance_id"] + suffix
-        frame["duplicate_of"] = frame["duplicate_of"].where(frame["duplicate_of"].isna(), frame["duplicate_of"] + suffix)
+        frame["duplicate_of"] = frame["duplicate_of"].where(
+            frame["duplicate_of"].isna(), frame["duplicate_of"] + suffix
+        )
         frames.append(frame)
     return SimpleNamespace(utterances=pd.concat(frames, ignore_index=True), sections=corpus.sections)
 
@@ -137,13 +139,20 @@ def run_case(case: str, factor: int) -> dict[str, object]:
             seconds = time.perf_counter() - start
         if model is not None:
             # Same model on the real corpus: replication should not change the topics.
-            reference = topics.fit_seeded(base, seeds, seed=0) if case == "seeded" else topics.fit_topics(base, case, K, 0)
+            reference = (
+                topics.fit_seeded(base, seeds, seed=0) if case == "seeded" else topics.fit_topics(base, case, K, 0)
+            )
             same_vocabulary = np.array_equal(reference.vocabulary, model.vocabulary)
             agreement = float(topics.topic_stability([reference, model])["mean"].mean()) if same_vocabulary else None
     return {
-        "case": case, "factor": factor, "docs": corpus.n_docs, "terms": corpus.n_terms,
-        "occurrences": int(corpus.counts.sum()), "seconds": seconds,
-        "peak_mb": (memory.peak - memory.start) / 2**20, "rss_mb": memory.peak / 2**20,
+        "case": case,
+        "factor": factor,
+        "docs": corpus.n_docs,
+        "terms": corpus.n_terms,
+        "occurrences": int(corpus.counts.sum()),
+        "seconds": seconds,
+        "peak_mb": (memory.peak - memory.start) / 2**20,
+        "rss_mb": memory.peak / 2**20,
         "agreement": agreement if case not in ("prepare", "scan") else None,
     }
 
@@ -156,23 +165,36 @@ def benchmark(factors: list[int], scan_factors: list[int], repeat: int) -> None:
         for _ in range(repeat):
             out = subprocess.run(
                 [sys.executable, __file__, "--case", case, "--factor", str(factor)],
-                check=True, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"},
+                check=True,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "PYTHONHASHSEED": "0"},
             )
             runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
         best = min(runs, key=lambda r: r["seconds"])
         best["peak_mb"] = max(r["peak_mb"] for r in runs)
         best["rss_mb"] = max(r["rss_mb"] for r in runs)
         rows.append(best)
-        print(f"  {case:8} x{factor:<5} {best['seconds']:8.2f} s  peak +{best['peak_mb']:.0f} MB", file=sys.stderr, flush=True)
-    print(f"Machine: {platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs; "
-          f"BLAS/OpenMP limited to 1 thread during fits; fastest of {repeat} run(s), memory: largest of them.\n")
-    print("| case | factor | quotes fitted | terms | term occurrences | fit time (s) | peak memory of the fit (MB) | "
-          "process RSS at peak (MB) | topics vs. x1 (cosine) |")
+        print(
+            f"  {case:8} x{factor:<5} {best['seconds']:8.2f} s  peak +{best['peak_mb']:.0f} MB",
+            file=sys.stderr,
+            flush=True,
+        )
+    print(
+        f"Machine: {platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs; "
+        f"BLAS/OpenMP limited to 1 thread during fits; fastest of {repeat} run(s), memory: largest of them.\n"
+    )
+    print(
+        "| case | factor | quotes fitted | terms | term occurrences | fit time (s) | peak memory of the fit (MB) | "
+        "process RSS at peak (MB) | topics vs. x1 (cosine) |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         agreement = "–" if r.get("agreement") is None else f"{r['agreement']:.3f}"
-        print(f"| {r['case']} | x{r['factor']} | {r['docs']:,} | {r['terms']} | {r['occurrences']:,} | "
-              f"{r['seconds']:.2f} | {r['peak_mb']:.0f} | {r['rss_mb']:.0f} | {agreement} |")
+        print(
+            f"| {r['case']} | x{r['factor']} | {r['docs']:,} | {r['terms']} | {r['occurrences']:,} | "
+            f"{r['seconds']:.2f} | {r['peak_mb']:.0f} | {r['rss_mb']:.0f} | {agreement} |"
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -180,8 +202,16 @@ def benchmark(factors: list[int], scan_factors: list[int], repeat: int) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def _tomotopy_topic_word(corpus: topics.TopicCorpus, seeds: dict[str, list[str]], seed: int, prior: float,
-                         n_residual: int, iterations: int, alpha: float, beta: float):
+def _tomotopy_topic_word(
+    corpus: topics.TopicCorpus,
+    seeds: dict[str, list[str]],
+    seed: int,
+    prior: float,
+    n_residual: int,
+    iterations: int,
+    alpha: float,
+    beta: float,
+):
     """tomotopy LDA with seed-word priors; returns (topic-word over corpus.vocabulary, seconds).
 
     seededlda-style priors: a seed word gets ``prior`` for its own topic and ``beta`` for every
@@ -196,7 +226,11 @@ def _tomotopy_topic_word(corpus: topics.TopicCorpus, seeds: dict[str, list[str]]
     vocabulary = corpus.vocabulary
     for row in range(corpus.n_docs):
         start, end = corpus.counts.indptr[row], corpus.counts.indptr[row + 1]
-        words = [vocabulary[j] for j, c in zip(corpus.counts.indices[start:end], corpus.counts.data[start:end]) for _ in range(int(c))]
+        words = [
+            vocabulary[j]
+            for j, c in zip(corpus.counts.indices[start:end], corpus.counts.data[start:end])
+            for _ in range(int(c))
+        ]
         if words:
             model.add_doc(words)
     for topic, terms in enumerate(seeds.values()):
@@ -214,23 +248,37 @@ def _tomotopy_topic_word(corpus: topics.TopicCorpus, seeds: dict[str, list[str]]
     return topic_word, seconds
 
 
-def _as_model(topic_word: np.ndarray, corpus: topics.TopicCorpus, seeds: dict[str, list[str]], seed: int) -> topics.TopicModel:
+def _as_model(
+    topic_word: np.ndarray, corpus: topics.TopicCorpus, seeds: dict[str, list[str]], seed: int
+) -> topics.TopicModel:
     labels = tuple(seeds) + tuple(f"rest{i + 1}" for i in range(topic_word.shape[0] - len(seeds)))
     return topics.TopicModel(
-        method="tomotopy", k=topic_word.shape[0], seed=seed, topic_word=topic_word,
-        doc_topic=np.zeros((corpus.n_docs, topic_word.shape[0])), labels=labels, vocabulary=corpus.vocabulary,
-        doc_ids=corpus.documents.index, n_iter=0, converged=True, seeds={k: tuple(v) for k, v in seeds.items()},
+        method="tomotopy",
+        k=topic_word.shape[0],
+        seed=seed,
+        topic_word=topic_word,
+        doc_topic=np.zeros((corpus.n_docs, topic_word.shape[0])),
+        labels=labels,
+        vocabulary=corpus.vocabulary,
+        doc_ids=corpus.documents.index,
+        n_iter=0,
+        converged=True,
+        seeds={k: tuple(v) for k, v in seeds.items()},
     )
 
 
-def _summarise(name: str, models: list[topics.TopicModel], seconds: list[float], identical: bool | None) -> dict[str, object]:
+def _summarise(
+    name: str, models: list[topics.TopicModel], seconds: list[float], identical: bool | None
+) -> dict[str, object]:
     survival = [int(topics.seeded_survival(m)["survived"].sum()) for m in models]
     in_top = [float(topics.seeded_survival(m)["seeds_in_top"].mean()) for m in models]
     stab = topics.topic_stability(models)
     seeded_rows = [label for label in models[0].labels if label in models[0].seeds]
     return {
-        "candidate": name, "survived": f"{min(survival)}–{max(survival)}" if min(survival) != max(survival) else str(survival[0]),
-        "mean": statistics.mean(survival), "seeds_in_top": statistics.mean(in_top),
+        "candidate": name,
+        "survived": f"{min(survival)}–{max(survival)}" if min(survival) != max(survival) else str(survival[0]),
+        "mean": statistics.mean(survival),
+        "seeds_in_top": statistics.mean(in_top),
         "stability": float(stab.loc[seeded_rows, "mean"].mean()),
         "deterministic": "–" if identical is None else ("yes" if identical else "no"),
         "seconds": statistics.median(seconds),
@@ -241,8 +289,10 @@ def compare_seeded(n_seeds: int = topics.N_STABILITY_SEEDS, n_residual: int = to
     corpus = topics.prepare_corpus()
     seeds = topics.seeds_from_table(topics.seed_table(corpus, load_codebook().categories))
     total = int(corpus.counts.sum())
-    print(f"Corpus: {corpus.n_docs} quotes, {corpus.n_terms} terms, {total} term occurrences; "
-          f"{len(seeds)} seeded topics + {n_residual} residual; {n_seeds} seeds each.\n")
+    print(
+        f"Corpus: {corpus.n_docs} quotes, {corpus.n_terms} terms, {total} term occurrences; "
+        f"{len(seeds)} seeded topics + {n_residual} residual; {n_seeds} seeds each.\n"
+    )
     rows = []
     for epsilon in sorted({1e-9, topics.SEED_EPSILON, 1e-3, 1e-2}):
         models, seconds = [], []
@@ -268,14 +318,22 @@ def compare_seeded(n_seeds: int = topics.N_STABILITY_SEEDS, n_residual: int = to
                 seconds.append(sec)
             tw_again, _ = _tomotopy_topic_word(corpus, seeds, 0, prior, n_residual, iterations, alpha, beta)
             identical = bool(np.array_equal(models[0].topic_word, tw_again))
-            label = f"tomotopy seeded LDA, seed-word prior {prior:g}" + (" (seededlda weight 0.01)" if prior == seededlda_prior else "")
+            label = f"tomotopy seeded LDA, seed-word prior {prior:g}" + (
+                " (seededlda weight 0.01)" if prior == seededlda_prior else ""
+            )
             rows.append(_summarise(label, models, seconds, identical))
-    print(f"| candidate | seeded topics surviving (of {len(seeds)}), range over seeds | mean | seed words in top 10 (mean) | "
-          "stability of seeded topics (cosine, same label) | same seed -> identical | fit time per run (s) |")
+    print(
+        f"| candidate | seeded topics surviving (of {len(seeds)}), range over seeds | mean "
+        "| seed words in top 10 (mean) | "
+        "stability of seeded topics (cosine, same label) | same seed -> identical | fit time per run (s) |"
+    )
     print("|---|---:|---:|---:|---:|:---:|---:|")
     for r in rows:
-        print(f"| {r['candidate']} | {r['survived']} | {r['mean']:.1f} | {r['seeds_in_top']:.2f} | {r['stability']:.3f} | "
-              f"{r['deterministic']} | {r['seconds']:.3f} |")
+        print(
+            f"| {r['candidate']} | {r['survived']} | {r['mean']:.1f} | {r['seeds_in_top']:.2f} "
+            f"| {r['stability']:.3f} | "
+            f"{r['deterministic']} | {r['seconds']:.3f} |"
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -293,14 +351,18 @@ def check_lda(ks: tuple[int, ...] = (3, 5, 8), seeds: tuple[int, ...] = (0, 1)) 
     for k, seed in itertools.product(ks, seeds):
         short = topics.fit_topics(corpus, "lda", k, seed).topic_word
         with stats.single_thread():
-            long = LatentDirichletAllocation(n_components=k, learning_method="batch", max_iter=300, random_state=seed).fit(counts)
+            long = LatentDirichletAllocation(
+                n_components=k, learning_method="batch", max_iter=300, random_state=seed
+            ).fit(counts)
         _, sims = topics.match_topics(short, long.components_)
         print(f"| {k} | {seed} | {sims.mean():.3f} | {sims.min():.3f} |")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--benchmark", action="store_true", help="fit time and memory (default when nothing else is asked)")
+    parser.add_argument(
+        "--benchmark", action="store_true", help="fit time and memory (default when nothing else is asked)"
+    )
     parser.add_argument("--factors", type=int, nargs="+", default=[1, 100, 1000])
     parser.add_argument("--scan-factors", type=int, nargs="*", default=[1], help="factors for the k-scan case")
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the fastest counts")

@@ -104,8 +104,9 @@ def test_paired_bootstrap_compares_each_row_with_its_reference():
     assert table.loc["good", "diff"] == 0.0 and table.loc["good", "diff_ci_high"] == 0.0
     assert table.loc["poor", "diff_ci_high"] < 0  # clearly worse on the same resampled items
     assert (table["ci_low"] <= table["kappa"]).all() and (table["kappa"] <= table["ci_high"]).all()
-    pd.testing.assert_frame_equal(table, paired_bootstrap_kappa(coded, 3, reference={"poor": "good", "good": "good"},
-                                                                n_resamples=300, seed=1))
+    pd.testing.assert_frame_equal(
+        table, paired_bootstrap_kappa(coded, 3, reference={"poor": "good", "good": "good"}, n_resamples=300, seed=1)
+    )
     assert paired_bootstrap_kappa(coded, 3, n_resamples=50)["diff"].isna().all()  # no reference, no difference
 
 

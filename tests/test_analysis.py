@@ -6,9 +6,9 @@ import pytest
 
 from mdi_analysis.audit import _analysis as analysis
 from mdi_analysis.coding import _themes as themes
-from mdi_analysis.io._codebook import load_codebook
 from mdi_analysis.corpus import load_corpus
 from mdi_analysis.errors import InputDataError
+from mdi_analysis.io._codebook import load_codebook
 
 
 @pytest.fixture(scope="module")
@@ -46,5 +46,7 @@ def test_unknown_category_in_the_theme_file_is_a_clear_error(tmp_path):
     text = source.read_text(encoding="utf-8").replace("tema.okonomi,inductive", "tema.finnes_ikke,inductive", 1)
     bad = tmp_path / "analysis_themes.csv"
     bad.write_text(text, encoding="utf-8")
-    with pytest.raises(InputDataError, match=r"row 1 \(line 2\), column 'category_ids': unknown codebook category 'tema.finnes_ikke'"):
+    with pytest.raises(
+        InputDataError, match=r"row 1 \(line 2\), column 'category_ids': unknown codebook category 'tema.finnes_ikke'"
+    ):
         analysis.load_analysis_themes(bad, categories=load_codebook().categories["category_id"])

@@ -44,11 +44,19 @@ def corpus_row(uid: str, text: str, role: str = "arbeidsgiver") -> str:
 
 
 def notebook(cells: list[dict]) -> str:
-    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, ensure_ascii=False, indent=1)
+    return json.dumps(
+        {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, ensure_ascii=False, indent=1
+    )
 
 
 def code_cell(source: str, outputs: list[dict]) -> dict:
-    return {"cell_type": "code", "execution_count": 1, "metadata": {}, "source": source.splitlines(True), "outputs": outputs}
+    return {
+        "cell_type": "code",
+        "execution_count": 1,
+        "metadata": {},
+        "source": source.splitlines(True),
+        "outputs": outputs,
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -130,7 +138,13 @@ def test_known_thesis_name_in_notebook_output(tmp_path: Path) -> None:
             {"cell_type": "markdown", "metadata": {}, "source": ["# Report\n"]},
             code_cell(
                 "print(supervisor)\n",
-                [{"output_type": "stream", "name": "stdout", "text": ["Kontakt:\n", "veileder Tonje Osmundsen, NTNU\n"]}],
+                [
+                    {
+                        "output_type": "stream",
+                        "name": "stdout",
+                        "text": ["Kontakt:\n", "veileder Tonje Osmundsen, NTNU\n"],
+                    }
+                ],
             ),
         ]
     )
@@ -149,13 +163,18 @@ def test_deny_list_allows_citations_of_published_authors_but_not_other_names() -
 
 def test_names_in_plain_prose_and_json_records(tmp_path: Path) -> None:
     notes = write(tmp_path / "data" / "notes.txt", "Intervjunotater\nKontakt: Kari Nordmann, personalkontoret\n")
-    records = write(tmp_path / "data" / "quotes.json", '[\n {"utterance_id": "U001",\n  "text": "Vi snakket med Kari om det."}\n]\n')
+    records = write(
+        tmp_path / "data" / "quotes.json", '[\n {"utterance_id": "U001",\n  "text": "Vi snakket med Kari om det."}\n]\n'
+    )
     found = [(f.file.name, f.line, f.match) for f in scan_paths([notes, records]) if f.kind == "person_name"]
     assert found == [("notes.txt", 2, "Kari Nordmann"), ("quotes.json", 3, "Kari")]
 
 
 def test_coder_column_is_read_for_names(tmp_path: Path) -> None:
-    path = write(tmp_path / "codings.csv", "utterance_id,section_id,coder,basis\nU001,4.1.1,thesis,printed\nU002,4.1.1,Marit Bakke,manual\n")
+    path = write(
+        tmp_path / "codings.csv",
+        "utterance_id,section_id,coder,basis\nU001,4.1.1,thesis,printed\nU002,4.1.1,Marit Bakke,manual\n",
+    )
     finding = only(scan_paths([path]), "person_name")
     assert (finding.line, finding.column, finding.match) == (3, "coder", "Marit Bakke")
 
@@ -264,15 +283,17 @@ def test_notebook_html_output_and_markdown_source_are_scanned(tmp_path: Path) ->
             {"cell_type": "markdown", "metadata": {}, "source": ["«Her i Hol gjør vi det slik.»\n"]},
             code_cell(
                 "show(quotes)\n",
-                [{
-                    "output_type": "display_data",
-                    "metadata": {},
-                    "data": {
-                        "text/plain": ["<table>"],
-                        "text/html": ["<table>\n", "<tr><td>U044</td><td>Nesbyen</td></tr>\n", "</table>\n"],
-                        "image/png": "iVBORw0KGgo22334455",
-                    },
-                }],
+                [
+                    {
+                        "output_type": "display_data",
+                        "metadata": {},
+                        "data": {
+                            "text/plain": ["<table>"],
+                            "text/html": ["<table>\n", "<tr><td>U044</td><td>Nesbyen</td></tr>\n", "</table>\n"],
+                            "image/png": "iVBORw0KGgo22334455",
+                        },
+                    }
+                ],
             ),
         ]
     )
@@ -305,7 +326,7 @@ def test_qde_project_file_is_scanned(tmp_path: Path) -> None:
 def test_numbers_of_this_project_are_not_phone_numbers(tmp_path: Path) -> None:
     text = (
         "value_id,table_id,row,column,published,value,thesis_section,thesis_lines,note\n"
-        "t4_6.Gjennomsnitt.A,4.6,Gjennomsnitt,A,\"4,22\",4.22,4.6,4638,KS 10-faktor 2016/2017\n"
+        't4_6.Gjennomsnitt.A,4.6,Gjennomsnitt,A,"4,22",4.22,4.6,4638,KS 10-faktor 2016/2017\n'
         "t3_2.Hemsedal.inhabitants,3.2,Hemsedal,inhabitants,2.400,2400,3.2.2,2130-2136,år 2016 2017\n"
         "U001,4.1.1,2510-2622,4.1.2,3.9 4.0 4.0 4.0,50900,01.05.2017,05.12.2016,ISBN 978-82-15-02814-1\n"
         "x,20170501,21052017,12 345 678,1 234 567,2016-2017,+4.2,4,22 4,18 4,22 4,18,2510-2622\n"
@@ -337,7 +358,9 @@ def test_region_level_places_organisations_and_public_figure_in_quotes_are_allow
             "Tillitsvalgtrollen er ikke bare den gamle «Yngve Hågensen»: stå på krava, sier Fagforbundet og KS.",
             role="tillitsvalgt",
         )
-        + corpus_row("U012", "Vi har verdier som Åpen, Grundig og Modig, og vi bruker Lean og BLT-metoden etter Hovedavtalen."),
+        + corpus_row(
+            "U012", "Vi har verdier som Åpen, Grundig og Modig, og vi bruker Lean og BLT-metoden etter Hovedavtalen."
+        ),
     )
     assert scan_paths([path]) == []
 
@@ -347,11 +370,14 @@ def test_sample_table_naming_municipalities_without_quotes_is_allowed(tmp_path: 
         tmp_path / "data" / "sample" / "municipalities.csv",
         "municipality,inhabitants,arsverk,employees,organisation_model,innovation_focus,innovation_status,thesis_section,thesis_lines\n"
         "Gol,4650,378,459,etatsmodell,nei,Gol kommune har ikke innovasjon som et satsingsområde.,3.2.1,2116-2122\n"
-        "Hemsedal,2400,,310,etatsmodell,nei,Innovasjon har ikke vært et satsningsområde i Hemsedal kommune.,3.2.2,2130-2136\n"
-        'Hol,4500,454,570,etatsmodell,delvis,"Hol kommune har ikke definert innovasjon som et satsingsområde, men har tatt i bruk '
+        "Hemsedal,2400,,310,etatsmodell,nei,"
+        "Innovasjon har ikke vært et satsningsområde i Hemsedal kommune.,3.2.2,2130-2136\n"
+        "Hol,4500,454,570,etatsmodell,delvis,"
+        '"Hol kommune har ikke definert innovasjon som et satsingsområde, men har tatt i bruk '
         'verktøy fra LEAN-metodikken og delvis BLT-metoden.",3.2.3,2138-2150\n'
         "Ål,4720,466,619,etatsmodell,ja,Ål kommune har satset en del på innovasjon […].,3.2.4,2189-2195\n"
-        "Nes,3500,300,380,flat struktur,nei,Nes kommune har ikke hatt systematisk fokus på innovasjon i sin organisasjon.,3.2.5,2231-2237\n",
+        "Nes,3500,300,380,flat struktur,nei,"
+        "Nes kommune har ikke hatt systematisk fokus på innovasjon i sin organisasjon.,3.2.5,2231-2237\n",
     )
     html = write(
         tmp_path / "reports" / "html" / "01.html",
@@ -374,7 +400,10 @@ def test_documentation_listing_the_whole_sample_is_not_a_link() -> None:
 
 
 def test_english_prose_is_not_read_as_names() -> None:
-    text = "framework_id,description\nmdi,Indirect co-determination through the Basic Agreement and New Public Management reforms in the municipalities.\n"
+    text = (
+        "framework_id,description\nmdi,Indirect co-determination through the Basic Agreement "
+        "and New Public Management reforms in the municipalities.\n"
+    )
     assert scan_text(text, source="frameworks.csv") == []
 
 
@@ -386,17 +415,32 @@ def test_english_prose_is_not_read_as_names() -> None:
 def test_every_list_entry_is_documented_and_no_place_is_allowlisted() -> None:
     allow = read_resource_csv("anonymity_allowlist.csv")
     categories = {
-        "public_figure_in_quote", "organisation", "region_place", "place_outside_study", "law_or_agreement",
-        "method_or_tool", "role_label", "value_word_in_quote", "cited_author",
+        "public_figure_in_quote",
+        "organisation",
+        "region_place",
+        "place_outside_study",
+        "law_or_agreement",
+        "method_or_tool",
+        "role_label",
+        "value_word_in_quote",
+        "cited_author",
     }
     assert allow and all(row["term"].strip() and row["reason"].strip() for row in allow)
     assert {row["category"] for row in allow} <= categories
     places = {row["place"] for row in read_resource_csv("anonymity_places.csv")}
     assert not places & {row["term"] for row in allow}, "a municipality or village can never be allowlisted"
-    assert all(row["person"] and row["role_in_thesis"] and row["citable"] in ("yes", "no")
-               for row in read_resource_csv("anonymity_denylist.csv"))
+    assert all(
+        row["person"] and row["role_in_thesis"] and row["citable"] in ("yes", "no")
+        for row in read_resource_csv("anonymity_denylist.csv")
+    )
     assert {row["municipality"] for row in read_resource_csv("anonymity_places.csv")} == {
-        "Gol", "Hemsedal", "Hol", "Nes", "Ål", "Flå"}
+        "Gol",
+        "Hemsedal",
+        "Hol",
+        "Nes",
+        "Ål",
+        "Flå",
+    }
 
 
 # --------------------------------------------------------------------------------------------

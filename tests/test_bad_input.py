@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from mdi_analysis import paths
-from mdi_analysis.io import _survey as survey
 from mdi_analysis.errors import InputDataError
+from mdi_analysis.io import _survey as survey
 
 
 @pytest.fixture()
@@ -39,7 +39,8 @@ def test_score_of_6_is_rejected_with_file_row_column(survey_copy):
 def test_missing_column_is_named(survey_copy):
     scores = survey_copy / "ks10_scores.csv"
     lines = scores.read_text(encoding="utf-8").splitlines()
-    scores.write_text("\n".join(",".join(l.split(",")[:2] + l.split(",")[3:]) for l in lines) + "\n", encoding="utf-8")
+    without_third = (",".join(line.split(",")[:2] + line.split(",")[3:]) for line in lines)
+    scores.write_text("\n".join(without_third) + "\n", encoding="utf-8")
     with pytest.raises(InputDataError, match=r"ks10_scores\.csv, line 1: column 'score' is missing"):
         survey.load_survey(survey_copy)
 
@@ -68,7 +69,9 @@ def test_excel_norwegian_semicolon_decimal_comma_with_bom_is_accepted(survey_cop
     scores = survey_copy / "ks10_scores.csv"
     lines = scores.read_text(encoding="utf-8").splitlines()
     converted = [line.replace(",", ";") for line in lines]
-    converted = [";".join(f.replace(".", ",") if i == 2 else f for i, f in enumerate(l.split(";"))) for l in converted]
+    converted = [
+        ";".join(f.replace(".", ",") if i == 2 else f for i, f in enumerate(row.split(";"))) for row in converted
+    ]
     scores.write_bytes(("\ufeff" + "\r\n".join(converted) + "\r\n").encode("utf-8"))
     assert "4,2" in scores.read_text(encoding="utf-8-sig")
     loaded = survey.load_survey(survey_copy)

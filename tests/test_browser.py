@@ -11,11 +11,13 @@ from mdi_analysis.corpus import load_corpus, without_reprints
 from mdi_analysis.present import _browser as browser
 
 #: A small codebook of the test's own, so the expected counts do not move when data/codebook changes.
-CODEBOOK = pd.Series({
-    "t.tid": "tid",
-    "t.politikk": "politiker;politisk",
-    "t.ubrukt": "kvantedatamaskin",
-})
+CODEBOOK = pd.Series(
+    {
+        "t.tid": "tid",
+        "t.politikk": "politiker;politisk",
+        "t.ubrukt": "kvantedatamaskin",
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +122,9 @@ def test_render_text_is_deterministic_and_lists_quotes_and_hits(corpus, coding):
     lines = text.splitlines()
     assert lines[0].startswith("Filter: role=tillitsvalgt · section=4.1.3")
     assert "category=t.tid (Tid)" in lines[0]
-    assert lines[1].startswith(f"{len(browser.filter_quotes(corpus, coding, role='tillitsvalgt', section='4.1.3', keyword='tid'))} quotes")
+    assert lines[1].startswith(
+        f"{len(browser.filter_quotes(corpus, coding, role='tillitsvalgt', section='4.1.3', keyword='tid'))} quotes"
+    )
     assert any(line.startswith("Keyword in context: keyword 'tid'") for line in lines)
     assert any("[tid" in line.lower() for line in lines)
     empty = view.render_text(category="t.ubrukt")

@@ -66,10 +66,23 @@ def test_quotes_above_uses_the_commentary_spans(data):
 
 
 def _claim(**fields) -> pd.Series:
-    base = {"claim_id": "C999", "section_id": "4.4.1", "line_start": 4265, "line_end": 4269, "text": "",
-            "kind": "all_or_none", "subject": "quotes", "scope_sections": "4.4.1", "scope_role": "tillitsvalgt",
-            "scope": "section", "quantity": "theme:lederskap_barriere", "relation": "== 0", "expected": None,
-            "checkable_from": "coding", "note": ""}
+    base = {
+        "claim_id": "C999",
+        "section_id": "4.4.1",
+        "line_start": 4265,
+        "line_end": 4269,
+        "text": "",
+        "kind": "all_or_none",
+        "subject": "quotes",
+        "scope_sections": "4.4.1",
+        "scope_role": "tillitsvalgt",
+        "scope": "section",
+        "quantity": "theme:lederskap_barriere",
+        "relation": "== 0",
+        "expected": None,
+        "checkable_from": "coding",
+        "note": "",
+    }
     base.update(fields)
     return pd.Series(base)
 
@@ -96,7 +109,13 @@ def test_unpublished_material_is_not_verifiable(data):
 
 
 def test_unknown_theme_category_is_an_error(data):
-    themes = pd.concat([data.themes, pd.DataFrame([{"theme": "ny", "category_ids": "tema.finnes_ikke", "match": "mention", "limitation": None}])], ignore_index=True)
+    themes = pd.concat(
+        [
+            data.themes,
+            pd.DataFrame([{"theme": "ny", "category_ids": "tema.finnes_ikke", "match": "mention", "limitation": None}]),
+        ],
+        ignore_index=True,
+    )
     broken = claims.AuditData(data.corpus, data.survey, data.sample, data.coding_matrix, themes)
     with pytest.raises(ValueError, match="unknown categories"):
         claims.evaluate_claim(_claim(quantity="theme:ny"), broken)

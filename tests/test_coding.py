@@ -22,7 +22,11 @@ from mdi_analysis.text._normalise import get_normaliser
 CODEBOOK = pd.DataFrame(
     {
         "category_id": [
-            "mdi_kultur.tillit", "tema.samarbeid", "tema.tidspress", "tema.taus_kunnskap", "tema.tom",
+            "mdi_kultur.tillit",
+            "tema.samarbeid",
+            "tema.tidspress",
+            "tema.taus_kunnskap",
+            "tema.tom",
         ],
         "patterns": ["tillit", "samarbeid; samarbeide", "tid; travel*", "taus kunnskap", None],
         "category": ["Tillit", "Samarbeid", "Tidspress", "Taus kunnskap", "Uten mønstre"],
@@ -50,8 +54,17 @@ def result():
 
 
 @pytest.mark.parametrize("normaliser", ["lemma", "stem"])
-@pytest.mark.parametrize("word", ["samarbeid", "samarbeidet", "trepartssamarbeid", "trepartssamarbeidet",
-                                  "samarbeidsorientering", "samarbeidsorienteringen"])
+@pytest.mark.parametrize(
+    "word",
+    [
+        "samarbeid",
+        "samarbeidet",
+        "trepartssamarbeid",
+        "trepartssamarbeidet",
+        "samarbeidsorientering",
+        "samarbeidsorienteringen",
+    ],
+)
 def test_samarbeid_matches_its_inflections_and_compounds(normaliser, word):
     assert matches("samarbeid", word, normaliser)
 
@@ -64,8 +77,19 @@ def test_tillit_matches_trust_words_including_mistillit(normaliser, word):
 
 
 @pytest.mark.parametrize("normaliser", ["lemma", "stem"])
-@pytest.mark.parametrize("word", ["tillitsvalgt", "tillitsvalgte", "hovedtillitsvalgte", "Hovedtillitsvalgt",
-                                  "tillitsverv", "tillitsmannen", "plasstillitsvalgte", "tillitsvalgtmøter"])
+@pytest.mark.parametrize(
+    "word",
+    [
+        "tillitsvalgt",
+        "tillitsvalgte",
+        "hovedtillitsvalgte",
+        "Hovedtillitsvalgt",
+        "tillitsverv",
+        "tillitsmannen",
+        "plasstillitsvalgte",
+        "tillitsvalgtmøter",
+    ],
+)
 def test_tillit_does_not_match_union_representatives(normaliser, word):
     assert not matches("tillit", word, normaliser)
 
@@ -73,8 +97,12 @@ def test_tillit_does_not_match_union_representatives(normaliser, word):
 def test_the_rule_itself_would_match_tillitsvalgt_so_the_exception_table_does_the_blocking():
     assert compound_contains("tillitsvalgt", "tillit", "lemma")  # tillit + s + valgt
     blocked = {(b.word, b.blocked_term) for b in lexicalised_compounds()}
-    assert {("tillitsvalgt*", "tillit"), ("hovedtillitsvalgt*", "tillit"), ("tillitsverv*", "tillit"),
-            ("tillitsmann*", "tillit")} <= blocked
+    assert {
+        ("tillitsvalgt*", "tillit"),
+        ("hovedtillitsvalgt*", "tillit"),
+        ("tillitsverv*", "tillit"),
+        ("tillitsmann*", "tillit"),
+    } <= blocked
 
 
 def test_an_explicit_prefix_pattern_is_not_blocked():

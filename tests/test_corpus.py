@@ -1,9 +1,9 @@
 """The interview corpus (data/corpus/): what is in it, and that it is what the thesis says.
 
 The counts and texts below were established by reading chapter 4 section by section (thesis lines
-2508-4613), independently of the extractor; the corpus README (data/corpus/README.draft.md) documents every judgement call. Tests
-on the committed files run everywhere; the rebuild tests need the thesis text and are skipped,
-with the path, when it is absent.
+2508-4613), independently of the extractor; the corpus README (data/corpus/README.draft.md) documents
+every judgement call. Tests on the committed files run everywhere; the rebuild tests need the thesis
+text and are skipped, with the path, when it is absent.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ import pandas as pd
 import pytest
 
 from mdi_analysis import paths
-from mdi_analysis.corpus import build_corpus, compare_corpus, load_corpus
-from mdi_analysis.corpus import cli
+from mdi_analysis.corpus import build_corpus, cli, compare_corpus, load_corpus
 from mdi_analysis.corpus.extract import LABEL_RE, ThesisText
 
 # Quotes per section × role, counted by hand. The author's own counts agree where she gives them:
@@ -94,7 +93,10 @@ def test_totals(utterances):
     assert len(utterances) == 121
     assert utterances["role"].value_counts().to_dict() == {"arbeidsgiver": 64, "tillitsvalgt": 57}
     assert utterances["role_label"].value_counts(dropna=False).to_dict() == {
-        "Arbeidsgiver": 64, "Tillitsvalgt": 55, "Hovedtillitsvalgt": 1, pd.NA: 1,
+        "Arbeidsgiver": 64,
+        "Tillitsvalgt": 55,
+        "Hovedtillitsvalgt": 1,
+        pd.NA: 1,
     }
 
 
@@ -116,12 +118,42 @@ def test_spans_lie_inside_their_sections(corpus, utterances):
 @pytest.mark.parametrize(
     ("utterance_id", "section", "role", "start", "end"),
     [
-        ("U001", "4.1.1", "arbeidsgiver", "Innovasjon det er jo å fornye organisasjonen", "gjøre ting bedre med de folkene du har med deg."),
+        (
+            "U001",
+            "4.1.1",
+            "arbeidsgiver",
+            "Innovasjon det er jo å fornye organisasjonen",
+            "gjøre ting bedre med de folkene du har med deg.",
+        ),
         ("U003", "4.1.1", "arbeidsgiver", "Utvikling, nytenkning.", "Gjøre ting smartere."),
-        ("U039", "4.1.6", "tillitsvalgt", "Jeg tenker at det er en medinnflytelse.", "hvordan de tenker seg at dette skal være."),
-        ("U065", "4.1.9", "tillitsvalgt", "Det er å få folk til å endre på det de har gjort i alle år.", "gjøre det samme fortsatt på samme måten."),
-        ("U072", "4.3.1", "arbeidsgiver", "Det er ingen i ledelsen som stopper deg", "å få folk med seg til å skape de nye ideene."),
-        ("U121", "4.5.4", "tillitsvalgt", "Det er mange kursholdere som kan snakke om nyskapning", "gjøre det samme fortsatt på samme måten."),
+        (
+            "U039",
+            "4.1.6",
+            "tillitsvalgt",
+            "Jeg tenker at det er en medinnflytelse.",
+            "hvordan de tenker seg at dette skal være.",
+        ),
+        (
+            "U065",
+            "4.1.9",
+            "tillitsvalgt",
+            "Det er å få folk til å endre på det de har gjort i alle år.",
+            "gjøre det samme fortsatt på samme måten.",
+        ),
+        (
+            "U072",
+            "4.3.1",
+            "arbeidsgiver",
+            "Det er ingen i ledelsen som stopper deg",
+            "å få folk med seg til å skape de nye ideene.",
+        ),
+        (
+            "U121",
+            "4.5.4",
+            "tillitsvalgt",
+            "Det er mange kursholdere som kan snakke om nyskapning",
+            "gjøre det samme fortsatt på samme måten.",
+        ),
     ],
 )
 def test_exact_texts(utterances, utterance_id, section, role, start, end):
@@ -156,8 +188,15 @@ def test_paragraph_breaks(utterances):
 
 def test_author_text_is_not_in_the_corpus(utterances):
     texts = " ".join(utterances["text"])
-    for phrase in ["tidligst mulig» i OU", "Ovennevnte", "Arbeidsgiver viser til", "Tillitsvalgte viser her til",
-                   "Guide til god ledelse", "«tidstyver»", "kjennetegnet «toleranse»"]:
+    for phrase in [
+        "tidligst mulig» i OU",
+        "Ovennevnte",
+        "Arbeidsgiver viser til",
+        "Tillitsvalgte viser her til",
+        "Guide til god ledelse",
+        "«tidstyver»",
+        "kjennetegnet «toleranse»",
+    ]:
         assert phrase not in texts
     assert utterances["n_words"].min() >= 8
 
@@ -255,16 +294,33 @@ def test_interview_guide(corpus):
     assert guide.loc["Q12", "text"] == "Hvordan kan medarbeidernes tause kunnskap bidra til å øke innovasjon?"
     assert "ideer og forbedringsforslag?" in guide.loc["Q03", "text"]  # forbedrings-\n\nforslag joined
     assert "OU-prosesser" in guide.loc["Q13", "text"]  # OU-\n\nprosesser keeps its hyphen
-    assert guide.loc["Q15", "text"].endswith("bærebjelker): Prinsippet om konsensus; Likeverdighet mellom partene; "
-                                             "Dialogpreget kommunikasjon; Kollektivt ansvar)")
+    assert guide.loc["Q15", "text"].endswith(
+        "bærebjelker): Prinsippet om konsensus; Likeverdighet mellom partene; "
+        "Dialogpreget kommunikasjon; Kollektivt ansvar)"
+    )
 
 
 def test_sections_map_to_guide_questions(corpus):
     mapping = dict(zip(corpus.sections["section_id"], corpus.sections["guide_questions"]))
     assert mapping == {
-        "4.1.1": "Q03", "4.1.2": "Q04", "4.1.3": "Q06", "4.1.4": "Q07", "4.1.5": "Q09", "4.1.6": "Q13",
-        "4.1.7": "Q14", "4.1.8": "Q15", "4.1.9": "Q20", "4.2.1": "Q10", "4.3.1": "Q08", "4.3.2": "Q11",
-        "4.3.3": "Q12", "4.4.1": "Q21", "4.5.1": "Q16", "4.5.2": "Q17", "4.5.3": "Q18", "4.5.4": "Q19",
+        "4.1.1": "Q03",
+        "4.1.2": "Q04",
+        "4.1.3": "Q06",
+        "4.1.4": "Q07",
+        "4.1.5": "Q09",
+        "4.1.6": "Q13",
+        "4.1.7": "Q14",
+        "4.1.8": "Q15",
+        "4.1.9": "Q20",
+        "4.2.1": "Q10",
+        "4.3.1": "Q08",
+        "4.3.2": "Q11",
+        "4.3.3": "Q12",
+        "4.4.1": "Q21",
+        "4.5.1": "Q16",
+        "4.5.2": "Q17",
+        "4.5.3": "Q18",
+        "4.5.4": "Q19",
     }
     curated = set(corpus.sections.loc[corpus.sections["guide_evidence"] == "curated", "section_id"])
     assert curated == {"4.1.1", "4.1.2", "4.1.3", "4.1.4", "4.2.1", "4.4.1"}  # sections without a repeating intro
@@ -273,7 +329,10 @@ def test_sections_map_to_guide_questions(corpus):
 def test_research_questions(corpus):
     questions = corpus.research_questions.set_index("research_question")
     assert list(questions.index) == [1, 2, 3, 4, 5]
-    assert questions.loc[2, "text"] == "Hva slags forventninger er det fra tillitsvalgte overfor ledelsen for å oppnå høy grad av MDI?"
+    assert (
+        questions.loc[2, "text"]
+        == "Hva slags forventninger er det fra tillitsvalgte overfor ledelsen for å oppnå høy grad av MDI?"
+    )
 
 
 # ------------------------------------------------------------------------------------ anonymity
@@ -289,8 +348,18 @@ def test_no_municipality_names_in_the_corpus():
 
 def test_no_identifying_columns(corpus):
     columns = set(corpus.utterances.columns)
-    assert columns == {"utterance_id", "role", "role_label", "text", "section_id", "line_start", "line_end",
-                       "n_words", "duplicate_of", "flags"}
+    assert columns == {
+        "utterance_id",
+        "role",
+        "role_label",
+        "text",
+        "section_id",
+        "line_start",
+        "line_end",
+        "n_words",
+        "duplicate_of",
+        "flags",
+    }
 
 
 # --------------------------------------------------------------------- rebuild from the thesis

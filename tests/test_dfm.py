@@ -47,8 +47,9 @@ def test_trim_keeps_both_bounds_and_fails_clearly():
 
 
 def test_group_sums_rows_by_docvar():
-    docvars = pd.DataFrame({"role": ["tillitsvalgt", "arbeidsgiver", "arbeidsgiver", "tillitsvalgt"]},
-                           index=["q1", "q2", "q3", "q4"])
+    docvars = pd.DataFrame(
+        {"role": ["tillitsvalgt", "arbeidsgiver", "arbeidsgiver", "tillitsvalgt"]}, index=["q1", "q2", "q3", "q4"]
+    )
     grouped = text.dfm_group(text.dfm_from_tokens(DOCS, docvars=docvars), "role")
     assert grouped.docnames.tolist() == ["arbeidsgiver", "tillitsvalgt"]
     assert grouped.counts.toarray().tolist() == [[0, 0, 1, 1], [1, 2, 1, 2]]
@@ -108,7 +109,9 @@ def test_dfm_from_texts_uses_the_content_tokens():
     x = text.dfm(pd.Series(["Vi har innovasjon og innovasjonen.", "Og så?"], index=["U1", "U2"]))
     assert x.docnames.tolist() == ["U1", "U2"]
     assert "og" not in x.features.tolist()  # a stop word
-    assert x.counts.sum() == sum(len(t) for t in text.content_token_lists(["Vi har innovasjon og innovasjonen.", "Og så?"]))
+    assert x.counts.sum() == sum(
+        len(t) for t in text.content_token_lists(["Vi har innovasjon og innovasjonen.", "Og så?"])
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -119,7 +122,9 @@ def test_property_counts_add_up_and_group_preserves_totals(token_lists):
     assert x.features.tolist() == sorted(x.features.tolist())
     labels = [str(i % 3) for i in range(len(token_lists))]
     grouped = text.dfm_group(x, labels)
-    np.testing.assert_array_equal(np.asarray(grouped.counts.sum(axis=0)).ravel(), np.asarray(x.counts.sum(axis=0)).ravel())
+    np.testing.assert_array_equal(
+        np.asarray(grouped.counts.sum(axis=0)).ravel(), np.asarray(x.counts.sum(axis=0)).ravel()
+    )
     assert (text.dfm_docfreq(x) <= x.n_docs).all()
 
 

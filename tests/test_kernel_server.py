@@ -70,7 +70,9 @@ def test_a_forked_kernel_runs_a_notebook_exactly_like_an_ordinary_kernel(probe_e
     texts = [out.get("text", "") for cell in ordinary for out in cell]
     assert texts[0].split()[1:] == ["0", "from", "the", "runner"]  # hash seed and environment arrive
     assert texts[1] == "True False False\n"  # working folder; nothing left by the previous notebook
-    assert texts[2] == "['In', 'Out', 'exit', 'get_ipython', 'leak', 'open', 'os', 'quit', 'sys']\n"  # IPython's names only
+    assert (
+        texts[2] == "['In', 'Out', 'exit', 'get_ipython', 'leak', 'open', 'os', 'quit', 'sys']\n"
+    )  # IPython's names only
     assert ordinary[3] == [{"output_type": "display_data", "metadata": {}, "data": ["image/png", "text/plain"]}]
     assert texts[-2] == "True\n"
     assert texts[-1] == "[]\n"

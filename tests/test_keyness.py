@@ -33,8 +33,12 @@ HAND = dict(a=30, b=10, target_total=1000, reference_total=1000)
 def _one(measure: str = "lr", correction: str = "default", **cells) -> pd.Series:
     cells = cells or HAND
     table = stats.keyness(
-        {"w": cells["a"]}, {"w": cells["b"]}, measure, correction,
-        target_total=cells["target_total"], reference_total=cells["reference_total"],
+        {"w": cells["a"]},
+        {"w": cells["b"]},
+        measure,
+        correction,
+        target_total=cells["target_total"],
+        reference_total=cells["reference_total"],
     )
     assert len(table) == 1
     return table.iloc[0]
@@ -96,7 +100,9 @@ def test_uncorrected_statistics_agree_with_scipy(a, b, tn, rn):
     g = chi2_contingency(table, correction=False, lambda_="log-likelihood")[0]
     x = chi2_contingency(table, correction=False)[0]
     assert abs(_one("lr", "none", a=a, b=b, target_total=tn, reference_total=rn)["G2"]) == pytest.approx(g, abs=1e-9)
-    assert abs(_one("chi2", "none", a=a, b=b, target_total=tn, reference_total=rn)["chi2"]) == pytest.approx(x, abs=1e-9)
+    assert abs(_one("chi2", "none", a=a, b=b, target_total=tn, reference_total=rn)["chi2"]) == pytest.approx(
+        x, abs=1e-9
+    )
 
 
 def test_swapping_the_sides_flips_the_sign_and_the_label():
@@ -151,13 +157,15 @@ def synthetic_corpus(tmp_path):
     union = ["Vi har et møte om ledelse og turnus."] * 6
     texts = employer + union + [employer[0]]
     roles = ["arbeidsgiver"] * 6 + ["tillitsvalgt"] * 6 + ["arbeidsgiver"]
-    frame = pd.DataFrame({
-        "utterance_id": [f"S{i:02d}" for i in range(1, len(texts) + 1)],
-        "role": roles,
-        "text": texts,
-        "section_id": ["9.1"] * len(texts),
-        "duplicate_of": [""] * (len(texts) - 1) + ["S01"],
-    })
+    frame = pd.DataFrame(
+        {
+            "utterance_id": [f"S{i:02d}" for i in range(1, len(texts) + 1)],
+            "role": roles,
+            "text": texts,
+            "section_id": ["9.1"] * len(texts),
+            "duplicate_of": [""] * (len(texts) - 1) + ["S01"],
+        }
+    )
     frame.to_csv(tmp_path / "utterances.csv", index=False)
     pd.DataFrame({"section_id": ["9.1"], "title": ["Test"], "research_question": [1]}).to_csv(
         tmp_path / "sections.csv", index=False
@@ -171,7 +179,8 @@ def test_a_term_of_one_side_only_is_its_top_key_term(synthetic_corpus):
     assert top["feature"] == "strategi"
     assert (top["n_target"], top["n_reference"]) == (6, 0)
     assert top["key_for"] == "arbeidsgiver" and top["G2"] > 0 and top["p"] < 0.05
-    # content tokens: employers 5×(strategi, møte, ledelse) + (strategi, møte) = 17; union 6×(møte, ledelse, turnus) = 18
+    # content tokens: employers 5×(strategi, møte, ledelse) + (strategi, møte) = 17;
+    # union 6×(møte, ledelse, turnus) = 18
     assert table.attrs["target_total"] == 17 and table.attrs["reference_total"] == 18
     assert top["log_ratio"] == pytest.approx(math.log2((6 / 17) / (0.5 / 18)))
     turnus = table.set_index("feature").loc["turnus"]
@@ -264,9 +273,7 @@ def test_quote_dispersion_columns_and_min_quotes(synthetic_corpus):
     kept = stats.role_term_keyness(synthetic_corpus, min_count=1, min_quotes=7)
     assert sorted(kept["feature"]) == ["ledelse", "møte"]
     np.testing.assert_allclose(kept["p_bh"], stats.bh_adjust(kept["p"].to_numpy()))
-    pd.testing.assert_series_equal(
-        kept.set_index("feature")["G2"], table.loc[kept["feature"], "G2"], check_names=False
-    )
+    pd.testing.assert_series_equal(kept.set_index("feature")["G2"], table.loc[kept["feature"], "G2"], check_names=False)
     assert kept.attrs["labels"] == ("arbeidsgiver", "tillitsvalgt")
     assert {"quotes_arbeidsgiver", "quotes_tillitsvalgt"} <= set(stats.top_keys(kept, 1).columns)
 
@@ -320,8 +327,13 @@ def test_g2_magnitude_is_the_non_negative_likelihood_ratio_and_its_sign_the_dire
 
 
 @settings(max_examples=200, deadline=None)
-@given(share=st.integers(1, 50), of=st.integers(1, 50), target_units=st.integers(1, 40),
-       reference_units=st.integers(1, 40), correction=CORRECTION_NAMES)
+@given(
+    share=st.integers(1, 50),
+    of=st.integers(1, 50),
+    target_units=st.integers(1, 40),
+    reference_units=st.integers(1, 40),
+    correction=CORRECTION_NAMES,
+)
 def test_equal_relative_frequencies_score_zero(share, of, target_units, reference_units, correction):
     """a/tN = b/rN (both share/of, of >= share): no evidence of a difference, whatever the sizes."""
     share, of = min(share, of), max(share, of)
@@ -330,4 +342,3 @@ def test_equal_relative_frequencies_score_zero(share, of, target_units, referenc
     for statistic in (stats.g2, stats.chi2):
         assert statistic(np.array([a]), np.array([b]), tn, rn, correction)[0] == pytest.approx(0.0, abs=1e-9)
     assert stats.log_ratio(np.array([a]), np.array([b]), tn, rn)[0] == pytest.approx(0.0, abs=1e-12)
-

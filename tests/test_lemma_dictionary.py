@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import simplemma
 
-from mdi_analysis.text import _lemma_dictionary as lemma_dictionary
 from mdi_analysis.corpus import load_corpus
+from mdi_analysis.text import _lemma_dictionary as lemma_dictionary
 from mdi_analysis.text._normalise import canonical_token, tokenize
 
 

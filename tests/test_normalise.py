@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from mdi_analysis.paths import thesis_path
 from mdi_analysis.text import _normalise as normalise
 from mdi_analysis.text._normalise import (
     GAP_TOKEN,
@@ -22,7 +23,6 @@ from mdi_analysis.text._normalise import (
     stopwords_for,
     tokenize,
 )
-from mdi_analysis.paths import thesis_path
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,13 @@ def lemma():
 
 def test_hyphenated_words_stay_one_token_and_case_is_kept():
     assert tokenize("Vi har kjørt BLT-metoden, LEAN-metoden og IKT-teknologien.") == [
-        "Vi", "har", "kjørt", "BLT-metoden", "LEAN-metoden", "og", "IKT-teknologien",
+        "Vi",
+        "har",
+        "kjørt",
+        "BLT-metoden",
+        "LEAN-metoden",
+        "og",
+        "IKT-teknologien",
     ]
 
 
@@ -154,7 +160,9 @@ def test_stemmer_over_merges_as_documented():
     assert stem.normalise("åpenhet") == "åpen"
     # and it splits medarbeider's paradigm into three stems (Snowball does not remove -erne)
     assert [stem.normalise(w) for w in ("medarbeider", "medarbeidere", "medarbeiderne")] == [
-        "medarbeid", "medarbeider", "medarbeidern",
+        "medarbeid",
+        "medarbeider",
+        "medarbeidern",
     ]
 
 

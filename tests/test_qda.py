@@ -19,14 +19,13 @@ import pandas as pd
 import pytest
 import xmlschema
 
-from mdi_analysis import paths
-from mdi_analysis import exchange
-from mdi_analysis.errors import PersonalDataError, QdaValidationError
-from mdi_analysis.exchange._qda_model import UTTERANCE_COLUMNS, ZIP_DATE_TIME
-from mdi_analysis.io._codebook import load_codebook
+from mdi_analysis import exchange, paths
 from mdi_analysis.coding import code_texts
 from mdi_analysis.corpus import load_corpus
 from mdi_analysis.corpus.model import count_words
+from mdi_analysis.errors import PersonalDataError, QdaValidationError
+from mdi_analysis.exchange._qda_model import UTTERANCE_COLUMNS, ZIP_DATE_TIME
+from mdi_analysis.io._codebook import load_codebook
 from mdi_analysis.io._tables import write_table
 
 NS = {"q": exchange.NAMESPACE}
@@ -199,7 +198,9 @@ def test_code_tree_holds_the_codebook_and_the_thesis_sections(exported: Path, co
 
     frameworks = top[0].findall("q:Code", NS)
     assert [marker(f) for f in frameworks] == [f"framework:{i}" for i in codebook.frameworks["framework_id"]]
-    placed = {marker(c).split(":", 1)[1]: marker(f).split(":", 1)[1] for f in frameworks for c in f.findall("q:Code", NS)}
+    placed = {
+        marker(c).split(":", 1)[1]: marker(f).split(":", 1)[1] for f in frameworks for c in f.findall("q:Code", NS)
+    }
     assert placed == dict(zip(codebook.categories["category_id"], codebook.categories["framework_id"]))
     assert all(c.get("isCodable") == "true" for f in frameworks for c in f.findall("q:Code", NS))
 
@@ -215,9 +216,13 @@ def test_two_coders_code_what_codings_csv_and_the_keyword_coder_say(exported: Pa
     root = _root(exported)
     users = {u.get("guid"): u.get("id") for u in root.iterfind(".//q:User", NS)}
     assert [u.get("name") for u in root.iterfind(".//q:User", NS)] == [
-        "thesis (Strømsvåg 2017)", "mdi-analysis keyword coder (lemma)"]
-    codes = {c.get("guid"): re.search(r"mdi-analysis id: \w+:(\S+)$", c.findtext("q:Description", namespaces=NS)).group(1)
-             for c in root.iter(f"{{{exchange.NAMESPACE}}}Code")}
+        "thesis (Strømsvåg 2017)",
+        "mdi-analysis keyword coder (lemma)",
+    ]
+    codes = {
+        c.get("guid"): re.search(r"mdi-analysis id: \w+:(\S+)$", c.findtext("q:Description", namespaces=NS)).group(1)
+        for c in root.iter(f"{{{exchange.NAMESPACE}}}Code")
+    }
     pairs: dict[str, set[tuple[str, str]]] = {"thesis": set(), "keyword-lemma": set()}
     for source in root.iterfind(".//q:TextSource", NS):
         for selection in source.iterfind("q:PlainTextSelection", NS):
@@ -243,9 +248,12 @@ def test_round_trip_gives_back_the_corpus_unchanged(exported: Path, corpus, code
     pd.testing.assert_frame_equal(back.utterances, corpus.utterances[UTTERANCE_COLUMNS].reset_index(drop=True))
     pd.testing.assert_frame_equal(back.codings, corpus.codings.reset_index(drop=True))
     pd.testing.assert_frame_equal(
-        back.sections, corpus.sections[["section_id", "research_question", "title"]].reset_index(drop=True))
+        back.sections, corpus.sections[["section_id", "research_question", "title"]].reset_index(drop=True)
+    )
     pd.testing.assert_frame_equal(back.research_questions, corpus.research_questions[["research_question", "text"]])
-    pd.testing.assert_frame_equal(back.category_codings, exchange.keyword_codings(corpus.utterances, codebook.categories))
+    pd.testing.assert_frame_equal(
+        back.category_codings, exchange.keyword_codings(corpus.utterances, codebook.categories)
+    )
     assert list(back.categories["category_id"]) == list(codebook.categories["category_id"])
     # Offsets: every selection spans its whole quote.
     lengths = dict(zip(corpus.utterances["utterance_id"], corpus.utterances["text"].str.len()))
@@ -260,8 +268,13 @@ def test_round_trip_writes_the_committed_corpus_files_byte_for_byte(exported: Pa
     committed = paths.data_dir() / "corpus"
     for name in ("utterances.csv", "codings.csv"):
         assert (tmp_path / "corpus" / name).read_bytes() == (committed / name).read_bytes(), name
-    assert {p.name for p in written} == {"utterances.csv", "codings.csv", "sections.csv",
-                                         "research_questions.csv", "category_codings.csv"}
+    assert {p.name for p in written} == {
+        "utterances.csv",
+        "codings.csv",
+        "sections.csv",
+        "research_questions.csv",
+        "category_codings.csv",
+    }
     assert len(load_corpus(tmp_path / "corpus").utterances) == 121
     assert not list((tmp_path / "corpus").glob(".*")), "no staging folder left behind"
 
@@ -272,11 +285,20 @@ def test_a_coding_added_in_a_qda_tool_keeps_its_offsets(exported: Path, tmp_path
     q = f"{{{exchange.NAMESPACE}}}"
     ET.SubElement(root.find(f"{q}Users"), f"{q}User", {"guid": exchange.make_guid("user", "kari"), "name": "Forsker"})
     codes = root.find(f"{q}CodeBook/{q}Codes")
-    ET.SubElement(codes, f"{q}Code", {"guid": exchange.make_guid("code", "eget"), "name": "Eierskap", "isCodable": "true"})
+    ET.SubElement(
+        codes, f"{q}Code", {"guid": exchange.make_guid("code", "eget"), "name": "Eierskap", "isCodable": "true"}
+    )
     source = root.find(f".//{q}TextSource[@name='U001']")
     text = "Innovasjon det er jo å fornye organisasjonen"
-    selection = ET.Element(f"{q}PlainTextSelection", {"guid": exchange.make_guid("sel", "kari"), "startPosition": "0",
-                                                       "endPosition": str(len(text)), "creatingUser": exchange.make_guid("user", "kari")})
+    selection = ET.Element(
+        f"{q}PlainTextSelection",
+        {
+            "guid": exchange.make_guid("sel", "kari"),
+            "startPosition": "0",
+            "endPosition": str(len(text)),
+            "creatingUser": exchange.make_guid("user", "kari"),
+        },
+    )
     coding = ET.SubElement(selection, f"{q}Coding", {"guid": exchange.make_guid("coding", "kari")})
     ET.SubElement(coding, f"{q}CodeRef", {"targetGUID": exchange.make_guid("code", "eget")})
     source.insert(list(source).index(source.find(f"{q}PlainTextSelection")), selection)
@@ -285,7 +307,8 @@ def test_a_coding_added_in_a_qda_tool_keeps_its_offsets(exported: Path, tmp_path
     back = exchange.read_qdpx(edited)
     own = back.selections[back.selections["coder"] == "Forsker"]
     assert own[["utterance_id", "code_kind", "code_id", "start", "end", "text"]].values.tolist() == [
-        ["U001", "other", "Eierskap", 0, len(text), text]]
+        ["U001", "other", "Eierskap", 0, len(text), text]
+    ]
     assert "Forsker" not in set(back.codings["coder"]), "a code outside the section tree is not a section coding"
 
 
@@ -316,7 +339,7 @@ def _move_cases_after_sources(qde: str) -> str:
         (lambda x: x.replace(' isCodable="true"', ' isCodable="maybe"', 1), "isCodable"),
         (lambda x: re.sub(r'(<User guid=")[0-9a-f-]+', r"\1not-a-guid", x, count=1), "not-a-guid"),
         (lambda x: _move_cases_after_sources(x), "Cases"),
-        (lambda x: x.replace("startPosition=\"0\"", "", 1), "startPosition"),
+        (lambda x: x.replace('startPosition="0"', "", 1), "startPosition"),
     ],
     ids=["code-without-name", "bad-boolean", "bad-guid", "children-out-of-schema-order", "selection-without-start"],
 )
@@ -333,7 +356,9 @@ def test_checks_beyond_the_schema_fail_too(exported: Path, tmp_path: Path):
     qde = _qde(exported).decode("utf-8")
     # Schema-valid but broken: a CodeRef to a code that does not exist.
     code_ref = re.search(r'<CodeRef targetGUID="([0-9a-f-]+)"', qde).group(1)
-    dangling = qde.replace(f'<CodeRef targetGUID="{code_ref}"', '<CodeRef targetGUID="00000000-0000-0000-0000-000000000000"', 1)
+    dangling = qde.replace(
+        f'<CodeRef targetGUID="{code_ref}"', '<CodeRef targetGUID="00000000-0000-0000-0000-000000000000"', 1
+    )
     assert xmlschema.XMLSchema(str(exchange.schema_path())).is_valid(dangling.encode("utf-8"))
     with pytest.raises(QdaValidationError, match="no element has"):
         exchange.validate_qde(dangling.encode("utf-8"))
@@ -344,7 +369,9 @@ def test_checks_beyond_the_schema_fail_too(exported: Path, tmp_path: Path):
     # A missing source file.
     first_source = re.search(r'plainTextPath="internal://([^"]+)"', qde).group(1)
     with pytest.raises(QdaValidationError, match="missing from the archive"):
-        exchange.validate_qdpx(_replace_qde(exported, tmp_path / "missing.qdpx", qde.encode("utf-8"), drop=f"sources/{first_source}"))
+        exchange.validate_qdpx(
+            _replace_qde(exported, tmp_path / "missing.qdpx", qde.encode("utf-8"), drop=f"sources/{first_source}")
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -380,7 +407,9 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], corpus_with_a_p
     assert "121 sources" in capsys.readouterr().out
     exchange.validate_qdpx(out)
     assert exchange.read_qdpx(out).category_codings.empty
-    assert exchange.export_qdpx_main(["--out", str(tmp_path / "x.qdpx"), "--corpus", str(corpus_with_a_phone_number)]) == 1
+    assert (
+        exchange.export_qdpx_main(["--out", str(tmp_path / "x.qdpx"), "--corpus", str(corpus_with_a_phone_number)]) == 1
+    )
     assert "912 34 567" in capsys.readouterr().err and not (tmp_path / "x.qdpx").exists()
     assert exchange.export_qdpx_main(["--out", str(tmp_path / "y.qdpx"), "--corpus", str(tmp_path / "nope")]) == 2
     corpus_dir = tmp_path / "back"

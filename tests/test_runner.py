@@ -79,7 +79,9 @@ def test_a_template_runs_once_per_parameter_set_and_a_need_may_name_one_set(tmp_
     assert runs["13_t-q3"].committed == tmp_path / pipeline.PARAMETER_SETS_DIR / "13_t-q3.ipynb"
     assert runs["12_t-q2"].title == "12 · Q2"
     order: list[str] = []
-    monkeypatch.setattr(runner, "_execute_run", lambda run, *_: order.append(run.name) or runner.RunResult(run.file_name, True, 0.0))
+    monkeypatch.setattr(
+        runner, "_execute_run", lambda run, *_: order.append(run.name) or runner.RunResult(run.file_name, True, 0.0)
+    )
     monkeypatch.setenv("MDI_FORK_KERNELS", "0")
     monkeypatch.setenv("MDI_REPORTS_DIR", str(tmp_path / "reports"))
     runner.reproduce(jobs=1, notebooks=[index, template])
@@ -106,10 +108,14 @@ def test_malformed_parameter_sets_are_named_in_the_error(tmp_path, sets, problem
 def test_scheduler_starts_the_longest_notebook_first_and_unknown_ones_before_timed_ones(tmp_path, monkeypatch):
     small = _stub_notebook(tmp_path / "01_small.ipynb")
     large = _stub_notebook(tmp_path / "02_large.ipynb")
-    large.write_text(large.read_text(encoding="utf-8").replace('"cells": []', '"cells": []' + " " * 5000), encoding="utf-8")
+    large.write_text(
+        large.read_text(encoding="utf-8").replace('"cells": []', '"cells": []' + " " * 5000), encoding="utf-8"
+    )
     timed = _stub_notebook(tmp_path / "03_timed.ipynb")
     order: list[str] = []
-    monkeypatch.setattr(runner, "_execute_run", lambda run, *_: order.append(run.name) or runner.RunResult(run.file_name, True, 0.0))
+    monkeypatch.setattr(
+        runner, "_execute_run", lambda run, *_: order.append(run.name) or runner.RunResult(run.file_name, True, 0.0)
+    )
     monkeypatch.setenv("MDI_FORK_KERNELS", "0")
     reports = tmp_path / "reports"
     monkeypatch.setenv("MDI_REPORTS_DIR", str(reports))
@@ -177,7 +183,8 @@ def test_parameter_set_notebooks_are_the_template_with_its_parameters_injected()
         expected = pipeline.parameterised_source(template, run.parameters)
         assert pipeline.without_outputs(committed) == expected, (
             f"{run.committed.name} differs from {run.source.name} with {run.parameters}: "
-            "edit the template and run `make reproduce`")
+            "edit the template and run `make reproduce`"
+        )
     folder = paths.notebooks_dir() / pipeline.PARAMETER_SETS_DIR
     assert sorted(p.name for p in folder.glob("*.ipynb")) == sorted(run.file_name for run in sets)
 
@@ -197,7 +204,11 @@ def test_run_names_a_notebook_or_a_parameter_set():
     template = pipeline.find_run("11")
     assert (template.name, template.parameters) == ("11_reproduce-results", {})
     rq3 = pipeline.find_run("13")
-    assert (rq3.name, rq3.source.name, rq3.parameters) == ("13_reproduce-results-rq3", "11_reproduce-results.ipynb", {"research_question": 3})
+    assert (rq3.name, rq3.source.name, rq3.parameters) == (
+        "13_reproduce-results-rq3",
+        "11_reproduce-results.ipynb",
+        {"research_question": 3},
+    )
     with pytest.raises(SystemExit, match="matches 0 notebooks"):
         pipeline.find_run("99")
 

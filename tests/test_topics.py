@@ -239,8 +239,11 @@ def test_match_topics_matches_a_permuted_topic_matrix_back(data, k, n_terms, see
 
 
 @settings(max_examples=100, deadline=None)
-@given(shape=st.tuples(st.integers(1, 6), st.integers(1, 12)).flatmap(
-    lambda shape: st.tuples(*(arrays(np.float64, shape, elements=st.floats(0, 1)) for _ in range(2)))))
+@given(
+    shape=st.tuples(st.integers(1, 6), st.integers(1, 12)).flatmap(
+        lambda shape: st.tuples(*(arrays(np.float64, shape, elements=st.floats(0, 1)) for _ in range(2)))
+    )
+)
 def test_matched_similarity_of_topic_matrices_is_between_zero_and_one(shape):
     a, b = shape
     partner, similarity = topics.match_topics(a, b)
@@ -249,8 +252,10 @@ def test_matched_similarity_of_topic_matrices_is_between_zero_and_one(shape):
 
 
 def test_select_k_most_stable_coherent_k_and_the_largest_of_equally_stable():
-    table = pd.DataFrame({"stability": [0.90, 0.99, 0.98, 0.70, 1.00], "coherence": [0.30, 0.10, 0.20, 0.50, -0.05]},
-                         index=pd.Index([3, 4, 5, 6, 7], name="k"))
+    table = pd.DataFrame(
+        {"stability": [0.90, 0.99, 0.98, 0.70, 1.00], "coherence": [0.30, 0.10, 0.20, 0.50, -0.05]},
+        index=pd.Index([3, 4, 5, 6, 7], name="k"),
+    )
     assert topics.select_k(table) == 5  # 7 is incoherent; 4 and 5 are equally stable (within 0.02): the larger
     assert topics.select_k(table, tolerance=0.0) == 4
     assert topics.select_k(table, min_coherence=-1.0) == 7
@@ -309,23 +314,33 @@ def test_seeded_topic_with_words_of_two_topics_does_not_survive(synthetic):
     assert not survival.loc["kat.blanding", "survived"]
 
 
-def _handmade_model(topic_word: np.ndarray, labels: tuple[str, ...], seeds: dict[str, tuple[str, ...]]) -> topics.TopicModel:
+def _handmade_model(
+    topic_word: np.ndarray, labels: tuple[str, ...], seeds: dict[str, tuple[str, ...]]
+) -> topics.TopicModel:
     vocabulary = np.array([f"w{i:02d}" for i in range(topic_word.shape[1])])
     return topics.TopicModel(
-        method="seeded_nmf", k=len(labels), seed=0, topic_word=topic_word / topic_word.sum(axis=1, keepdims=True),
-        doc_topic=np.full((3, len(labels)), 1 / len(labels)), labels=labels, vocabulary=vocabulary,
-        doc_ids=pd.Index(["D1", "D2", "D3"]), n_iter=1, converged=True, seeds=seeds,
+        method="seeded_nmf",
+        k=len(labels),
+        seed=0,
+        topic_word=topic_word / topic_word.sum(axis=1, keepdims=True),
+        doc_topic=np.full((3, len(labels)), 1 / len(labels)),
+        labels=labels,
+        vocabulary=vocabulary,
+        doc_ids=pd.Index(["D1", "D2", "D3"]),
+        n_iter=1,
+        converged=True,
+        seeds=seeds,
     )
 
 
 def test_survival_criterion_on_a_handmade_model():
     v = 30
     tw = np.full((4, v), 0.01)
-    tw[0, 0:10] = np.linspace(1.0, 0.5, 10)       # "keeps": seeds w00, w01 are its top words
-    tw[1, 10:20] = np.linspace(1.0, 0.5, 10)      # "lost": seeds w25..w27 are not among its top 10
-    tw[2, 0:10] = np.linspace(1.0, 0.5, 10)       # "copy": keeps its seeds but duplicates "keeps"
+    tw[0, 0:10] = np.linspace(1.0, 0.5, 10)  # "keeps": seeds w00, w01 are its top words
+    tw[1, 10:20] = np.linspace(1.0, 0.5, 10)  # "lost": seeds w25..w27 are not among its top 10
+    tw[2, 0:10] = np.linspace(1.0, 0.5, 10)  # "copy": keeps its seeds but duplicates "keeps"
     tw[2, 2] = 1.2
-    tw[3, 20:30] = np.linspace(1.0, 0.5, 10)      # "half": 2 of 3 seeds on top -> kept (ceil(3/2) = 2)
+    tw[3, 20:30] = np.linspace(1.0, 0.5, 10)  # "half": 2 of 3 seeds on top -> kept (ceil(3/2) = 2)
     seeds = {"keeps": ("w00", "w01"), "lost": ("w25", "w26", "w27"), "copy": ("w02",), "half": ("w20", "w21", "w05")}
     survival = topics.seeded_survival(_handmade_model(tw, ("keeps", "lost", "copy", "half"), seeds))
     assert survival["kept"].to_dict() == {"keeps": True, "lost": False, "copy": True, "half": True}
@@ -348,15 +363,21 @@ def test_survival_across_seeds_counts_runs(synthetic):
 def test_seed_table_gives_each_term_to_one_category_and_drops_overlaps(synthetic):
     corpus, truth = synthetic
     coding = fake_coding(corpus, truth)
-    categories = pd.DataFrame({
-        "category_id": ["kat.t0", "kat.t1", "kat.t2", "kat.t3", "kat.kopi", "kat.delvis", "kat.tilfeldig"],
-        "framework_id": ["kat"] * 7, "category": ["A", "B", "C", "D", "Kopi", "Delvis", "Tilfeldig"],
-    })
+    categories = pd.DataFrame(
+        {
+            "category_id": ["kat.t0", "kat.t1", "kat.t2", "kat.t3", "kat.kopi", "kat.delvis", "kat.tilfeldig"],
+            "framework_id": ["kat"] * 7,
+            "category": ["A", "B", "C", "D", "Kopi", "Delvis", "Tilfeldig"],
+        }
+    )
     extra = [
         # kat.kopi matches only words kat.t0 already owns: dropped, not seeded with shared words
-        ("S000", "kat.kopi", "tema0ord0"), ("S000", "kat.kopi", "tema0ord1"),
+        ("S000", "kat.kopi", "tema0ord0"),
+        ("S000", "kat.kopi", "tema0ord1"),
         # kat.delvis shares one of three words: seeded with the two it owns alone
-        ("S001", "kat.delvis", "tema1ord0"), ("S001", "kat.delvis", "tema1ord7"), ("S001", "kat.delvis", "tema1ord8"),
+        ("S001", "kat.delvis", "tema1ord0"),
+        ("S001", "kat.delvis", "tema1ord7"),
+        ("S001", "kat.delvis", "tema1ord8"),
         # a phrase pattern is never a seed
         ("S002", "kat.t2", "tema2ord9 tema2ord8"),
     ]
@@ -417,7 +438,9 @@ def test_a_topic_no_category_describes_is_not_aligned(synthetic):
     coding = fake_coding(corpus, truth)
     coding.matrix = coding.matrix.drop(columns="kat.t2")  # the codebook does not name topic 2
     table = topics.align_topics(model, coding)
-    unnamed = [label for label, terms in zip(model.labels, model.top_terms(1), strict=True) if topic_of_word(terms[0]) == 2]
+    unnamed = [
+        label for label, terms in zip(model.labels, model.top_terms(1), strict=True) if topic_of_word(terms[0]) == 2
+    ]
     assert not table.loc[unnamed[0], "aligned"]
     assert table["aligned"].sum() == N_TOPICS - 1
 
@@ -458,7 +481,10 @@ def test_reprint_lands_in_the_topic_of_its_first_printing(synthetic):
     model = topics.fit_topics(corpus, "nmf", N_TOPICS, seed=0)
     reprints = pd.DataFrame({"duplicate_of": ["S005", "S100"]}, index=pd.Index(["R1", "R2"], name="utterance_id"))
     with_reprints = topics.TopicCorpus(
-        corpus.dfm, corpus.normaliser, corpus.min_df, corpus.max_df,
+        corpus.dfm,
+        corpus.normaliser,
+        corpus.min_df,
+        corpus.max_df,
         reprint_dfm=text.DocumentFeatureMatrix(corpus.counts[[5, 100]], corpus.vocabulary, reprints),
     )
     check = topics.reprint_check(model, with_reprints)
@@ -489,7 +515,9 @@ def test_figure_data_and_figures(synthetic):
     for figure in (
         topics.plot_k_scan([scan]),
         topics.plot_alignment(matrix),
-        topics.plot_prevalence(topics.prevalence(model, corpus, "role"), topics.prevalence(model, corpus, "research_question")),
+        topics.plot_prevalence(
+            topics.prevalence(model, corpus, "role"), topics.prevalence(model, corpus, "research_question")
+        ),
     ):
         assert figure.axes
         matplotlib.pyplot.close(figure)

@@ -16,13 +16,12 @@ from pathlib import Path
 import docx
 import pytest
 
-from mdi_analysis import paths
-from mdi_analysis import exchange
-from mdi_analysis.privacy import scan_paths
-from mdi_analysis.io._codebook import load_codebook
+from mdi_analysis import exchange, paths
 from mdi_analysis.coding import code_texts
 from mdi_analysis.corpus import load_corpus
 from mdi_analysis.errors import InputDataError, PersonalDataError
+from mdi_analysis.io._codebook import load_codebook
+from mdi_analysis.privacy import scan_paths
 
 FIXTURES = Path(__file__).parent / "fixtures" / "transcripts"
 CLEAN = FIXTURES / "intervju_arbeidsgiver.txt"
@@ -37,7 +36,9 @@ PLANTED = {
 }
 
 
-def _docx(path: Path, turns: list[tuple[str, str]], extra: list[str] = (), table: tuple[str, str] | None = None) -> Path:
+def _docx(
+    path: Path, turns: list[tuple[str, str]], extra: list[str] = (), table: tuple[str, str] | None = None
+) -> Path:
     """A Word transcript as researchers write them: heading, bold labels, a loose paragraph, a table row."""
     document = docx.Document()
     document.add_heading("Intervju 7", level=1)
@@ -93,7 +94,9 @@ def test_cli_reports_findings_and_exits_1_writing_nothing(tmp_path: Path, capsys
     assert "nothing written" in err and "4 findings" in err
 
 
-def test_with_the_override_it_is_written_and_the_findings_still_printed(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+def test_with_the_override_it_is_written_and_the_findings_still_printed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
     out = tmp_path / "import"
     assert exchange.import_transcripts_main([str(PII), "--out", str(out), "--allow-pii"]) == 0
     captured = capsys.readouterr()
@@ -112,9 +115,12 @@ def test_with_the_override_it_is_written_and_the_findings_still_printed(tmp_path
 @pytest.fixture()
 def clean_import(tmp_path: Path) -> Path:
     out = tmp_path / "mine"
-    docx_file = _docx(tmp_path / "intervju_tv.docx", DOCX_TURNS,
-                      extra=["Vi har også et samarbeid med ledelsen om tidspress og prioriteringer."],
-                      table=("Tillitsvalgt", "Samarbeid og tillit er det viktigste."))
+    docx_file = _docx(
+        tmp_path / "intervju_tv.docx",
+        DOCX_TURNS,
+        extra=["Vi har også et samarbeid med ledelsen om tidspress og prioriteringer."],
+        table=("Tillitsvalgt", "Samarbeid og tillit er det viktigste."),
+    )
     result = exchange.import_transcripts([CLEAN, docx_file], out)
     assert result.findings == [] and result.warnings == []
     return out
@@ -129,11 +135,15 @@ def test_clean_transcripts_import_into_the_corpus_format(clean_import: Path):
     # Q03 → 4.1.1 (and the follow-up stays there), Q07 → 4.1.4, Q21 → 4.4.1, Q12 → 4.3.3, Q19 → 4.5.4.
     assert list(u["section_id"]) == ["4.1.1", "4.1.1", "4.1.4", "4.4.1", "4.3.3", "4.5.4", "4.5.4"]
     # Wrapped lines are joined with a space, paragraphs kept as a blank line, timestamps removed.
-    assert u.loc["T001", "text"].startswith("For meg handler innovasjon om å gjøre ting på en ny og bedre måte. Det trenger ikke")
+    assert u.loc["T001", "text"].startswith(
+        "For meg handler innovasjon om å gjøre ting på en ny og bedre måte. Det trenger ikke"
+    )
     assert u.loc["T001", "text"].count("\n\n") == 1
     assert u.loc["T003", "text"].startswith("Vi har ikke noe fast system for det.")
     # .docx: a loose paragraph continues the turn; a two-column table row is a turn of its own.
-    assert u.loc["T006", "text"].endswith("prøve ut ting sammen.\n\nVi har også et samarbeid med ledelsen om tidspress og prioriteringer.")
+    assert u.loc["T006", "text"].endswith(
+        "prøve ut ting sammen.\n\nVi har også et samarbeid med ledelsen om tidspress og prioriteringer."
+    )
     assert u.loc["T007", "text"] == "Samarbeid og tillit er det viktigste."
     # Interviewer turns are not utterances.
     assert not u["text"].str.contains("Hva legger du i begrepet").any()
@@ -185,15 +195,19 @@ def test_docx_findings_point_to_the_paragraph(tmp_path: Path):
     document.add_paragraph("Tillitsvalgt: Innovasjon er nye måter å jobbe på.")  # 3
     document.add_paragraph("")  # 4: empty paragraphs count, as they do when you move through Word
     document.add_paragraph("Intervjuer: Kan du utdype?")  # 5
-    document.add_paragraph("Tillitsvalgt: Vi prøver ut mye.\nSkriv til tillitsvalgt@example.com, så forklarer jeg mer.")  # 6
+    document.add_paragraph(
+        "Tillitsvalgt: Vi prøver ut mye.\nSkriv til tillitsvalgt@example.com, så forklarer jeg mer."
+    )  # 6
     path = tmp_path / "intervju.docx"
     document.save(str(path))
     result = exchange.build_import([path])
     assert [(f.kind, f.unit, f.line, f.turn, f.utterance_id) for f in result.findings] == [
-        ("email", "paragraph", 6, 4, "T002")]
+        ("email", "paragraph", 6, 4, "T002")
+    ]
     # A line break inside a paragraph joins with a space; it is not a new paragraph.
     assert result.frames["utterances.csv"]["text"].iloc[1] == (
-        "Vi prøver ut mye. Skriv til tillitsvalgt@example.com, så forklarer jeg mer.")
+        "Vi prøver ut mye. Skriv til tillitsvalgt@example.com, så forklarer jeg mer."
+    )
 
 
 def test_role_comes_from_label_header_or_argument(tmp_path: Path):
@@ -203,10 +217,13 @@ def test_role_comes_from_label_header_or_argument(tmp_path: Path):
         exchange.build_import([no_header])
     result = exchange.build_import([no_header], role="tillitsvalgt")
     assert result.frames["utterances.csv"][["role", "flags"]].values.tolist() == [
-        ["tillitsvalgt", "role_from_file;section_from_guide"]]
+        ["tillitsvalgt", "role_from_file;section_from_guide"]
+    ]
     header = tmp_path / "h.txt"
     header.write_text("Rolle: Hovedtillitsvalgt\nR: Å gjøre ting bedre.\n", encoding="utf-8")
-    assert exchange.build_import([header], role="arbeidsgiver").frames["utterances.csv"]["role"].tolist() == ["tillitsvalgt"]
+    assert exchange.build_import([header], role="arbeidsgiver").frames["utterances.csv"]["role"].tolist() == [
+        "tillitsvalgt"
+    ]
     with pytest.raises(ValueError, match="not one of"):
         exchange.build_import([no_header], role="rådmann")
 
@@ -252,7 +269,11 @@ def test_refuses_non_empty_folders_and_the_committed_corpus(tmp_path: Path):
         exchange.write_import(result, out)
     exchange.write_import(result, out, overwrite=True)
     assert sorted(p.name for p in out.iterdir()) == [
-        "interview_guide.csv", "research_questions.csv", "sections.csv", "utterances.csv"]
+        "interview_guide.csv",
+        "research_questions.csv",
+        "sections.csv",
+        "utterances.csv",
+    ]
     with pytest.raises(FileExistsError, match="committed thesis corpus"):
         exchange.write_import(result, paths.data_dir() / "corpus", overwrite=True)
     assert exchange.import_transcripts_main([str(CLEAN), "--out", str(out)]) == 2
@@ -282,7 +303,11 @@ def test_bad_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
 
 def test_windows_1252_and_crlf_transcripts_are_read(tmp_path: Path):
     path = tmp_path / "cp.txt"
-    path.write_bytes("Rolle: arbeidsgiver\r\nI: Hva legger du i begrepet innovasjon?\r\nR: Å få til små forbedringer.\r\n".encode("cp1252"))
+    path.write_bytes(
+        "Rolle: arbeidsgiver\r\nI: Hva legger du i begrepet innovasjon?\r\nR: Å få til små forbedringer.\r\n".encode(
+            "cp1252"
+        )
+    )
     result = exchange.build_import([path])
     assert result.frames["utterances.csv"]["text"].tolist() == ["Å få til små forbedringer."]
     assert any("Windows-1252" in w for w in result.warnings)
@@ -290,7 +315,9 @@ def test_windows_1252_and_crlf_transcripts_are_read(tmp_path: Path):
 
 def test_decomposed_unicode_is_normalised(tmp_path: Path):
     path = tmp_path / "nfd.txt"
-    path.write_text("Rolle: arbeidsgiver\nR: Vi må gjøre det på en ny måte.\n".replace("å", "a\u030a"), encoding="utf-8")
+    path.write_text(
+        "Rolle: arbeidsgiver\nR: Vi må gjøre det på en ny måte.\n".replace("å", "a\u030a"), encoding="utf-8"
+    )
     text = exchange.build_import([path], detect_sections=False).frames["utterances.csv"]["text"].iloc[0]
     assert text == "Vi må gjøre det på en ny måte." and "\u030a" not in text
 

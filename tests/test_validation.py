@@ -45,28 +45,35 @@ UTTERANCES = [  # id, section, text, duplicate_of
 
 def _write_corpus(directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame(
-        [{"question_id": q, "part": "3. Kjernespørsmål", "text": t} for q, t in GUIDE.items()]
-    ).to_csv(directory / "interview_guide.csv", index=False)
+    pd.DataFrame([{"question_id": q, "part": "3. Kjernespørsmål", "text": t} for q, t in GUIDE.items()]).to_csv(
+        directory / "interview_guide.csv", index=False
+    )
     pd.DataFrame(
         [{"section_id": s, "research_question": rq, "title": t, "guide_questions": q} for s, rq, t, q in SECTIONS]
     ).to_csv(directory / "sections.csv", index=False)
     pd.DataFrame(
-        [{"utterance_id": u, "role": "arbeidsgiver", "text": t, "section_id": s, "duplicate_of": d}
-         for u, s, t, d in UTTERANCES]
+        [
+            {"utterance_id": u, "role": "arbeidsgiver", "text": t, "section_id": s, "duplicate_of": d}
+            for u, s, t, d in UTTERANCES
+        ]
     ).to_csv(directory / "utterances.csv", index=False)
-    codings = [{"utterance_id": u, "section_id": s, "coder": "thesis", "basis": "printed", "via_utterance_id": ""}
-               for u, s, _, _ in UTTERANCES]
-    codings.append({"utterance_id": "U2", "section_id": "3.1", "coder": "thesis", "basis": "reprinted",
-                    "via_utterance_id": "U5"})
+    codings = [
+        {"utterance_id": u, "section_id": s, "coder": "thesis", "basis": "printed", "via_utterance_id": ""}
+        for u, s, _, _ in UTTERANCES
+    ]
+    codings.append(
+        {"utterance_id": "U2", "section_id": "3.1", "coder": "thesis", "basis": "reprinted", "via_utterance_id": "U5"}
+    )
     pd.DataFrame(codings).to_csv(directory / "codings.csv", index=False)
     return directory
 
 
-CODEBOOK = pd.DataFrame({
-    "category_id": ["t.samarbeid", "t.opplaering", "t.forslag", "t.leder"],
-    "patterns": ["samarbeid;trepart", "opplæring;kurs", "forbedringsforslag;forslag", "ledelse"],
-})
+CODEBOOK = pd.DataFrame(
+    {
+        "category_id": ["t.samarbeid", "t.opplaering", "t.forslag", "t.leder"],
+        "patterns": ["samarbeid;trepart", "opplæring;kurs", "forbedringsforslag;forslag", "ledelse"],
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +178,8 @@ def test_guide_similarity_uses_no_label(synthetic):
     prepared = v.prepare(synthetic, CODEBOOK, "lemma")
     relabelled = v.Prepared(
         v.ValidationData(**{**synthetic.__dict__, "printed": synthetic.printed.replace({"1.1": "3.1"})}),
-        prepared.utterances, prepared.profiles,
+        prepared.utterances,
+        prepared.profiles,
     )
     before, after = _methods.assign_by_guide(prepared), _methods.assign_by_guide(relabelled)
     pd.testing.assert_frame_equal(before.similarity, after.similarity)

@@ -21,14 +21,21 @@ from pathlib import Path
 
 import yaml
 
-
 #: Commands implemented by other modules' own argument parsers: name → (module, function, help).
 DELEGATES: dict[str, tuple[str, str, str]] = {
     "build-corpus": ("mdi_analysis.corpus.cli", "main", "rebuild data/corpus/ from the thesis (--check: compare only)"),
     "scan-pii": ("mdi_analysis.privacy", "main", "anonymity scan of data/, notebooks/ and reports/"),
-    "export-qdpx": ("mdi_analysis.exchange", "export_qdpx_main", "export the corpus, codebook and codings as a REFI-QDA .qdpx"),
+    "export-qdpx": (
+        "mdi_analysis.exchange",
+        "export_qdpx_main",
+        "export the corpus, codebook and codings as a REFI-QDA .qdpx",
+    ),
     "import-qdpx": ("mdi_analysis.exchange", "import_qdpx_main", "read a .qdpx back into the corpus format"),
-    "import-transcripts": ("mdi_analysis.exchange", "import_transcripts_main", "turn .txt/.docx transcripts into a corpus folder (PII-checked)"),
+    "import-transcripts": (
+        "mdi_analysis.exchange",
+        "import_transcripts_main",
+        "turn .txt/.docx transcripts into a corpus folder (PII-checked)",
+    ),
 }
 
 
@@ -44,7 +51,10 @@ def _reproduce(args: argparse.Namespace) -> int:
 
     runs = pipeline.select_runs(args.only)
     if not runs:
-        print("reproduce: no notebooks found in notebooks/" + (f" matching {args.only}" if args.only else ""), file=sys.stderr)
+        print(
+            "reproduce: no notebooks found in notebooks/" + (f" matching {args.only}" if args.only else ""),
+            file=sys.stderr,
+        )
         return 1
     print(f"reproduce: {len(runs)} notebooks, {args.jobs} parallel job(s)", flush=True)
     start = time.perf_counter()
@@ -58,8 +68,11 @@ def _reproduce(args: argparse.Namespace) -> int:
         from .privacy import default_paths, format_findings, scan_report
 
         report = scan_report(default_paths(), jobs=args.jobs)
-        print(format_findings(report.findings, files_scanned=len(report.files_scanned),
-                              files_skipped=len(report.files_skipped)))
+        print(
+            format_findings(
+                report.findings, files_scanned=len(report.files_scanned), files_skipped=len(report.files_skipped)
+            )
+        )
         status = 1 if report.findings else 0
     print(f"report: {relative_to_root(index)} (wall time {time.perf_counter() - start:.1f}s)")
     board = saved()
@@ -83,19 +96,30 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="mdi-analysis", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="mdi-analysis", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("reproduce", help="execute every notebook into reports/")
     p.add_argument("--jobs", type=int, default=2, help="notebooks of one stage run in parallel (default 2)")
     p.add_argument("--no-update", action="store_true", help="do not rewrite the committed notebooks")
     p.add_argument("--skip-scan", action="store_true", help="skip the anonymity scan of the outputs")
-    p.add_argument("--only", nargs="+", metavar="NN", help="run only the notebooks (or parameter sets) whose names start with these prefixes")
+    p.add_argument(
+        "--only",
+        nargs="+",
+        metavar="NN",
+        help="run only the notebooks (or parameter sets) whose names start with these prefixes",
+    )
     p.set_defaults(func=_reproduce)
 
     p = sub.add_parser("run", help="run one notebook with other parameters into reports/runs/")
     p.add_argument("notebook", nargs="?", help="file name, stem or NN prefix, e.g. 01; or a parameter set, e.g. 12")
-    p.add_argument("--list", action="store_true", help="list the notebook's parameters and parameter sets (all notebooks without NOTEBOOK)")
+    p.add_argument(
+        "--list",
+        action="store_true",
+        help="list the notebook's parameters and parameter sets (all notebooks without NOTEBOOK)",
+    )
     p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"))
     p.add_argument("--out", help="output folder (default reports/runs/<notebook>__<parameters>)")
     p.set_defaults(func=_run)

@@ -23,8 +23,9 @@ researcher sees in an editor or in Excel.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 
 class MdiError(Exception):

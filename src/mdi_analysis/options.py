@@ -12,7 +12,7 @@ All checks raise :class:`~mdi_analysis.errors.OptionError` (a ``ValueError``).
 from __future__ import annotations
 
 import numbers
-from typing import Iterable
+from collections.abc import Iterable
 
 from .errors import OptionError
 
@@ -47,8 +47,9 @@ def check_choice(value: object, allowed: Iterable[object], name: str, *, max_lis
     return str(value)
 
 
-def check_int(value: object, name: str, *, low: int | None = None, high: int | None = None,
-              what: str = "an integer") -> int:
+def check_int(
+    value: object, name: str, *, low: int | None = None, high: int | None = None, what: str = "an integer"
+) -> int:
     """``value`` must be an integer (not a bool, not a float) with ``low <= value <= high``.
 
     Parameters
@@ -73,8 +74,15 @@ def check_int(value: object, name: str, *, low: int | None = None, high: int | N
     return int(value)
 
 
-def check_number(value: object, name: str, *, low: float | None = None, high: float | None = None,
-                 low_open: bool = False, what: str = "a number") -> float:
+def check_number(
+    value: object,
+    name: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    what: str = "a number",
+) -> float:
     """``value`` must be a real number (int or float, not a bool) within the bounds.
 
     Parameters

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -26,7 +26,7 @@ def _is_project_root(path: Path) -> bool:
     return f'name = "{PROJECT_NAME}"' in pyproject.read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _root_from(env_root: str | None, cwd: str) -> Path:
     if env_root:
         root = Path(env_root).expanduser().resolve()

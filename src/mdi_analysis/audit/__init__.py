@@ -22,17 +22,38 @@ from ._claims import (
 )
 from ._results import research_question_text, section_claims, subsection_counts, themes_by_role
 from ._scoreboard import FLAGGED as FLAGGED_VERDICTS
-from ._scoreboard import SCOREBOARD_FILE
+from ._scoreboard import SCOREBOARD_FILE, claim_locations, item_table, published_comparison, saved, summary_line
 from ._scoreboard import build as build_scoreboard
-from ._scoreboard import claim_locations, item_table, published_comparison, saved, summary_line
 from ._scoreboard import counts as scoreboard_counts
 
 __all__ = [
-    "VERDICTS", "AuditData", "Verdict", "audit", "audit_matching", "claim_locations", "evaluate_claim",
-    "framework_links", "item_table", "load_analysis_themes", "load_audit_data", "load_claim_themes",
-    "load_claims", "published_comparison", "quotes_above", "research_question_text", "saved",
-    "section_claims", "subsection_counts", "summary_line", "support_summary", "theme_evidence",
-    "themes_by_role", "verdict_summary",
+    "VERDICTS",
+    "AuditData",
+    "Verdict",
+    "audit",
+    "audit_matching",
+    "claim_locations",
+    "evaluate_claim",
+    "framework_links",
+    "item_table",
+    "load_analysis_themes",
+    "load_audit_data",
+    "load_claim_themes",
+    "load_claims",
+    "published_comparison",
+    "quotes_above",
+    "research_question_text",
+    "saved",
+    "section_claims",
+    "subsection_counts",
+    "summary_line",
+    "support_summary",
+    "theme_evidence",
+    "themes_by_role",
+    "verdict_summary",
     # the scoreboard, for the audit (22) and index (30) notebooks
-    "FLAGGED_VERDICTS", "SCOREBOARD_FILE", "build_scoreboard", "scoreboard_counts",
+    "FLAGGED_VERDICTS",
+    "SCOREBOARD_FILE",
+    "build_scoreboard",
+    "scoreboard_counts",
 ]

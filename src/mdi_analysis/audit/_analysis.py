@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from ..paths import data_dir
-from ..io._tables import check_allowed, read_table
 from ..coding._themes import CorpusCoding
+from ..io._tables import check_allowed, read_table
+from ..paths import data_dir
 
 THEMES_SCHEMA = pa.DataFrameSchema(
     {
@@ -64,10 +64,13 @@ def load_analysis_themes(path: str | Path | None = None, categories: pd.Series |
         A missing file, a row that breaks the schema, or a category id not in ``categories``.
     """
     path = Path(path) if path else data_dir() / "expected" / "analysis_themes.csv"
-    table = read_table(path, THEMES_SCHEMA, numeric={"research_question": "int", "line_start": "int", "line_end": "int"})
+    table = read_table(
+        path, THEMES_SCHEMA, numeric={"research_question": "int", "line_start": "int", "line_end": "int"}
+    )
     if categories is not None:
-        check_allowed(table, "category_ids", categories, "codebook category",
-                      source="data/codebook/categories.csv", listed=True)
+        check_allowed(
+            table, "category_ids", categories, "codebook category", source="data/codebook/categories.csv", listed=True
+        )
     return table
 
 
@@ -110,7 +113,11 @@ def theme_evidence(themes: pd.DataFrame, coding: CorpusCoding, texts: pd.Series)
         if isinstance(theme.roles, str) and theme.roles in ("arbeidsgiver", "tillitsvalgt"):
             in_scope = in_scope[in_scope["role"] == theme.roles]
         present = [c for c in categories if c in coding.matrix.columns]
-        coded = coding.matrix.loc[in_scope.index, present].max(axis=1) > 0 if present else pd.Series(False, index=in_scope.index)
+        coded = (
+            coding.matrix.loc[in_scope.index, present].max(axis=1) > 0
+            if present
+            else pd.Series(False, index=in_scope.index)
+        )
         coded_ids = list(coded[coded].index)
         by_role = in_scope.loc[coded_ids, "role"].value_counts()
         hits = evidence[evidence["utterance_id"].isin(coded_ids) & evidence["category_id"].isin(present)]
@@ -151,7 +158,9 @@ def support_summary(evidence: pd.DataFrame) -> pd.DataFrame:
         Index ``rq`` (the research question as text, ``survey`` for themes without one, then
         ``Sum``); columns ``themes``, ``explicit_theory``, ``with_coded_quotes`` (numbers of themes).
     """
-    frame = evidence.assign(rq=evidence["rq"].astype("string").fillna("survey"), supported=(evidence["coded AG"] + evidence["coded TV"]) > 0)
+    frame = evidence.assign(
+        rq=evidence["rq"].astype("string").fillna("survey"), supported=(evidence["coded AG"] + evidence["coded TV"]) > 0
+    )
     table = frame.groupby("rq").agg(
         themes=("theme_id", "size"),
         explicit_theory=("link", lambda s: int((s == "explicit").sum())),

@@ -39,7 +39,6 @@ from ._claims_model import (
 )
 from ._claims_survey import _count_claim, _survey_claim
 
-
 # ------------------------------------------------------------------------------------- quotes
 
 
@@ -119,8 +118,11 @@ def _quote_count(claim: pd.Series, data: AuditData) -> Verdict:
         )
     if claim["scope"] == "above":
         if data.corpus.commentary is None or data.corpus.commentary.empty:
-            return Verdict(f"{n_section} {role} quote(s) in {section}", "not_verifiable",
-                           "«ovennevnte» needs the author's comment spans (commentary.csv), which this corpus lacks")
+            return Verdict(
+                f"{n_section} {role} quote(s) in {section}",
+                "not_verifiable",
+                "«ovennevnte» needs the author's comment spans (commentary.csv), which this corpus lacks",
+            )
         above = quotes_above(data.corpus, section, int(claim["line_start"]))
         n_above = int(_role_mask(above, role).sum())
         computed = f"{n_above} {role} quote(s) just above (of {len(above)}); {n_section} in all of {section}"
@@ -134,8 +136,14 @@ def _quote_count(claim: pd.Series, data: AuditData) -> Verdict:
                 f"{n_section} {role} quotes in all",
             )
         if n_section == expected:
-            return Verdict(computed, "partly", f"the subsection has {expected}, but only {n_above} stand just above the statement")
-        return Verdict(computed, "contradicted", f"the thesis states {expected}; its quotes give {n_above} just above and {n_section} in {section}")
+            return Verdict(
+                computed, "partly", f"the subsection has {expected}, but only {n_above} stand just above the statement"
+            )
+        return Verdict(
+            computed,
+            "contradicted",
+            f"the thesis states {expected}; its quotes give {n_above} just above and {n_section} in {section}",
+        )
     computed = f"{n_section} {'' if role == 'both' else role + ' '}quote(s) in {section}"
     verdict = "agrees" if n_section == expected else "contradicted"
     return Verdict(computed, verdict, f"the thesis states {expected}, the subsection prints {n_section}")
@@ -171,7 +179,9 @@ def _theme_claim(claim: pd.Series, data: AuditData) -> Verdict:
         return Verdict("", "not_verifiable", f"no keyword measure for {quantity}")
     if relation == "varies":
         return Verdict("", "not_verifiable", "«varies» describes differing answers; there is no count to check")
-    compares_themes = " < " in relation or (" > " in relation and not relation.startswith(("arbeidsgiver", "tillitsvalgt")))
+    compares_themes = " < " in relation or (
+        " > " in relation and not relation.startswith(("arbeidsgiver", "tillitsvalgt"))
+    )
     if compares_themes:
         return _theme_comparison(claim, data)
     categories, match, limitation = _theme(claim, data)
@@ -185,8 +195,11 @@ def _theme_claim(claim: pd.Series, data: AuditData) -> Verdict:
     if relation.startswith(("arbeidsgiver", "tillitsvalgt")):
         result = _role_relation(relation, quotes, coded, label, limitation)
         if stance:
-            return Verdict(result.computed, "not_verifiable",
-                           "the statement compares stances; mention shares cannot show them (" + result.reason + ")")
+            return Verdict(
+                result.computed,
+                "not_verifiable",
+                "the statement compares stances; mention shares cannot show them (" + result.reason + ")",
+            )
         return result
     in_role = _role_mask(quotes, role)
     n_total = int(in_role.sum())
@@ -198,12 +211,18 @@ def _theme_claim(claim: pd.Series, data: AuditData) -> Verdict:
     if n_total == 0:
         return Verdict(computed, "not_verifiable", "no quotes of that role in scope" + caveat)
     if stance and relation == "== 0":
-        return Verdict(computed, "not_verifiable",
-                       f"{n_coded} quote(s) talk about it, but a mention cannot show the absence the statement claims" + caveat)
+        return Verdict(
+            computed,
+            "not_verifiable",
+            f"{n_coded} quote(s) talk about it, but a mention cannot show the absence the statement claims" + caveat,
+        )
     if relation == "== 0":
         verdict = "agrees" if n_coded == 0 else "contradicted"
-        reason = ("no quote in scope uses the category's words (keyword absence: read the quotes to be sure)"
-                  if n_coded == 0 else f"{n_coded} quote(s) mention it")
+        reason = (
+            "no quote in scope uses the category's words (keyword absence: read the quotes to be sure)"
+            if n_coded == 0
+            else f"{n_coded} quote(s) mention it"
+        )
         return Verdict(computed, verdict, reason + caveat)
     if relation == "== all":
         holds, need = n_coded == n_total, f"all {n_total}"
@@ -229,15 +248,22 @@ def _presence_verdict(computed: str, holds: bool, n_coded: int, need: str, stanc
     ``partly``: the coder sees the topic, not the speaker's position.
     """
     if holds:
-        return Verdict(computed, "partly" if stance else "agrees",
-                       f"{n_coded} quote(s) mention it (needs {need})" + caveat)
+        return Verdict(
+            computed, "partly" if stance else "agrees", f"{n_coded} quote(s) mention it (needs {need})" + caveat
+        )
     if stance:
-        return Verdict(computed, "not_verifiable",
-                       f"{n_coded} quote(s) mention the topic (needs {need}); a stance is not detectable by keywords" + caveat)
+        return Verdict(
+            computed,
+            "not_verifiable",
+            f"{n_coded} quote(s) mention the topic (needs {need}); a stance is not detectable by keywords" + caveat,
+        )
     if n_coded >= 1:
         return Verdict(computed, "partly", f"only {n_coded} quote(s) mention it (needs {need})" + caveat)
-    return Verdict(computed, "not_verifiable",
-                   f"the keyword coder finds no mention (needs {need}); absence of keywords cannot refute it" + caveat)
+    return Verdict(
+        computed,
+        "not_verifiable",
+        f"the keyword coder finds no mention (needs {need}); absence of keywords cannot refute it" + caveat,
+    )
 
 
 def _role_relation(relation: str, quotes: pd.DataFrame, coded: pd.Series, label: str, limitation: str) -> Verdict:
@@ -246,9 +272,11 @@ def _role_relation(relation: str, quotes: pd.DataFrame, coded: pd.Series, label:
     for role in ("arbeidsgiver", "tillitsvalgt"):
         mask = quotes["role"] == role
         shares[role] = (int((coded & mask).sum()), int(mask.sum()))
+
     def share(role: str) -> float:
         n, total = shares[role]
         return n / total if total else 0.0
+
     computed = "; ".join(f"{r}: {n} of {t} quotes coded {label}" for r, (n, t) in shares.items())
     difference = share(left) - share(right)
     caveat = f"; note: {limitation}" if limitation else ""
@@ -258,7 +286,10 @@ def _role_relation(relation: str, quotes: pd.DataFrame, coded: pd.Series, label:
         holds = abs(difference) >= ROLE_DIFFERENCE
     else:  # "=="
         holds = abs(difference) < ROLE_DIFFERENCE
-    reason = f"shares {share(left):.2f} ({left}) vs {share(right):.2f} ({right}); threshold for a difference {ROLE_DIFFERENCE}"
+    reason = (
+        f"shares {share(left):.2f} ({left}) vs {share(right):.2f} ({right}); "
+        f"threshold for a difference {ROLE_DIFFERENCE}"
+    )
     return Verdict(computed, ("partly" if limitation else "agrees") if holds else "contradicted", reason + caveat)
 
 
@@ -276,9 +307,12 @@ def _theme_comparison(claim: pd.Series, data: AuditData) -> Verdict:
     computed = f"{left}: {counts[left]} quote(s), {right}: {counts[right]} quote(s) of {len(quotes)}"
     if counts[left] == counts[right] == 0:
         return Verdict(computed, "not_verifiable", "the keyword coder finds neither theme in scope")
-    return Verdict(computed, "partly" if holds else "contradicted",
-                   ("the counts point the same way" if holds else "the counts point the other way")
-                   + "; keyword mentions approximate the author's «focus»")
+    return Verdict(
+        computed,
+        "partly" if holds else "contradicted",
+        ("the counts point the same way" if holds else "the counts point the other way")
+        + "; keyword mentions approximate the author's «focus»",
+    )
 
 
 # ------------------------------------------------------------------------------------- audit
@@ -325,8 +359,11 @@ def _corpus_count(claim: pd.Series, data: AuditData) -> Verdict:
         across = links[links["utterance_id"].map(sections) != links["linked_utterance_id"].map(sections)]
         n = len(across)
         holds = n >= 2
-        return Verdict(f"{n} quote(s) re-printed under another question", "agrees" if holds else "contradicted",
-                       "links.csv pairs whose two printings stand in different subsections")
+        return Verdict(
+            f"{n} quote(s) re-printed under another question",
+            "agrees" if holds else "contradicted",
+            "links.csv pairs whose two printings stand in different subsections",
+        )
     return Verdict("", "not_verifiable", f"no corpus measure for {claim['quantity']}")
 
 
@@ -348,7 +385,7 @@ def audit(claims: pd.DataFrame, data: AuditData) -> pd.DataFrame:
     """
     rows = []
     for _, claim in claims.iterrows():
-        result = data.remembered(("verdict", claim.to_json()), lambda: evaluate_claim(claim, data))
+        result = data.remembered(("verdict", claim.to_json()), lambda: evaluate_claim(claim, data))  # noqa: B023 - called at once
         rows.append(
             {
                 "claim_id": claim["claim_id"],
@@ -420,9 +457,9 @@ def load_audit_data(
     InputDataError
         An input file that cannot be read or breaks its schema.
     """
-    from ..io._codebook import load_codebook
-    from ..corpus import load_corpus
     from ..coding._themes import code_corpus
+    from ..corpus import load_corpus
+    from ..io._codebook import load_codebook
 
     corpus = corpus if corpus is not None else load_corpus(corpus_dir)
     codebook = load_codebook()
@@ -458,6 +495,15 @@ def audit_matching(claims: pd.DataFrame, data: AuditData, **criteria: str | list
 #: Re-exported so the audit reads as one module to its callers: the inventory (``load_claims``,
 #: ``VERDICTS``) sits in :mod:`._claims_model`.
 __all__ = [
-    "VERDICTS", "AuditData", "Verdict", "audit", "audit_matching", "evaluate_claim", "load_audit_data",
-    "load_claim_themes", "load_claims", "quotes_above", "verdict_summary",
+    "VERDICTS",
+    "AuditData",
+    "Verdict",
+    "audit",
+    "audit_matching",
+    "evaluate_claim",
+    "load_audit_data",
+    "load_claim_themes",
+    "load_claims",
+    "quotes_above",
+    "verdict_summary",
 ]

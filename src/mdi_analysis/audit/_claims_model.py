@@ -8,21 +8,31 @@ sample facts).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
 
 from ..corpus import Corpus
-from ..paths import data_dir
 from ..io._sample import Sample
 from ..io._survey import Survey
 from ..io._tables import read_table
+from ..paths import data_dir
 
 VERDICTS = ("agrees", "agrees_above_only", "partly", "contradicted", "not_verifiable")
-KINDS = ("quote_count", "role_contrast", "all_or_none", "some", "survey_comparison", "survey_value", "sample_count", "other")
+KINDS = (
+    "quote_count",
+    "role_contrast",
+    "all_or_none",
+    "some",
+    "survey_comparison",
+    "survey_value",
+    "sample_count",
+    "other",
+)
 UNITS = ("A", "B", "D", "NO")
 #: «skiller seg lite ut» / «marginale forskjeller»: at most one printed step of a factor score.
 SMALL_DIFFERENCE = 0.1

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import operator
 import re
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -17,7 +17,6 @@ from ..io._expected import round_half_up
 from ..io._sample import Sample
 from ..io._survey import factor_table as survey_factor_table
 from ._claims_model import SMALL_DIFFERENCE, UNITS, AuditData, Verdict
-
 
 # ------------------------------------------------------------------------------------- survey
 
@@ -83,7 +82,9 @@ def _survey_claim(claim: pd.Series, data: AuditData) -> Verdict:
         return _count_claim(claim, data)
     values = _survey_values(quantity, data)
     terms = [t.strip() for t in str(claim["relation"]).split(" and ")]
-    results = {(label, term): _unit_term_holds(term, unit_values) for label, unit_values in values.items() for term in terms}
+    results = {
+        (label, term): _unit_term_holds(term, unit_values) for label, unit_values in values.items() for term in terms
+    }
     decimals = 2 if quantity.startswith("mean") else 1
     computed = "; ".join(f"{label}: " + _format_units(unit_values, decimals) for label, unit_values in values.items())
     held = sum(results.values())
@@ -116,25 +117,41 @@ def _sample_measures(data: AuditData) -> dict[str, Callable[[], tuple[float | di
     respondents = sample.respondents
     by_key = lambda column: respondents.groupby(column)["count"].sum().astype(float).to_dict()  # noqa: E731
     municipalities_with = lambda pattern: (  # noqa: E731
-        float(len(_mentions(sample, pattern))), "in 3.2: " + (", ".join(_mentions(sample, pattern)) or "none"))
+        float(len(_mentions(sample, pattern))),
+        "in 3.2: " + (", ".join(_mentions(sample, pattern)) or "none"),
+    )
     return {
         "count:interviews": lambda: (float(respondents["count"].sum()), "one interview per respondent (3.5)"),
         "count:municipalities": lambda: (float(len(sample.municipalities)), "rows of municipalities.csv"),
-        "count:respondent_pairs": lambda: (float(min(by_key("side").values())), "respondents per side: " + str(by_key("side"))),
+        "count:respondent_pairs": lambda: (
+            float(min(by_key("side").values())),
+            "respondents per side: " + str(by_key("side")),
+        ),
         "count:arbeidsgiver_respondents": lambda: (by_key("position"), "positions of employer respondents"),
         "count:tillitsvalgt_respondents": lambda: (by_key("organisation"), "unions of union respondents"),
-        "count:survey_municipalities": lambda: (float((~survey.units["is_reference"]).sum()), "survey units other than the reference"),
+        "count:survey_municipalities": lambda: (
+            float((~survey.units["is_reference"]).sum()),
+            "survey units other than the reference",
+        ),
         "count:factors": lambda: (float(len(survey.factors)), "rows of ks10_factors.csv"),
         "count:mdi_factors": lambda: (float(survey.factors["mdi_relevant"].sum()), "factors marked mdi_relevant"),
         "count:municipalities_planning_innovation_strategy": lambda: municipalities_with(r"innovasjonsstrategi"),
         "count:municipalities_with_lean_projects": lambda: municipalities_with(r"\bLEAN"),
         "count:municipalities_innovation_active": lambda: (
             float(sample.municipalities["innovation_focus"].isin(["ja", "delvis"]).sum()),
-            "innovation_focus ja or delvis: " + ", ".join(
-                sample.municipalities.loc[sample.municipalities["innovation_focus"].isin(["ja", "delvis"]), "municipality"])),
+            "innovation_focus ja or delvis: "
+            + ", ".join(
+                sample.municipalities.loc[
+                    sample.municipalities["innovation_focus"].isin(["ja", "delvis"]), "municipality"
+                ]
+            ),
+        ),
         "theme:innovasjonsstrategi": lambda: (
             float(len(_mentions(sample, r"har (?:en|vedtatt) innovasjonsstrategi"))),
-            "municipalities stated to have an innovation strategy (Hol plans one: " + ", ".join(_mentions(sample, "innovasjonsstrategi")) + ")"),
+            "municipalities stated to have an innovation strategy (Hol plans one: "
+            + ", ".join(_mentions(sample, "innovasjonsstrategi"))
+            + ")",
+        ),
         "theme:lean": lambda: municipalities_with(r"\bLEAN"),
     }
 

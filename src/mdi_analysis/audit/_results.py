@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ._claims import AuditData, audit, load_claims
 from ..corpus import ROLES, Corpus
 from ..corpus.describe import counts_by
+from ._claims import AuditData, audit, load_claims
 
 
 def research_question_text(corpus: Corpus, research_question: int) -> str:
@@ -38,7 +38,9 @@ def research_question_text(corpus: Corpus, research_question: int) -> str:
     rows = corpus.research_questions
     match = rows[rows["research_question"] == research_question]
     if match.empty:
-        raise ValueError(f"research_question must be one of {sorted(rows['research_question'])}, not {research_question!r}")
+        raise ValueError(
+            f"research_question must be one of {sorted(rows['research_question'])}, not {research_question!r}"
+        )
     return " ".join(str(match["text"].iloc[0]).split())
 
 
@@ -93,8 +95,16 @@ def themes_by_role(data: AuditData, quotes: pd.DataFrame, top_n: int = 8) -> pd.
         counts = counts[counts > 0]
         ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top_n]
         for rank, (category, n) in enumerate(ranked, start=1):
-            rows.append({"role": role, "rank": rank, "category_id": category, "kategori": labels.get(category, ""),
-                         "quotes": int(n), "share": float(n) / len(ids) if len(ids) else 0.0})
+            rows.append(
+                {
+                    "role": role,
+                    "rank": rank,
+                    "category_id": category,
+                    "kategori": labels.get(category, ""),
+                    "quotes": int(n),
+                    "share": float(n) / len(ids) if len(ids) else 0.0,
+                }
+            )
     columns = ["role", "rank", "category_id", "kategori", "quotes", "share"]
     return pd.DataFrame(rows, columns=columns).set_index(["role", "rank"])
 

@@ -17,10 +17,10 @@ from pathlib import Path
 import pandas as pd
 
 from ..io import _expected as expected
-from ._claims import AuditData, audit, load_claims
-from ..paths import tables_dir
 from ..io._sample import load_sample, sample_values
 from ..io._survey import factor_table, load_survey, survey_values
+from ..paths import tables_dir
+from ._claims import AuditData, audit, load_claims
 
 SCOREBOARD_FILE = "scoreboard.csv"
 #: Verdicts that mean "the text does not fully match its own data": shown to the supervisor first.
@@ -28,19 +28,79 @@ FLAGGED = ("contradicted", "partly", "agrees_above_only")
 
 #: (thesis item, what is reproduced, notebook stem, output files under reports/tables/)
 THESIS_ITEMS: list[tuple[str, str, str, str]] = [
-    ("3.1, 3.2", "sample of five municipalities with totals; 10 interviews", "01_reproduce-survey-and-sample", "sample_table_3_2.csv; sample_comparison.csv"),
+    (
+        "3.1, 3.2",
+        "sample of five municipalities with totals; 10 interviews",
+        "01_reproduce-survey-and-sample",
+        "sample_table_3_2.csv; sample_comparison.csv",
+    ),
     ("3.5", "respondents by side, position and union", "01_reproduce-survey-and-sample", "sample_table_3_5.csv"),
-    ("4.6", "10-faktor table (five factors) with Gjennomsnitt", "01_reproduce-survey-and-sample", "survey_table_4_6.csv; survey_comparison.csv"),
-    ("8", "10-faktor table, all ten factors with descriptions", "01_reproduce-survey-and-sample", "survey_table_8.csv; survey_comparison.csv"),
-    ("4 (all)", "quotes per subsection × role; re-printed quotes; «Ovennevnte …» counts", "02_describe-corpus", "corpus_quotes_by_section.csv; corpus_counting_statements.csv"),
-    ("4, 5 (themes)", "theory categories by role, question and section; barrier table of 4.4.1/5.4", "03_code-themes", "coding_by_role.csv; coding_barriers_4_4_1.csv"),
-    ("4.1", "results for research question 1", "11_reproduce-results-rq1", "results_rq1_quotes.csv; results_rq1_statements.csv"),
-    ("4.2", "results for research question 2", "12_reproduce-results-rq2", "results_rq2_quotes.csv; results_rq2_statements.csv"),
-    ("4.3", "results for research question 3", "13_reproduce-results-rq3", "results_rq3_quotes.csv; results_rq3_statements.csv"),
-    ("4.4", "results for research question 4", "14_reproduce-results-rq4", "results_rq4_quotes.csv; results_rq4_statements.csv"),
-    ("4.5", "results for research question 5", "15_reproduce-results-rq5", "results_rq5_quotes.csv; results_rq5_statements.csv"),
-    ("5, 6.1", "themes of the analysis per research question, linked to theory, with evidence quotes", "21_analyse-chapter-5", "analysis_themes.csv"),
-    ("3–6 (claims)", "every counting or comparing statement with a verdict; the scoreboard", "22_audit-claims", "claims_audit.csv; scoreboard.csv"),
+    (
+        "4.6",
+        "10-faktor table (five factors) with Gjennomsnitt",
+        "01_reproduce-survey-and-sample",
+        "survey_table_4_6.csv; survey_comparison.csv",
+    ),
+    (
+        "8",
+        "10-faktor table, all ten factors with descriptions",
+        "01_reproduce-survey-and-sample",
+        "survey_table_8.csv; survey_comparison.csv",
+    ),
+    (
+        "4 (all)",
+        "quotes per subsection × role; re-printed quotes; «Ovennevnte …» counts",
+        "02_describe-corpus",
+        "corpus_quotes_by_section.csv; corpus_counting_statements.csv",
+    ),
+    (
+        "4, 5 (themes)",
+        "theory categories by role, question and section; barrier table of 4.4.1/5.4",
+        "03_code-themes",
+        "coding_by_role.csv; coding_barriers_4_4_1.csv",
+    ),
+    (
+        "4.1",
+        "results for research question 1",
+        "11_reproduce-results-rq1",
+        "results_rq1_quotes.csv; results_rq1_statements.csv",
+    ),
+    (
+        "4.2",
+        "results for research question 2",
+        "12_reproduce-results-rq2",
+        "results_rq2_quotes.csv; results_rq2_statements.csv",
+    ),
+    (
+        "4.3",
+        "results for research question 3",
+        "13_reproduce-results-rq3",
+        "results_rq3_quotes.csv; results_rq3_statements.csv",
+    ),
+    (
+        "4.4",
+        "results for research question 4",
+        "14_reproduce-results-rq4",
+        "results_rq4_quotes.csv; results_rq4_statements.csv",
+    ),
+    (
+        "4.5",
+        "results for research question 5",
+        "15_reproduce-results-rq5",
+        "results_rq5_quotes.csv; results_rq5_statements.csv",
+    ),
+    (
+        "5, 6.1",
+        "themes of the analysis per research question, linked to theory, with evidence quotes",
+        "21_analyse-chapter-5",
+        "analysis_themes.csv",
+    ),
+    (
+        "3–6 (claims)",
+        "every counting or comparing statement with a verdict; the scoreboard",
+        "22_audit-claims",
+        "claims_audit.csv; scoreboard.csv",
+    ),
 ]
 
 
@@ -206,8 +266,11 @@ def claim_locations(claims: pd.DataFrame) -> pd.DataFrame:
             "section": claims["section_id"],
             "line": claims["line_start"].astype(int),
             "notebook": claims["section_id"].map(notebook),
-            "output": claims["section_id"].map(lambda s: f"results_rq{notebook(s)[1]}_statements.csv"
-                                               if notebook(s).startswith("1") else "claims_audit.csv"),
+            "output": claims["section_id"].map(
+                lambda s: (
+                    f"results_rq{notebook(s)[1]}_statements.csv" if notebook(s).startswith("1") else "claims_audit.csv"
+                )
+            ),
             "audit": "22_audit-claims / claims_audit.csv",
         }
     )

@@ -92,10 +92,7 @@ class _WordMatcher:
     def _prefix_mask(self, prefix: str) -> np.ndarray:
         t = self.types
         return np.fromiter(
-            (
-                c.startswith(prefix) or n.startswith(prefix)
-                for c, n in zip(t.canonical, t.normalised, strict=True)
-            ),
+            (c.startswith(prefix) or n.startswith(prefix) for c, n in zip(t.canonical, t.normalised, strict=True)),
             dtype=bool,
             count=self.n_types,
         )
@@ -169,9 +166,7 @@ def _text_values(series: pd.Series) -> list[str]:
             if value is None or (isinstance(value, float) and np.isnan(value)):
                 values[i] = ""  # a missing text has no tokens; its row is all zeros
             else:
-                raise ValueError(
-                    f"text of utterance {series.index[i]!r} is {type(value).__name__}, not str"
-                )
+                raise ValueError(f"text of utterance {series.index[i]!r} is {type(value).__name__}, not str")
     return values
 
 

@@ -17,7 +17,6 @@ from ._engine import _run, _text_values
 from ._patterns import compile_codebook
 
 
-
 def kwic(
     texts: pd.Series | Iterable[str],
     term_or_category: str,
@@ -75,9 +74,7 @@ def kwic(
     values = _text_values(series)
     rows = []
     tokens_of: dict[int, list[str]] = {}
-    for position, p_index, doc in zip(
-        positions.tolist(), pattern_ids.tolist(), docs.tolist(), strict=True
-    ):
+    for position, p_index, doc in zip(positions.tolist(), pattern_ids.tolist(), docs.tolist(), strict=True):
         if doc not in tokens_of:
             tokens_of[doc] = tokenize(values[doc])
         tokens = tokens_of[doc]
@@ -93,9 +90,7 @@ def kwic(
                 start,
             )
         )
-    return pd.DataFrame(
-        rows, columns=["utterance_id", "left", "match", "right", "pattern", "token_position"]
-    )
+    return pd.DataFrame(rows, columns=["utterance_id", "left", "match", "right", "pattern", "token_position"])
 
 
 def cooccurrence(matrix: pd.DataFrame) -> pd.DataFrame:

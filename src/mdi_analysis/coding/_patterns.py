@@ -168,9 +168,7 @@ def compile_codebook(
         if cell is None or (isinstance(cell, float) and np.isnan(cell)):
             continue
         if not isinstance(cell, str):
-            raise InputDataError(
-                source, f"patterns is {cell!r}", row=row, column="patterns", expected="text"
-            )
+            raise InputDataError(source, f"patterns is {cell!r}", row=row, column="patterns", expected="text")
         for raw in cell.split(PATTERN_SEPARATOR):
             raw = raw.strip()
             if not raw:

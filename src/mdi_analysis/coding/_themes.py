@@ -14,11 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..corpus import ROLES, Corpus
+from ..corpus.describe import ROLE_COLUMNS, check_role
 from ..io._codebook import Codebook
 from ._engine import CodingResult, code_texts
 from ._kwic import cooccurrence
-from ..corpus import ROLES, Corpus
-from ..corpus.describe import ROLE_COLUMNS, check_role
 
 BARRIER_SECTION = "4.4.1"
 
@@ -81,7 +81,9 @@ def _subset(coding: CorpusCoding, role: str = "all") -> tuple[pd.DataFrame, pd.D
     return coding.matrix.loc[meta.index], meta
 
 
-def frequency_by(coding: CorpusCoding, by: str, *, role: str = "all", share: bool = False, min_total: int = 1) -> pd.DataFrame:
+def frequency_by(
+    coding: CorpusCoding, by: str, *, role: str = "all", share: bool = False, min_total: int = 1
+) -> pd.DataFrame:
     """Categories (rows) × groups of ``by`` (columns): quotes coded, or the share of the group's quotes.
 
     Categories coded in fewer than ``min_total`` quotes overall are left out; rows are sorted by
@@ -177,8 +179,13 @@ def top_categories(coding: CorpusCoding, by: str = "section_id", n: int = 3, *, 
         counts = matrix.loc[index].sum()
         counts = counts[counts > 0]
         ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:n]
-        rows.append({by: str(group), "quotes": len(index),
-                     **{f"#{i + 1}": f"{cid} ({int(c)})" for i, (cid, c) in enumerate(ranked)}})
+        rows.append(
+            {
+                by: str(group),
+                "quotes": len(index),
+                **{f"#{i + 1}": f"{cid} ({int(c)})" for i, (cid, c) in enumerate(ranked)},
+            }
+        )
     return pd.DataFrame(rows).set_index(by).fillna("")
 
 
@@ -235,10 +242,7 @@ def top_pairs(coding: CorpusCoding, n: int = 10) -> pd.DataFrame:
     counts = table.to_numpy()
     rows, cols = np.triu_indices_from(counts, k=1)  # each unordered pair once, as (earlier, later)
     keep = counts[rows, cols] > 0
-    pairs = [
-        (table.index[i], table.columns[j], int(counts[i, j]))
-        for i, j in zip(rows[keep], cols[keep])
-    ]
+    pairs = [(table.index[i], table.columns[j], int(counts[i, j])) for i, j in zip(rows[keep], cols[keep])]
     pairs.sort(key=lambda p: (-p[2], p[0], p[1]))
     return pd.DataFrame(pairs[:n], columns=["category_a", "category_b", "quotes"])
 

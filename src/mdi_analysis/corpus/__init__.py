@@ -6,9 +6,7 @@ reads and validates the committed tables — or a researcher's own transcripts i
 """
 
 from .build import BuiltCorpus, build_corpus, compare_corpus, write_corpus
-from .model import FLAGS, RELATIONS, ROLE_LABELS, ROLES
-from .schema import Corpus, load_corpus
-from .describe import (  # after Corpus and ROLES, which it imports from here
+from .describe import (
     check_role,
     counts_by,
     filter_utterances,
@@ -17,6 +15,8 @@ from .describe import (  # after Corpus and ROLES, which it imports from here
     reprint_table,
     without_reprints,
 )
+from .model import FLAGS, RELATIONS, ROLE_LABELS, ROLES
+from .schema import Corpus, load_corpus
 
 __all__ = [
     "FLAGS",

@@ -36,13 +36,27 @@ FLOAT_FORMAT = "%.3f"
 THESIS_CODER = "thesis"
 
 UTTERANCE_COLUMNS = [
-    "utterance_id", "role", "role_label", "text", "section_id",
-    "line_start", "line_end", "n_words", "duplicate_of", "flags",
+    "utterance_id",
+    "role",
+    "role_label",
+    "text",
+    "section_id",
+    "line_start",
+    "line_end",
+    "n_words",
+    "duplicate_of",
+    "flags",
 ]
 CODING_COLUMNS = ["utterance_id", "section_id", "coder", "basis", "via_utterance_id"]
 LINK_COLUMNS = ["utterance_id", "linked_utterance_id", "relation", "similarity"]
 SECTION_COLUMNS = [
-    "section_id", "research_question", "title", "line_start", "line_end", "guide_questions", "guide_evidence",
+    "section_id",
+    "research_question",
+    "title",
+    "line_start",
+    "line_end",
+    "guide_questions",
+    "guide_evidence",
 ]
 GUIDE_COLUMNS = ["question_id", "part", "text", "line_start", "line_end"]
 RQ_COLUMNS = ["research_question", "text", "line_start", "line_end"]
@@ -158,8 +172,15 @@ def _commentary(thesis: ThesisText, sections: pd.DataFrame, utterances: list[Utt
             if block:
                 number += 1
                 words = sum(len(thesis.line(n).split()) for n in block)
-                rows.append({"section_id": section.section_id, "block": number,
-                             "line_start": block[0], "line_end": block[-1], "n_words": words})
+                rows.append(
+                    {
+                        "section_id": section.section_id,  # noqa: B023 - close() runs within this iteration
+                        "block": number,
+                        "line_start": block[0],
+                        "line_end": block[-1],
+                        "n_words": words,
+                    }
+                )
                 block = []
 
         for line_no in range(int(section.line_start) + 1, int(section.line_end) + 1):
@@ -183,15 +204,27 @@ def _codings(utterances: list[Utterance]) -> pd.DataFrame:
     it for two research questions, while the re-print itself stays a row of its own.
     """
     rows = [
-        {"utterance_id": u.utterance_id, "section_id": u.section_id, "coder": THESIS_CODER,
-         "basis": "printed", "via_utterance_id": ""}
+        {
+            "utterance_id": u.utterance_id,
+            "section_id": u.section_id,
+            "coder": THESIS_CODER,
+            "basis": "printed",
+            "via_utterance_id": "",
+        }
         for u in utterances
     ]
     by_id = {u.utterance_id: u for u in utterances}
     for u in utterances:
         if u.duplicate_of and by_id[u.duplicate_of].section_id != u.section_id:
-            rows.append({"utterance_id": u.duplicate_of, "section_id": u.section_id, "coder": THESIS_CODER,
-                         "basis": "reprinted", "via_utterance_id": u.utterance_id})
+            rows.append(
+                {
+                    "utterance_id": u.duplicate_of,
+                    "section_id": u.section_id,
+                    "coder": THESIS_CODER,
+                    "basis": "reprinted",
+                    "via_utterance_id": u.utterance_id,
+                }
+            )
     frame = pd.DataFrame(rows, columns=CODING_COLUMNS)
     return frame.sort_values(["utterance_id", "basis", "section_id"], kind="stable").reset_index(drop=True)
 
@@ -297,4 +330,3 @@ def _row_diff(expected: str, actual: str, key: str) -> str:
         shown = "; ".join(changed[:5]) + (f"; … {len(changed) - 5} more" if len(changed) > 5 else "")
         parts.append(f"{len(changed)} row(s) differ: {shown}")
     return ", ".join(parts) or "rows differ"
-

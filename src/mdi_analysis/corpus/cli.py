@@ -14,10 +14,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from ..errors import InputDataError
+from ..errors import ExtractionError, InputDataError
 from ..paths import data_dir, relative_to_root, thesis_path
 from .build import BuiltCorpus, build_corpus, compare_corpus, write_corpus
-from ..errors import ExtractionError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -28,7 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--thesis", type=Path, help="thesis text (default: ../shared/thesis/thesis.txt or $MDI_THESIS)")
     parser.add_argument("--out", type=Path, help="corpus folder (default: data/corpus/)")
     parser.add_argument(
-        "--check", action="store_true", help="compare with the committed corpus instead of writing; exit 1 if it differs"
+        "--check",
+        action="store_true",
+        help="compare with the committed corpus instead of writing; exit 1 if it differs",
     )
     return parser
 
@@ -58,7 +59,9 @@ def main(argv: list[str] | None = None) -> int:
         if not differences:
             print(f"build-corpus --check: {relative_to_root(out_dir)} is up to date ({_summary(built)})")
             return 0
-        print(f"build-corpus --check: {relative_to_root(out_dir)} differs from a rebuild of {relative_to_root(thesis)}:")
+        print(
+            f"build-corpus --check: {relative_to_root(out_dir)} differs from a rebuild of {relative_to_root(thesis)}:"
+        )
         for difference in differences:
             print(f"  {difference.name}: {difference.summary}")
         print("Run `python -m mdi_analysis build-corpus` to rebuild it, and review the diff before committing.")

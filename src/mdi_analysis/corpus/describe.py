@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import ROLES, Corpus
+from .model import ROLES
+from .schema import Corpus
 
 ROLE_COLUMNS = list(ROLES)
 TOTAL = "Sum"
@@ -93,8 +94,14 @@ def filter_utterances(corpus: Corpus, role: str = "all", research_question: int 
     if research_question is not None:
         # The research questions of the study (research_questions.csv), not only those with quotes:
         # a researcher's own corpus may have no answers yet for some questions.
-        defined = corpus.research_questions["research_question"] if len(corpus.research_questions) else corpus.sections["research_question"]
-        known = sorted({int(q) for q in defined.dropna()} | {int(q) for q in corpus.sections["research_question"].dropna()})
+        defined = (
+            corpus.research_questions["research_question"]
+            if len(corpus.research_questions)
+            else corpus.sections["research_question"]
+        )
+        known = sorted(
+            {int(q) for q in defined.dropna()} | {int(q) for q in corpus.sections["research_question"].dropna()}
+        )
         if research_question not in known:
             raise ValueError(f"research_question must be None or one of {known}, not {research_question!r}")
         table = table[table["research_question"] == research_question]
@@ -151,8 +158,14 @@ def length_summary(utterances: pd.DataFrame) -> pd.DataFrame:
         }
     )
     all_words = utterances["n_words"]
-    table.loc[TOTAL] = [len(utterances), float(all_words.mean()), float(all_words.median()),
-                        int(all_words.min()), int(all_words.max()), int(all_words.sum())]
+    table.loc[TOTAL] = [
+        len(utterances),
+        float(all_words.mean()),
+        float(all_words.median()),
+        int(all_words.min()),
+        int(all_words.max()),
+        int(all_words.sum()),
+    ]
     for column in ["quotes", "min", "max", "words"]:
         table[column] = table[column].astype(int)
     return table

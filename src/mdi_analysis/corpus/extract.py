@@ -120,7 +120,7 @@ class ThesisText:
     _inline: list[str] = field(default_factory=list, repr=False)
 
     @classmethod
-    def read(cls, path: str | Path) -> "ThesisText":
+    def read(cls, path: str | Path) -> ThesisText:
         path = Path(path)
         try:
             text = path.read_text(encoding="utf-8")
@@ -213,7 +213,7 @@ class _Stream:
     page_numbers: list[int]  # thesis lines holding a page number
 
     @classmethod
-    def of(cls, thesis: ThesisText, first: int, last: int) -> "_Stream":
+    def of(cls, thesis: ThesisText, first: int, last: int) -> _Stream:
         numbers: list[int] = []
         parts: list[str] = []
         pages: list[int] = []

@@ -15,8 +15,8 @@ import re
 from ..errors import ExtractionError
 from .extract import (
     BULLET,
-    INTRO_VERBATIM_MIN_RUN,
     GUIDE_PARTS,
+    INTRO_VERBATIM_MIN_RUN,
     SECTION_GUIDE_QUESTIONS,
     SEPARATE_GUIDE_QUESTION_STARTS,
     SUB_BULLET,

@@ -14,16 +14,16 @@ file line) and column.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import pandas as pd
 import pandera.pandas as pa
 
 from ..errors import InputDataError
-from ..paths import data_dir, relative_to_root
 from ..io._tables import check_allowed, fail_row, read_table
+from ..paths import data_dir, relative_to_root
 from .model import FLAG_PATTERN, RELATIONS, ROLES, count_words
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
@@ -61,7 +61,9 @@ SECTIONS_SCHEMA = pa.DataFrameSchema(
         "line_start": pa.Column("Int64", pa.Check.ge(1), nullable=True, required=False),
         "line_end": pa.Column("Int64", pa.Check.ge(1), nullable=True, required=False),
         "guide_questions": pa.Column("string", pa.Check.str_matches(ID_LIST_PATTERN), nullable=True, required=False),
-        "guide_evidence": pa.Column("string", pa.Check.isin(["intro_verbatim", "curated"]), nullable=True, required=False),
+        "guide_evidence": pa.Column(
+            "string", pa.Check.isin(["intro_verbatim", "curated"]), nullable=True, required=False
+        ),
     },
     strict=False,
 )
@@ -179,11 +181,21 @@ def _check_spans(frame: pd.DataFrame) -> None:
     for position, (start, end) in enumerate(zip(frame["line_start"], frame["line_end"])):
         if pd.isna(start) != pd.isna(end):
             column = "line_end" if pd.isna(end) else "line_start"
-            fail_row(frame, position, column, "only one end of the line span is given",
-                  "both line_start and line_end, or neither")
+            fail_row(
+                frame,
+                position,
+                column,
+                "only one end of the line span is given",
+                "both line_start and line_end, or neither",
+            )
         if not pd.isna(start) and int(end) < int(start):
-            fail_row(frame, position, "line_end", f"line_end {int(end)} is before line_start {int(start)}",
-                  "line_end >= line_start")
+            fail_row(
+                frame,
+                position,
+                "line_end",
+                f"line_end {int(end)} is before line_start {int(start)}",
+                "line_end >= line_start",
+            )
 
 
 def load_corpus(directory: str | Path | None = None, *, roles: Sequence[str] = ROLES) -> Corpus:
@@ -219,27 +231,44 @@ def load_corpus(directory: str | Path | None = None, *, roles: Sequence[str] = R
     """
     directory = Path(directory) if directory else data_dir() / "corpus"
     if not directory.is_dir():
-        raise InputDataError(relative_to_root(directory), "corpus folder not found",
-                             expected="a folder with utterances.csv and sections.csv")
+        raise InputDataError(
+            relative_to_root(directory),
+            "corpus folder not found",
+            expected="a folder with utterances.csv and sections.csv",
+        )
 
     utterance_schema = _utterances_schema(roles)
     utterances = _complete(
-        read_table(directory / "utterances.csv", utterance_schema,
-                   numeric={"line_start": "int", "line_end": "int", "n_words": "int"}),
+        read_table(
+            directory / "utterances.csv",
+            utterance_schema,
+            numeric={"line_start": "int", "line_end": "int", "n_words": "int"},
+        ),
         utterance_schema,
     )
     sections = _complete(
-        read_table(directory / "sections.csv", SECTIONS_SCHEMA,
-                   numeric={"research_question": "int", "line_start": "int", "line_end": "int"}),
+        read_table(
+            directory / "sections.csv",
+            SECTIONS_SCHEMA,
+            numeric={"research_question": "int", "line_start": "int", "line_end": "int"},
+        ),
         SECTIONS_SCHEMA,
     )
     codings = _optional(directory, "codings.csv", CODINGS_SCHEMA, {})
     links = _optional(directory, "links.csv", LINKS_SCHEMA, {"similarity": "float"})
     guide = _optional(directory, "interview_guide.csv", GUIDE_SCHEMA, {"line_start": "int", "line_end": "int"})
-    questions = _optional(directory, "research_questions.csv", RESEARCH_QUESTIONS_SCHEMA,
-                          {"research_question": "int", "line_start": "int", "line_end": "int"})
-    commentary = _optional(directory, "commentary.csv", COMMENTARY_SCHEMA,
-                           {"block": "int", "line_start": "int", "line_end": "int", "n_words": "int"})
+    questions = _optional(
+        directory,
+        "research_questions.csv",
+        RESEARCH_QUESTIONS_SCHEMA,
+        {"research_question": "int", "line_start": "int", "line_end": "int"},
+    )
+    commentary = _optional(
+        directory,
+        "commentary.csv",
+        COMMENTARY_SCHEMA,
+        {"block": "int", "line_start": "int", "line_end": "int", "n_words": "int"},
+    )
 
     ids = list(utterances["utterance_id"])
     section_ids = list(sections["section_id"])
@@ -247,13 +276,23 @@ def load_corpus(directory: str | Path | None = None, *, roles: Sequence[str] = R
     check_allowed(utterances, "duplicate_of", ids, "utterance id", source="utterances.csv")
     for position, (own, first) in enumerate(zip(utterances["utterance_id"], utterances["duplicate_of"])):
         if not pd.isna(first) and own == first:
-            fail_row(utterances, position, "duplicate_of", "an utterance cannot duplicate itself",
-                  "the id of an earlier printing")
+            fail_row(
+                utterances,
+                position,
+                "duplicate_of",
+                "an utterance cannot duplicate itself",
+                "the id of an earlier printing",
+            )
     _check_spans(utterances)
     for position, (text, stated) in enumerate(zip(utterances["text"], utterances["n_words"])):
         if not pd.isna(stated) and int(stated) != count_words(str(text)):
-            fail_row(utterances, position, "n_words", f"n_words {int(stated)} does not match the text ({count_words(str(text))} words)",
-                  "the word count of the text, or an empty cell")
+            fail_row(
+                utterances,
+                position,
+                "n_words",
+                f"n_words {int(stated)} does not match the text ({count_words(str(text))} words)",
+                "the word count of the text, or an empty cell",
+            )
     _check_spans(sections)
     _check_spans(guide)
     _check_spans(questions)
@@ -261,10 +300,15 @@ def load_corpus(directory: str | Path | None = None, *, roles: Sequence[str] = R
     check_allowed(commentary, "section_id", section_ids, "section", source="sections.csv")
 
     if codings.attrs.get("derived"):
-        codings = pd.DataFrame({
-            "utterance_id": utterances["utterance_id"], "section_id": utterances["section_id"],
-            "coder": DERIVED_CODER, "basis": "printed", "via_utterance_id": pd.NA,
-        }).astype("string")
+        codings = pd.DataFrame(
+            {
+                "utterance_id": utterances["utterance_id"],
+                "section_id": utterances["section_id"],
+                "coder": DERIVED_CODER,
+                "basis": "printed",
+                "via_utterance_id": pd.NA,
+            }
+        ).astype("string")
     else:
         check_allowed(codings, "utterance_id", ids, "utterance id", source="utterances.csv")
         check_allowed(codings, "section_id", section_ids, "section", source="sections.csv")
@@ -273,17 +317,36 @@ def load_corpus(directory: str | Path | None = None, *, roles: Sequence[str] = R
     check_allowed(links, "linked_utterance_id", ids, "utterance id", source="utterances.csv")
     for position, (a, b) in enumerate(zip(links["utterance_id"], links["linked_utterance_id"])):
         if a == b:
-            fail_row(links, position, "linked_utterance_id", "an utterance is linked to itself", "two different utterances")
+            fail_row(
+                links, position, "linked_utterance_id", "an utterance is linked to itself", "two different utterances"
+            )
     if len(guide):
-        check_allowed(sections, "guide_questions", list(guide["question_id"]), "guide question",
-                      source="interview_guide.csv", listed=True)
+        check_allowed(
+            sections,
+            "guide_questions",
+            list(guide["question_id"]),
+            "guide question",
+            source="interview_guide.csv",
+            listed=True,
+        )
     if len(questions):
-        check_allowed(sections, "research_question", list(questions["research_question"]), "research question",
-                      source="research_questions.csv")
+        check_allowed(
+            sections,
+            "research_question",
+            list(questions["research_question"]),
+            "research question",
+            source="research_questions.csv",
+        )
 
     return Corpus(
-        utterances=utterances, sections=sections, codings=codings, links=links,
-        interview_guide=guide, research_questions=questions, directory=directory, commentary=commentary,
+        utterances=utterances,
+        sections=sections,
+        codings=codings,
+        links=links,
+        interview_guide=guide,
+        research_questions=questions,
+        directory=directory,
+        commentary=commentary,
     )
 
 

@@ -48,16 +48,27 @@ def _export_parser() -> argparse.ArgumentParser:
         "placements and the keyword coder's categories as two coders, the role as a case variable. "
         "The project is validated against the REFI-QDA schema and scanned for PII before it is written.",
     )
-    parser.add_argument("--out", type=Path, default=Path(DEFAULT_OUT),
-                        help=f"output file (default: ./{DEFAULT_OUT}; do not put it in reports/, the scanner cannot open ZIPs)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(DEFAULT_OUT),
+        help=f"output file (default: ./{DEFAULT_OUT}; do not put it in reports/, the scanner cannot open ZIPs)",
+    )
     parser.add_argument("--corpus", type=Path, help="corpus folder (default: data/corpus/)")
     parser.add_argument("--codebook", type=Path, help="codebook folder (default: data/codebook/)")
-    parser.add_argument("--normaliser", default="lemma", choices=["lemma", "stem", "lower"],
-                        help="normaliser of the keyword coder (default: lemma, as the notebooks)")
+    parser.add_argument(
+        "--normaliser",
+        default="lemma",
+        choices=["lemma", "stem", "lower"],
+        help="normaliser of the keyword coder (default: lemma, as the notebooks)",
+    )
     parser.add_argument("--no-keyword-coder", action="store_true", help="leave out the automatic coder")
     parser.add_argument("--roles", help="comma-separated roles of a corpus with other roles than the thesis's two")
-    parser.add_argument("--allow-pii", action="store_true",
-                        help="write even when the anonymity scanner finds something (findings are still printed)")
+    parser.add_argument(
+        "--allow-pii",
+        action="store_true",
+        help="write even when the anonymity scanner finds something (findings are still printed)",
+    )
     return parser
 
 
@@ -68,13 +79,20 @@ def export_qdpx_main(argv: Sequence[str] | None = None) -> int:
     roles = [r.strip() for r in args.roles.split(",")] if args.roles else None
     try:
         out, export, findings = export_qdpx(
-            args.out, corpus_dir=args.corpus, codebook_dir=args.codebook, normaliser=args.normaliser,
-            keyword=not args.no_keyword_coder, allow_pii=args.allow_pii, roles=roles,
+            args.out,
+            corpus_dir=args.corpus,
+            codebook_dir=args.codebook,
+            normaliser=args.normaliser,
+            keyword=not args.no_keyword_coder,
+            allow_pii=args.allow_pii,
+            roles=roles,
         )
     except PersonalDataError as error:
         print(format_findings(error.findings), file=sys.stderr)
-        print(f"export-qdpx: {error}. Fix the data at the source (docs/anonymisation.md), or pass --allow-pii.",
-              file=sys.stderr)
+        print(
+            f"export-qdpx: {error}. Fix the data at the source (docs/anonymisation.md), or pass --allow-pii.",
+            file=sys.stderr,
+        )
         return 1
     except (InputDataError, QdaValidationError, ValueError) as error:
         print(f"export-qdpx: {error}", file=sys.stderr)
@@ -84,8 +102,10 @@ def export_qdpx_main(argv: Sequence[str] | None = None) -> int:
         print("export-qdpx: written despite the findings above (--allow-pii); do not publish it.", file=sys.stderr)
     counts = ", ".join(f"{n} by {c}" for c, n in export.n_codings.items())
     n_sources = len(export.sources)
-    print(f"export-qdpx: wrote {relative_to_root(out)} ({n_sources} sources, codings: {counts or 'none'}); "
-          f"validated against {schema_path().name} (QDA-XML 1.0)")
+    print(
+        f"export-qdpx: wrote {relative_to_root(out)} ({n_sources} sources, codings: {counts or 'none'}); "
+        f"validated against {schema_path().name} (QDA-XML 1.0)"
+    )
     return 0
 
 
@@ -97,15 +117,19 @@ def export_qdpx_main(argv: Sequence[str] | None = None) -> int:
 def import_qdpx_main(argv: Sequence[str] | None = None) -> int:
     """``python -m mdi_analysis import-qdpx FILE --out DIR [--allow-pii]``: a .qdpx back into a corpus
     folder (e.g. after coding in a QDA tool). Exit 0 written, 1 PII found, 2 unreadable input."""
-    parser = argparse.ArgumentParser(prog="mdi-analysis import-qdpx",
-                                     description="Convert a REFI-QDA project (.qdpx) back into a corpus folder.")
+    parser = argparse.ArgumentParser(
+        prog="mdi-analysis import-qdpx", description="Convert a REFI-QDA project (.qdpx) back into a corpus folder."
+    )
     parser.add_argument("file", type=Path)
     parser.add_argument("--out", type=Path, required=True, help="corpus folder to write")
     parser.add_argument("--roles", help="comma-separated roles (default: arbeidsgiver,tillitsvalgt)")
     parser.add_argument("--allow-pii", action="store_true")
     args = parser.parse_args(list(argv) if argv is not None else None)
     if args.out.resolve() == (data_dir() / "corpus").resolve():
-        print("import-qdpx: refusing to overwrite the committed corpus data/corpus/; choose another --out", file=sys.stderr)
+        print(
+            "import-qdpx: refusing to overwrite the committed corpus data/corpus/; choose another --out",
+            file=sys.stderr,
+        )
         return 2
     roles = [r.strip() for r in args.roles.split(",")] if args.roles else None
     try:
@@ -137,22 +161,51 @@ def _transcripts_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("files", nargs="+", type=Path, help="transcripts (.txt UTF-8, .docx)")
     parser.add_argument("--out", type=Path, required=True, help="corpus folder to create (must be new or empty)")
-    parser.add_argument("--role", help="the respondent's role for files without a 'Rolle:' header "
-                        "(arbeidsgiver, tillitsvalgt, or one of --roles)")
-    parser.add_argument("--speaker-map", action="append", default=[], metavar="LABEL=SPEAKER",
-                        help="add or override a speaker label; SPEAKER is a role, 'interviewer' or 'respondent' "
-                        "(repeatable or comma-separated, e.g. 'Leder=arbeidsgiver,Q=interviewer')")
-    parser.add_argument("--label-pattern", default=DEFAULT_LABEL_PATTERN,
-                        help="regular expression for a labelled line, with named groups 'label' and 'text'")
-    parser.add_argument("--roles", help="comma-separated roles of a study with other roles than arbeidsgiver,tillitsvalgt")
-    parser.add_argument("--default-section", default=DEFAULT_SECTION, help=f"section of answers to no recognised guide question (default: {DEFAULT_SECTION})")
-    parser.add_argument("--no-guide-sections", action="store_true",
-                        help="do not recognise interview-guide questions; every answer goes under --default-section")
-    parser.add_argument("--guide-corpus", type=Path, help="corpus folder whose interview guide and sections are used (default: data/corpus/)")
-    parser.add_argument("--id-prefix", default=DEFAULT_ID_PREFIX, help="utterance id prefix (default: T → T001, T002, …)")
-    parser.add_argument("--allow-pii", action="store_true",
-                        help="write even when the anonymity scanner finds something (the findings are still printed); "
-                        "the output must then not be published")
+    parser.add_argument(
+        "--role",
+        help="the respondent's role for files without a 'Rolle:' header "
+        "(arbeidsgiver, tillitsvalgt, or one of --roles)",
+    )
+    parser.add_argument(
+        "--speaker-map",
+        action="append",
+        default=[],
+        metavar="LABEL=SPEAKER",
+        help="add or override a speaker label; SPEAKER is a role, 'interviewer' or 'respondent' "
+        "(repeatable or comma-separated, e.g. 'Leder=arbeidsgiver,Q=interviewer')",
+    )
+    parser.add_argument(
+        "--label-pattern",
+        default=DEFAULT_LABEL_PATTERN,
+        help="regular expression for a labelled line, with named groups 'label' and 'text'",
+    )
+    parser.add_argument(
+        "--roles", help="comma-separated roles of a study with other roles than arbeidsgiver,tillitsvalgt"
+    )
+    parser.add_argument(
+        "--default-section",
+        default=DEFAULT_SECTION,
+        help=f"section of answers to no recognised guide question (default: {DEFAULT_SECTION})",
+    )
+    parser.add_argument(
+        "--no-guide-sections",
+        action="store_true",
+        help="do not recognise interview-guide questions; every answer goes under --default-section",
+    )
+    parser.add_argument(
+        "--guide-corpus",
+        type=Path,
+        help="corpus folder whose interview guide and sections are used (default: data/corpus/)",
+    )
+    parser.add_argument(
+        "--id-prefix", default=DEFAULT_ID_PREFIX, help="utterance id prefix (default: T → T001, T002, …)"
+    )
+    parser.add_argument(
+        "--allow-pii",
+        action="store_true",
+        help="write even when the anonymity scanner finds something (the findings are still printed); "
+        "the output must then not be published",
+    )
     parser.add_argument("--overwrite", action="store_true", help="replace the content of a non-empty --out folder")
     return parser
 
@@ -167,9 +220,15 @@ def import_transcripts_main(argv: Sequence[str] | None = None) -> int:
     try:
         speakers = parse_speaker_map(args.speaker_map, roles)
         result = build_import(
-            args.files, speakers=speakers, role=args.role, roles=roles, label_pattern=args.label_pattern,
-            default_section=args.default_section, detect_sections=not args.no_guide_sections,
-            guide_corpus=args.guide_corpus, id_prefix=args.id_prefix,
+            args.files,
+            speakers=speakers,
+            role=args.role,
+            roles=roles,
+            label_pattern=args.label_pattern,
+            default_section=args.default_section,
+            detect_sections=not args.no_guide_sections,
+            guide_corpus=args.guide_corpus,
+            id_prefix=args.id_prefix,
         )
     except (InputDataError, ValueError, re.error) as error:
         print(f"import-transcripts: {error}", file=sys.stderr)
@@ -180,14 +239,18 @@ def import_transcripts_main(argv: Sequence[str] | None = None) -> int:
         ids = [uid for uid, turn in result.utterance_turns.items() if turn.file == transcript.file]
         asked = sum(1 for t in transcript.turns if t.speaker == INTERVIEWER)
         span = f"{ids[0]}–{ids[-1]}" if len(ids) > 1 else (ids[0] if ids else "none")
-        print(f"import-transcripts: {relative_to_root(transcript.file)}: {_count(len(ids), 'utterance')} ({span}), "
-              f"{_count(asked, 'interviewer turn')} not imported")
+        print(
+            f"import-transcripts: {relative_to_root(transcript.file)}: {_count(len(ids), 'utterance')} ({span}), "
+            f"{_count(asked, 'interviewer turn')} not imported"
+        )
     if result.findings:
         print(format_import_findings(result.findings), file=sys.stderr)
         if not args.allow_pii:
-            print("import-transcripts: nothing written. Remove or pseudonymise the personal data in the transcripts "
-                  "(docs/anonymisation.md), or pass --allow-pii to write anyway (then do not publish the output).",
-                  file=sys.stderr)
+            print(
+                "import-transcripts: nothing written. Remove or pseudonymise the personal data in the transcripts "
+                "(docs/anonymisation.md), or pass --allow-pii to write anyway (then do not publish the output).",
+                file=sys.stderr,
+            )
             return 1
     try:
         written = write_import(result, args.out, allow_pii=args.allow_pii, overwrite=args.overwrite)
@@ -198,9 +261,11 @@ def import_transcripts_main(argv: Sequence[str] | None = None) -> int:
     by_role = ", ".join(f"{n} {r}" for r, n in utterances["role"].value_counts().sort_index().items())
     by_section = utterances["section_id"].nunique()
     note = " WITH anonymity findings (--allow-pii): do not publish it" if result.findings else ""
-    print(f"import-transcripts: wrote {len(written)} files to {relative_to_root(Path(args.out))}: "
-          f"{_count(len(utterances), 'utterance')} ({by_role}) in {_count(by_section, 'section')}{note}. "
-          f"Run a notebook on it with: python -m mdi_analysis run NN -p corpus_dir {Path(args.out).resolve()}")
+    print(
+        f"import-transcripts: wrote {len(written)} files to {relative_to_root(Path(args.out))}: "
+        f"{_count(len(utterances), 'utterance')} ({by_role}) in {_count(by_section, 'section')}{note}. "
+        f"Run a notebook on it with: python -m mdi_analysis run NN -p corpus_dir {Path(args.out).resolve()}"
+    )
     return 0
 
 

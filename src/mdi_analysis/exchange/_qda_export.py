@@ -138,9 +138,13 @@ def export_qdpx(
     named = tuple(c for c in (THESIS_CODER,) if c.coder_id in set(corpus.codings["coder"]))
     is_thesis = corpus.directory.resolve() == (data_dir() / "corpus").resolve()
     export = build_project(
-        corpus.utterances, corpus.sections, corpus.codings,
-        categories=codebook.categories, frameworks=codebook.frameworks,
-        category_codings=auto, category_coder=coder,
+        corpus.utterances,
+        corpus.sections,
+        corpus.codings,
+        categories=codebook.categories,
+        frameworks=codebook.frameworks,
+        category_codings=auto,
+        category_coder=coder,
         research_questions=corpus.research_questions,
         coders=named + ((coder,) if keyword else ()),
         **({} if is_thesis else _OTHER_CORPUS),

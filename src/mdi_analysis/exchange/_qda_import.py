@@ -72,7 +72,9 @@ def read_qdpx(path: str | Path) -> QdaCorpus:
     path = Path(path)
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
-        qde_name = PROJECT_FILE if PROJECT_FILE in names else next((n for n in sorted(names) if n.endswith(".qde")), None)
+        qde_name = (
+            PROJECT_FILE if PROJECT_FILE in names else next((n for n in sorted(names) if n.endswith(".qde")), None)
+        )
         if qde_name is None:
             raise QdaFormatError(f"{path}: no project.qde in the archive")
         root = ET.fromstring(archive.read(qde_name))
@@ -85,7 +87,7 @@ def read_qdpx(path: str | Path) -> QdaCorpus:
             target = source.get("plainTextPath") or ""
             if not target.startswith("internal://"):
                 raise QdaFormatError(f"{path}: source {source.get('name')!r} has no internal plain text ({target!r})")
-            member = f"{folder}/{target[len('internal://'):]}"
+            member = f"{folder}/{target[len('internal://') :]}"
             if member not in names:
                 raise QdaFormatError(f"{path}: source {source.get('name')!r}: {member} is missing")
             return archive.read(member).decode("utf-8").replace("\r\n", "\n")
@@ -103,32 +105,54 @@ def _read_root(root: ET.Element, source_text: SourceText, path: Path) -> QdaCorp
     ).astype("string")
     variables = {v.get("guid", "").lower(): v.get("name", "") for v in root.iter(NS + "Variable")}
     codes, sections_rows, rq_rows, category_rows = _read_codes(root)
-    utterance_rows, selection_rows = _read_sources(root, source_text, path, _roles_of_sources(root, variables),
-                                                   variables, codes, users)
+    utterance_rows, selection_rows = _read_sources(
+        root, source_text, path, _roles_of_sources(root, variables), variables, codes, users
+    )
     utterances = _utterance_frame(utterance_rows)
     selections = pd.DataFrame(selection_rows, columns=SELECTION_COLUMNS)
     selections = selections.astype({c: "string" for c in SELECTION_COLUMNS if c not in ("start", "end")})
     selections[["start", "end"]] = selections[["start", "end"]].astype("int64")
 
-    category_sel = selections[selections["code_kind"] == "category"].drop_duplicates(["utterance_id", "code_id", "coder"])
-    category_codings = pd.DataFrame(
-        {"utterance_id": category_sel["utterance_id"], "category_id": category_sel["code_id"], "coder": category_sel["coder"]},
-        columns=CATEGORY_CODING_COLUMNS,
-    ).reset_index(drop=True).astype("string")
+    category_sel = selections[selections["code_kind"] == "category"].drop_duplicates(
+        ["utterance_id", "code_id", "coder"]
+    )
+    category_codings = (
+        pd.DataFrame(
+            {
+                "utterance_id": category_sel["utterance_id"],
+                "category_id": category_sel["code_id"],
+                "coder": category_sel["coder"],
+            },
+            columns=CATEGORY_CODING_COLUMNS,
+        )
+        .reset_index(drop=True)
+        .astype("string")
+    )
 
     sections = pd.DataFrame(sections_rows, columns=SECTION_COLUMNS)
     sections["research_question"] = pd.array(
-        [None if cell_text(v) is None else int(v) for v in sections["research_question"]], dtype="Int64")
+        [None if cell_text(v) is None else int(v) for v in sections["research_question"]], dtype="Int64"
+    )
     sections = sections.astype({"section_id": "string", "title": "string"})
     research_questions = pd.DataFrame(rq_rows, columns=RQ_COLUMNS)
     research_questions["research_question"] = research_questions["research_question"].astype("Int64")
     research_questions["text"] = research_questions["text"].astype("string")
     categories = pd.DataFrame(category_rows, columns=["category_id", "framework_id", "name"]).astype("string")
-    return QdaCorpus(utterances, sections, research_questions, _section_codings(utterances, selections, coders),
-                     category_codings, selections, coders, categories)
+    return QdaCorpus(
+        utterances,
+        sections,
+        research_questions,
+        _section_codings(utterances, selections, coders),
+        category_codings,
+        selections,
+        coders,
+        categories,
+    )
 
 
-def _read_codes(root: ET.Element) -> tuple[CodeIndex, list[dict[str, object]], list[dict[str, object]], list[dict[str, object]]]:
+def _read_codes(
+    root: ET.Element,
+) -> tuple[CodeIndex, list[dict[str, object]], list[dict[str, object]], list[dict[str, object]]]:
     """Every code's kind and id (from the description marker, else from the tree position and
     name), and the section, research-question and category rows the code tree describes."""
     codes: CodeIndex = {}
@@ -159,8 +183,10 @@ def _read_codes(root: ET.Element) -> tuple[CodeIndex, list[dict[str, object]], l
                 if text and not re.fullmatch(r"Research question \d+\.", body):
                     rq_rows.append({"research_question": int(key), "text": text})
             elif kind == "section":
-                title = name[len(key):].strip() if name.startswith(key) else name
-                sections_rows.append({"section_id": key, "research_question": context.get("research_question"), "title": title})
+                title = name[len(key) :].strip() if name.startswith(key) else name
+                sections_rows.append(
+                    {"section_id": key, "research_question": context.get("research_question"), "title": title}
+                )
             elif kind == "category":
                 category_rows.append({"category_id": key, "framework_id": context.get("framework"), "name": name})
             walk(code, trail + [name], child_context)
@@ -187,9 +213,15 @@ def _roles_of_sources(root: ET.Element, variables: dict[str, str]) -> dict[str, 
     return role_of
 
 
-def _read_sources(root: ET.Element, source_text: SourceText, path: Path, role_of: dict[str, str],
-                  variables: dict[str, str], codes: CodeIndex,
-                  users: dict[str, tuple[str, str]]) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+def _read_sources(
+    root: ET.Element,
+    source_text: SourceText,
+    path: Path,
+    role_of: dict[str, str],
+    variables: dict[str, str],
+    codes: CodeIndex,
+    users: dict[str, tuple[str, str]],
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """One utterance row per text source (its variables as columns), one selection row per coding."""
     utterance_rows: list[dict[str, object]] = []
     selection_rows: list[dict[str, object]] = []
@@ -212,13 +244,25 @@ def _read_sources(root: ET.Element, source_text: SourceText, path: Path, role_of
             selection_user = (selection.get("creatingUser") or "").lower()
             for coding in selection.findall(NS + "Coding"):
                 ref = coding.find(NS + "CodeRef")
-                kind, key, code_name = codes.get((ref.get("targetGUID") or "").lower(), ("other", "?", "?")) if ref is not None else ("other", "?", "?")
+                kind, key, code_name = (
+                    codes.get((ref.get("targetGUID") or "").lower(), ("other", "?", "?"))
+                    if ref is not None
+                    else ("other", "?", "?")
+                )
                 user = (coding.get("creatingUser") or selection_user).lower()
                 coder = users.get(user, (user or "unknown", ""))[0]
-                selection_rows.append({
-                    "utterance_id": uid, "coder": coder, "code_kind": kind, "code_id": key, "code_name": code_name,
-                    "start": start, "end": end, "text": text[start:end],
-                })
+                selection_rows.append(
+                    {
+                        "utterance_id": uid,
+                        "coder": coder,
+                        "code_kind": kind,
+                        "code_id": key,
+                        "code_name": code_name,
+                        "start": start,
+                        "end": end,
+                        "text": text[start:end],
+                    }
+                )
     return utterance_rows, selection_rows
 
 
@@ -233,7 +277,9 @@ def _utterance_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     utterances["n_words"] = [count_words(str(t)) for t in utterances["text"]]
     utterances = utterances[UTTERANCE_COLUMNS]
     for column in ("line_start", "line_end", "n_words"):
-        utterances[column] = pd.array([None if cell_text(v) is None else int(v) for v in utterances[column]], dtype="Int64")
+        utterances[column] = pd.array(
+            [None if cell_text(v) is None else int(v) for v in utterances[column]], dtype="Int64"
+        )
     for column in set(UTTERANCE_COLUMNS) - {"line_start", "line_end", "n_words"}:
         utterances[column] = utterances[column].astype("string")
     return utterances
@@ -260,19 +306,32 @@ def _section_codings(utterances: pd.DataFrame, selections: pd.DataFrame, coders:
             basis, via = "reprinted", reprint[(uid, section)]
         else:
             basis, via = None, None
-        coding_rows.append({"utterance_id": uid, "section_id": section, "coder": str(row.coder), "basis": basis, "via_utterance_id": via})
+        coding_rows.append(
+            {
+                "utterance_id": uid,
+                "section_id": section,
+                "coder": str(row.coder),
+                "basis": basis,
+                "via_utterance_id": via,
+            }
+        )
     codings = pd.DataFrame(coding_rows, columns=CODING_COLUMNS)
     if len(codings):
-        codings = codings.assign(
-            _c=codings["coder"].map(lambda c: coder_order.get(c, len(coder_order))),
-            _u=codings["utterance_id"].map(utterance_order),
-            _b=codings["basis"].fillna("~"),
-        ).sort_values(["_c", "_u", "_b", "section_id"], kind="stable").drop(columns=["_c", "_u", "_b"])
+        codings = (
+            codings.assign(
+                _c=codings["coder"].map(lambda c: coder_order.get(c, len(coder_order))),
+                _u=codings["utterance_id"].map(utterance_order),
+                _b=codings["basis"].fillna("~"),
+            )
+            .sort_values(["_c", "_u", "_b", "section_id"], kind="stable")
+            .drop(columns=["_c", "_u", "_b"])
+        )
     return codings.reset_index(drop=True).astype("string")
 
 
-def qdpx_to_corpus(path: str | Path, out_dir: str | Path, *, allow_pii: bool = False,
-                   roles: Sequence[str] | None = None) -> tuple[list[Path], list[Finding]]:
+def qdpx_to_corpus(
+    path: str | Path, out_dir: str | Path, *, allow_pii: bool = False, roles: Sequence[str] | None = None
+) -> tuple[list[Path], list[Finding]]:
     """Write a .qdpx as a corpus folder (utterances, sections, codings, research questions, and
     ``category_codings.csv``, which ``load_corpus`` does not read). The notebooks can then run on
     it with ``corpus_dir``.

@@ -77,7 +77,11 @@ ID_MARKER_RE = re.compile(r"mdi-analysis id: ([a-z_]+):(\S+)\s*$")
 #: Utterance columns carried as source variables: (column, REFI type, description).
 SOURCE_VARIABLES: tuple[tuple[str, str, str], ...] = (
     ("section_id", "Text", "The section the quote is printed in (utterances.csv section_id)."),
-    ("role_label", "Text", "The role label as printed (Arbeidsgiver, Tillitsvalgt, Hovedtillitsvalgt); absent when none is printed."),
+    (
+        "role_label",
+        "Text",
+        "The role label as printed (Arbeidsgiver, Tillitsvalgt, Hovedtillitsvalgt); absent when none is printed.",
+    ),
     ("line_start", "Integer", "First thesis line of the quote (utterances.csv line_start)."),
     ("line_end", "Integer", "Last thesis line of the quote, the line with the role label."),
     ("duplicate_of", "Text", "For a re-printed quote: the utterance id of its first printing."),
@@ -86,8 +90,16 @@ SOURCE_VARIABLES: tuple[tuple[str, str, str], ...] = (
 ROLE_VARIABLE = "role"
 
 UTTERANCE_COLUMNS = [
-    "utterance_id", "role", "role_label", "text", "section_id",
-    "line_start", "line_end", "n_words", "duplicate_of", "flags",
+    "utterance_id",
+    "role",
+    "role_label",
+    "text",
+    "section_id",
+    "line_start",
+    "line_end",
+    "n_words",
+    "duplicate_of",
+    "flags",
 ]
 CODING_COLUMNS = ["utterance_id", "section_id", "coder", "basis", "via_utterance_id"]
 CATEGORY_CODING_COLUMNS = ["utterance_id", "category_id", "coder"]

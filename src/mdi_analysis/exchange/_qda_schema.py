@@ -140,7 +140,9 @@ def validate_qdpx(path: str | Path | bytes) -> None:
         for source in root.iter(NS + "TextSource"):
             problems.extend(_source_file_problems(archive, names, source))
     if problems:
-        raise QdaValidationError(f"{path}: " + "; ".join(problems[:3]) + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""))
+        raise QdaValidationError(
+            f"{path}: " + "; ".join(problems[:3]) + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else "")
+        )
 
 
 def _source_file_problems(archive: zipfile.ZipFile, names: set[str], source: ET.Element) -> list[str]:
@@ -148,7 +150,7 @@ def _source_file_problems(archive: zipfile.ZipFile, names: set[str], source: ET.
     target = source.get("plainTextPath")
     if not target or not target.startswith("internal://"):
         return []
-    member = f"{SOURCES_FOLDER}/{target[len('internal://'):]}"
+    member = f"{SOURCES_FOLDER}/{target[len('internal://') :]}"
     if member not in names:
         return [f"source {source.get('name')!r}: {member} is missing from the archive"]
     try:

@@ -125,7 +125,10 @@ class _Guide:
             if isinstance(listed, str):
                 for question in listed.split(";"):
                     section_of.setdefault(question, section_id)
-        questions = [(str(q), _words(str(t))) for q, t in zip(corpus.interview_guide["question_id"], corpus.interview_guide["text"])]
+        questions = [
+            (str(q), _words(str(t)))
+            for q, t in zip(corpus.interview_guide["question_id"], corpus.interview_guide["text"])
+        ]
         return cls(questions, section_of)
 
     def match(self, text: str) -> str | None:
@@ -178,7 +181,9 @@ def build_import(
     roles = tuple(roles)
     guide_dir = Path(guide_corpus) if guide_corpus else data_dir() / "corpus"
     guide = _Guide.load(guide_dir) if detect_sections else None
-    transcripts = [read_transcript(p, speakers=speakers, role=role, roles=roles, label_pattern=label_pattern) for p in paths]
+    transcripts = [
+        read_transcript(p, speakers=speakers, role=role, roles=roles, label_pattern=label_pattern) for p in paths
+    ]
 
     rows: list[dict[str, object]] = []
     turn_of: dict[str, Turn] = {}
@@ -198,16 +203,18 @@ def build_import(
                 flags.append(FLAG_ROLE_FROM_FILE)
             if detected:
                 flags.append(FLAG_SECTION_FROM_GUIDE)
-            rows.append({
-                "utterance_id": utterance_id,
-                "role": turn.speaker,
-                # The printed label only when it is a role word: a label such as "Kari" would leak.
-                "role_label": turn.label if role_value(turn.label, roles) else None,
-                "text": turn.text,
-                "section_id": section,
-                "n_words": count_words(turn.text),
-                "flags": ";".join(flags) or None,
-            })
+            rows.append(
+                {
+                    "utterance_id": utterance_id,
+                    "role": turn.speaker,
+                    # The printed label only when it is a role word: a label such as "Kari" would leak.
+                    "role_label": turn.label if role_value(turn.label, roles) else None,
+                    "text": turn.text,
+                    "section_id": section,
+                    "n_words": count_words(turn.text),
+                    "flags": ";".join(flags) or None,
+                }
+            )
             turn_of[utterance_id] = turn
             if section not in used_sections:
                 used_sections.append(section)
@@ -215,7 +222,10 @@ def build_import(
     warnings = [w for t in transcripts for w in t.warnings]
     utterances = pd.DataFrame(rows, columns=UTTERANCE_COLUMNS)
     utterances["n_words"] = utterances["n_words"].astype("Int64")
-    frames = {"utterances.csv": utterances, **_section_frames(used_sections or [default_section], default_section, guide_dir)}
+    frames = {
+        "utterances.csv": utterances,
+        **_section_frames(used_sections or [default_section], default_section, guide_dir),
+    }
     result = ImportResult(frames, transcripts, turn_of, [], warnings, roles)
     result.findings = _scan(result)
     return result
@@ -237,9 +247,15 @@ def _section_frames(used: list[str], default_section: str, guide_dir: Path) -> d
                 rows.append({"section_id": default_section, "title": DEFAULT_SECTION_TITLE})
             else:
                 row = table.loc[section_id]
-                rows.append({"section_id": section_id, "research_question": row["research_question"],
-                             "title": row["title"], "guide_questions": row["guide_questions"],
-                             "guide_evidence": row["guide_evidence"]})
+                rows.append(
+                    {
+                        "section_id": section_id,
+                        "research_question": row["research_question"],
+                        "title": row["title"],
+                        "guide_questions": row["guide_questions"],
+                        "guide_evidence": row["guide_evidence"],
+                    }
+                )
         frames["interview_guide.csv"] = corpus.interview_guide[["question_id", "part", "text"]]
         frames["research_questions.csv"] = corpus.research_questions[["research_question", "text"]]
     else:
@@ -287,8 +303,21 @@ def _scan(result: ImportResult) -> list[ImportFinding]:
             if (uid, finding.kind, finding.match) in seen:
                 continue
             seen.add((uid, finding.kind, finding.match))
-            findings.append(_tie(finding, uid, result) if uid else ImportFinding(
-                Path(name), "line", finding.line, 0, "", finding.kind, finding.match, finding.detail, finding.context))
+            findings.append(
+                _tie(finding, uid, result)
+                if uid
+                else ImportFinding(
+                    Path(name),
+                    "line",
+                    finding.line,
+                    0,
+                    "",
+                    finding.kind,
+                    finding.match,
+                    finding.detail,
+                    finding.context,
+                )
+            )
     return findings
 
 
@@ -307,8 +336,17 @@ def _row_ids(text: str) -> dict[int, str]:
 def _tie(finding: Finding, utterance_id: str, result: ImportResult) -> ImportFinding:
     turn = result.utterance_turns[utterance_id]
     transcript = next(t for t in result.transcripts if t.file == turn.file)
-    return ImportFinding(turn.file, transcript.unit, transcript.locate(turn, finding.match), turn.number, utterance_id,
-                         finding.kind, finding.match, finding.detail, finding.context)
+    return ImportFinding(
+        turn.file,
+        transcript.unit,
+        transcript.locate(turn, finding.match),
+        turn.number,
+        utterance_id,
+        finding.kind,
+        finding.match,
+        finding.detail,
+        finding.context,
+    )
 
 
 def format_import_findings(findings: Sequence[ImportFinding]) -> str:
@@ -336,7 +374,9 @@ def format_import_findings(findings: Sequence[ImportFinding]) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def write_import(result: ImportResult, out_dir: str | Path, *, allow_pii: bool = False, overwrite: bool = False) -> list[Path]:
+def write_import(
+    result: ImportResult, out_dir: str | Path, *, allow_pii: bool = False, overwrite: bool = False
+) -> list[Path]:
     """Write the import as a corpus folder, or nothing at all.
 
     Refuses (:class:`~mdi_analysis.errors.PersonalDataError`) when the scan found anything and ``allow_pii`` is false.
@@ -367,8 +407,14 @@ def write_import(result: ImportResult, out_dir: str | Path, *, allow_pii: bool =
     return write_folder(out_dir, write, keep_other_files=False, prefix=f".{out_dir.name}.import-")
 
 
-def import_transcripts(paths: Sequence[str | Path], out_dir: str | Path, *, allow_pii: bool = False,
-                       overwrite: bool = False, **options: object) -> ImportResult:
+def import_transcripts(
+    paths: Sequence[str | Path],
+    out_dir: str | Path,
+    *,
+    allow_pii: bool = False,
+    overwrite: bool = False,
+    **options: object,
+) -> ImportResult:
     """:func:`build_import` then :func:`write_import`. ``options`` are passed to :func:`build_import`."""
     result = build_import(paths, **options)  # type: ignore[arg-type]
     write_import(result, out_dir, allow_pii=allow_pii, overwrite=overwrite)

@@ -124,8 +124,9 @@ def _key(label: str) -> str:
     return re.sub(r"\s+", " ", label.strip().rstrip(".").strip()).casefold()
 
 
-def parse_speaker_map(items: Iterable[str], roles: Sequence[str] = ROLES,
-                      base: Mapping[str, str] | None = None) -> dict[str, str]:
+def parse_speaker_map(
+    items: Iterable[str], roles: Sequence[str] = ROLES, base: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """The default speaker map extended by ``LABEL=SPEAKER`` items (``SPEAKER``: a role, ``interviewer``
     or ``respondent``), e.g. ``["Leder=arbeidsgiver", "Q=interviewer"]``. Several items may be given
     comma-separated. An unknown speaker is an error: a typo would otherwise file every turn under
@@ -179,8 +180,9 @@ def _read_lines(path: Path, warnings: list[str]) -> tuple[list[tuple[int, str]],
     if suffix == ".docx":
         return _docx_lines(path), "paragraph"
     if suffix not in {".txt", ".text", ".md", ""}:
-        raise InputDataError(relative_to_root(path), f"unsupported file type {suffix!r}",
-                             expected="a .txt (UTF-8) or .docx transcript")
+        raise InputDataError(
+            relative_to_root(path), f"unsupported file type {suffix!r}", expected="a .txt (UTF-8) or .docx transcript"
+        )
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -206,8 +208,11 @@ def _docx_lines(path: Path) -> list[tuple[int, str]]:
     try:
         document = docx.Document(str(path))
     except Exception as error:  # noqa: BLE001 - python-docx raises several types for a broken file
-        raise InputDataError(relative_to_root(path), f"cannot be read as a Word document ({type(error).__name__})",
-                             expected="a .docx file (save .doc files as .docx)") from None
+        raise InputDataError(
+            relative_to_root(path),
+            f"cannot be read as a Word document ({type(error).__name__})",
+            expected="a .docx file (save .doc files as .docx)",
+        ) from None
     lines: list[tuple[int, str]] = []
     number = 0
     body = document.element.body
@@ -272,8 +277,18 @@ def read_transcript(
             return
         text = "\n\n".join(_clean(" ".join(p)) for p in paragraphs if _clean(" ".join(p)))
         if text:
-            turns.append(Turn(path, len(turns) + 1, int(current["line"]), str(current["label"]),
-                              str(current["speaker"]), str(current["role_source"]), text, last_line))
+            turns.append(
+                Turn(
+                    path,
+                    len(turns) + 1,
+                    int(current["line"]),
+                    str(current["label"]),
+                    str(current["speaker"]),
+                    str(current["role_source"]),
+                    text,
+                    last_line,
+                )
+            )
         else:
             warnings.append(f"{name}: {unit} {current['line']}: turn '{current['label']}:' has no text; skipped")
         current, paragraphs = None, []
@@ -285,8 +300,12 @@ def read_transcript(
         if current is None and (header := ROLE_HEADER.match(stripped)):
             value = role_value(header.group("value"), roles) or speakers.get(_key(header.group("value")))
             if value not in roles:
-                raise InputDataError(name, f"role header {stripped!r} names no known role", line=line_no,
-                                     expected="one of " + ", ".join(roles))
+                raise InputDataError(
+                    name,
+                    f"role header {stripped!r} names no known role",
+                    line=line_no,
+                    expected="one of " + ", ".join(roles),
+                )
             header_role = value
             continue
         match = pattern.match(line) if stripped else None
@@ -298,22 +317,31 @@ def read_transcript(
                 resolved = header_role or default_role
                 if resolved is None:
                     raise InputDataError(
-                        name, f"turn '{label}:' needs the respondent's role", line=line_no,
-                        expected="a header line such as 'Rolle: tillitsvalgt' or the role argument (--role)")
+                        name,
+                        f"turn '{label}:' needs the respondent's role",
+                        line=line_no,
+                        expected="a header line such as 'Rolle: tillitsvalgt' or the role argument (--role)",
+                    )
                 role_source = "header" if header_role else "argument"
                 speaker = resolved
             else:
                 role_source = "label"
                 if speaker != INTERVIEWER and speaker not in roles:
-                    raise InputDataError(name, f"label '{label}:' maps to {speaker!r}, which is not a role",
-                                         line=line_no, expected="one of " + ", ".join(roles))
+                    raise InputDataError(
+                        name,
+                        f"label '{label}:' maps to {speaker!r}, which is not a role",
+                        line=line_no,
+                        expected="one of " + ", ".join(roles),
+                    )
             current = {"line": line_no, "label": label, "speaker": speaker, "role_source": role_source}
             paragraphs = [[match.group("text")]]
             last_line = line_no
             continue
         if match and _looks_like_label(match.group("label")):
-            warnings.append(f"{name}: {unit} {line_no}: '{match.group('label').strip()}:' looks like a speaker label "
-                            "but is not in the speaker map; kept as text of the previous turn (add it with --speaker-map)")
+            warnings.append(
+                f"{name}: {unit} {line_no}: '{match.group('label').strip()}:' looks like a speaker label "
+                "but is not in the speaker map; kept as text of the previous turn (add it with --speaker-map)"
+            )
         if current is None:
             continue  # preamble (title, date, …): not imported
         if not stripped:
@@ -326,8 +354,9 @@ def read_transcript(
         last_line = line_no
     close()
     if not any(t.speaker != INTERVIEWER for t in turns):
-        warnings.append(f"{name}: no respondent turns found (labels seen: "
-                        f"{', '.join(sorted({t.label for t in turns})) or 'none'})")
+        warnings.append(
+            f"{name}: no respondent turns found (labels seen: {', '.join(sorted({t.label for t in turns})) or 'none'})"
+        )
     return Transcript(path, unit, turns, header_role, warnings, numbered)
 
 

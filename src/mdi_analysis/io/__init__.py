@@ -12,23 +12,51 @@ from ._files import write_atomic, write_folder, write_if_changed
 from ._sample import Sample, coverage, load_sample, municipality_table, respondent_table, sample_values
 from ._survey import (
     MEAN_ROW as SURVEY_MEAN_ROW,
+)
+from ._survey import (
     Survey,
     chapter8_table,
     default_units,
     factor_table,
     load_survey,
-    plot_data as survey_plot_data,
     plot_scores,
     select_factors,
     survey_values,
 )
+from ._survey import (
+    plot_data as survey_plot_data,
+)
 from ._tables import check_allowed, fail_row, read_table, require_columns, write_table
 
 __all__ = [
-    "SURVEY_MEAN_ROW", "Codebook", "Sample", "Survey",
-    "chapter8_table", "check_allowed", "compare_published", "coverage", "default_units", "factor_table",
-    "fail_row", "load_codebook", "load_expected", "load_sample", "load_survey", "municipality_table",
-    "plot_scores", "published_summary", "read_table", "require_columns", "respondent_table", "round_half_up",
-    "sample_values", "select_factors", "survey_plot_data", "survey_values", "write_atomic", "write_folder",
-    "write_if_changed", "write_table",
+    "SURVEY_MEAN_ROW",
+    "Codebook",
+    "Sample",
+    "Survey",
+    "chapter8_table",
+    "check_allowed",
+    "compare_published",
+    "coverage",
+    "default_units",
+    "factor_table",
+    "fail_row",
+    "load_codebook",
+    "load_expected",
+    "load_sample",
+    "load_survey",
+    "municipality_table",
+    "plot_scores",
+    "published_summary",
+    "read_table",
+    "require_columns",
+    "respondent_table",
+    "round_half_up",
+    "sample_values",
+    "select_factors",
+    "survey_plot_data",
+    "survey_values",
+    "write_atomic",
+    "write_folder",
+    "write_if_changed",
+    "write_table",
 ]

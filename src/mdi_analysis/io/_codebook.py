@@ -6,9 +6,9 @@ framework that does not exist or an empty pattern list, instead of a silently un
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import pandas as pd
 import pandera.pandas as pa
@@ -133,6 +133,11 @@ def load_codebook(directory: str | Path | None = None) -> Codebook:
     check_allowed(categories, "framework_id", frameworks["framework_id"], "framework")
     for position, (category_id, framework_id) in enumerate(zip(categories["category_id"], categories["framework_id"])):
         if category_id.split(".")[0] != framework_id:
-            fail_row(categories, position, "category_id", f"category_id {category_id!r} does not start with its framework_id",
-                     f"'{framework_id}.<name>'")
+            fail_row(
+                categories,
+                position,
+                "category_id",
+                f"category_id {category_id!r} does not start with its framework_id",
+                f"'{framework_id}.<name>'",
+            )
     return Codebook(frameworks=frameworks, categories=categories)

@@ -115,7 +115,17 @@ def compare_published(
         for r, v in zip(merged["computed_rounded"], merged["value"])
     ]
     return merged[
-        ["value_id", "table_id", "row", "column", "published", "computed_rounded", "status", "thesis_section", "thesis_line"]
+        [
+            "value_id",
+            "table_id",
+            "row",
+            "column",
+            "published",
+            "computed_rounded",
+            "status",
+            "thesis_section",
+            "thesis_line",
+        ]
     ].rename(columns={"computed_rounded": "computed"})
 
 

@@ -33,8 +33,9 @@ MUNICIPALITIES_SCHEMA = pa.DataFrameSchema(
         "thesis_section": pa.Column("string", pa.Check.str_matches(r"^\d+(\.\d+)*$")),
         "thesis_lines": pa.Column("string", pa.Check.str_matches(r"^\d+-\d+$")),
     },
-    checks=[pa.Check(lambda df: (df["arsverk"].isna() | (df["arsverk"] <= df["employees"])),
-                     error="arsverk <= employees")],
+    checks=[
+        pa.Check(lambda df: df["arsverk"].isna() | (df["arsverk"] <= df["employees"]), error="arsverk <= employees")
+    ],
     strict=False,
 )
 

@@ -9,9 +9,9 @@ used for comparison (:mod:`mdi_analysis.io._expected`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import pandas as pd
 import pandera.pandas as pa
@@ -110,7 +110,9 @@ def load_survey(directory: str | Path | None = None) -> Survey:
             expected="exactly one row with is_reference = true (the national reference)",
         )
     scores = read_table(
-        directory / "ks10_scores.csv", SCORES_SCHEMA, numeric={"factor_no": "int", "score": "float", "thesis_line": "int"}
+        directory / "ks10_scores.csv",
+        SCORES_SCHEMA,
+        numeric={"factor_no": "int", "score": "float", "thesis_line": "int"},
     )
     check_allowed(scores, "unit", units["unit"], "municipality/unit code")
     check_allowed(scores, "factor_no", factors["factor_no"], "factor number")
@@ -344,13 +346,24 @@ def plot_scores(survey: Survey, factors: str | Sequence[str] = "mdi", units: Seq
 
     data = plot_data(survey, factors, units)
     labels = list(dict.fromkeys(data["Enhet"]))
-    colours = dict(zip([u for u in labels if not data.loc[data["Enhet"] == u, "Referanse"].any()], sns.color_palette("deep")))
+    colours = dict(
+        zip([u for u in labels if not data.loc[data["Enhet"] == u, "Referanse"].any()], sns.color_palette("deep"))
+    )
     colours.update({u: "black" for u in labels if u not in colours})
     height = 0.6 * data["Faktor"].nunique() + 1.6
     fig, ax = plt.subplots(figsize=(7.5, height))
     sns.stripplot(
-        data=data, x="Score", y="Faktor", hue="Enhet", hue_order=labels, palette=colours,
-        dodge=True, jitter=False, size=8, marker="o", ax=ax,
+        data=data,
+        x="Score",
+        y="Faktor",
+        hue="Enhet",
+        hue_order=labels,
+        palette=colours,
+        dodge=True,
+        jitter=False,
+        size=8,
+        marker="o",
+        ax=ax,
     )
     for y in range(data["Faktor"].nunique()):
         ax.axhline(y + 0.5, color="0.9", linewidth=0.8, zorder=0)

@@ -15,17 +15,17 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaError, SchemaErrors
 
 from ..errors import InputDataError
-from ._files import write_atomic
 from ..paths import relative_to_root
+from ._files import write_atomic
 
 SEPARATORS = (",", ";")
 

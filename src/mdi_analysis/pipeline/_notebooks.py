@@ -119,7 +119,7 @@ def notebook_parameters(path: Path) -> dict[str, tuple[Any, str]]:
     found: dict[str, tuple[Any, str]] = {}
     for node in ast.parse(cell.source).body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            rest = lines[node.end_lineno - 1][node.end_col_offset:].strip()
+            rest = lines[node.end_lineno - 1][node.end_col_offset :].strip()
             found[node.targets[0].id] = (ast.literal_eval(node.value), rest.lstrip("#").strip())
     return found
 
@@ -138,7 +138,9 @@ def _check_sets(path: Path, sets: dict[str, dict[str, Any]]) -> None:
     defaults = {name: value for name, (value, _) in notebook_parameters(path).items()}
     for name, spec in sets.items():
         if not NOTEBOOK_PATTERN.match(f"{name}.ipynb"):
-            raise InputDataError(where, f"parameter set {name!r} is not named like a notebook", expected="NN_verb-object")
+            raise InputDataError(
+                where, f"parameter set {name!r} is not named like a notebook", expected="NN_verb-object"
+            )
         if not isinstance(spec.get("title"), str) or not isinstance(spec.get("parameters"), dict):
             raise InputDataError(where, f"parameter set {name!r} needs a 'title' and a 'parameters' mapping")
         unknown = sorted(set(spec["parameters"]) - set(defaults))
@@ -148,8 +150,10 @@ def _check_sets(path: Path, sets: dict[str, dict[str, Any]]) -> None:
     differing = {k: v for k, v in spec["parameters"].items() if defaults[k] != v}
     if differing:
         raise InputDataError(
-            where, f"the first parameter set {first!r} differs from the parameters cell in {differing}",
-            expected="the first set to be the defaults (the committed template stores its run)")
+            where,
+            f"the first parameter set {first!r} differs from the parameters cell in {differing}",
+            expected="the first set to be the defaults (the committed template stores its run)",
+        )
 
 
 def notebook_runs(path: Path) -> list[NotebookRun]:
@@ -192,11 +196,15 @@ def pipeline_runs(notebooks: list[Path] | None = None) -> list[NotebookRun]:
     list of NotebookRun
         Sorted by name; names are unique (a clash is an :class:`~mdi_analysis.errors.InputDataError`).
     """
-    runs = [run for path in (notebooks if notebooks is not None else discover_notebooks()) for run in notebook_runs(path)]
+    runs = [
+        run for path in (notebooks if notebooks is not None else discover_notebooks()) for run in notebook_runs(path)
+    ]
     seen: dict[str, Path] = {}
     for run in runs:
         if run.name in seen and seen[run.name] != run.source:
-            raise InputDataError(relative_to_root(run.source), f"run name {run.name!r} is also used by {seen[run.name].name}")
+            raise InputDataError(
+                relative_to_root(run.source), f"run name {run.name!r} is also used by {seen[run.name].name}"
+            )
         seen[run.name] = run.source
     return sorted(runs, key=lambda run: run.name)
 

@@ -65,7 +65,7 @@ def render_html(nb: nbformat.NotebookNode, path: Path, *, hide_code: bool = Fals
     write_if_changed(path, body)
 
 
-def notebook_index() -> "pd.DataFrame":
+def notebook_index() -> pd.DataFrame:
     """Every page of the report with its title and its rendered files (relative to ``reports/``).
 
     A template notebook contributes one row per parameter set, under the set's name and title.
@@ -105,17 +105,21 @@ def write_index_html(reports: Path) -> Path:
     items = []
     for stem, row in notebook_index().iterrows():
         items.append(
-            f'<tr><td>{escape(str(stem))}</td><td>{escape(row["title"])}</td>'
-            f'<td><a href="{row["html"]}">with code</a></td><td><a href="{row["results only"]}">results only</a></td></tr>'
+            f"<tr><td>{escape(str(stem))}</td><td>{escape(row['title'])}</td>"
+            f'<td><a href="{row["html"]}">with code</a></td>'
+            f'<td><a href="{row["results only"]}">results only</a></td></tr>'
         )
     page = (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>mdi-analysis report</title>"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>mdi-analysis report</title>'
         "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}td{padding:.2em .8em}</style></head><body>"
         "<h1>mdi-analysis: reproduction of Strømsvåg (2017)</h1>"
         "<p>Every notebook of the pipeline, executed by <code>make reproduce</code>. Start with "
-        "<em>30 · Index</em> for the map of thesis tables and claims, and <em>22 · Claim audit</em> for the scoreboard. "
+        "<em>30 · Index</em> for the map of thesis tables and claims, "
+        "and <em>22 · Claim audit</em> for the scoreboard. "
         "Tables are in <code>tables/</code>, figures in <code>figures/</code>.</p>"
-        "<table><tr><th>notebook</th><th>title</th><th></th><th></th></tr>" + "".join(items) + "</table></body></html>\n"
+        "<table><tr><th>notebook</th><th>title</th><th></th><th></th></tr>"
+        + "".join(items)
+        + "</table></body></html>\n"
     )
     path = reports / "index.html"
     write_if_changed(path, page)

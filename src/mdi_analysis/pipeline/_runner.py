@@ -23,11 +23,12 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import nbformat
 
@@ -181,14 +182,22 @@ def _resolve_needs(runs: list[NotebookRun]) -> dict[str, list[str]]:
     """Run name → the runs (in this selection) it needs: a need names a notebook or a run."""
     declared = {path: notebook_needs(path) for path in {run.source for run in runs}}
     return {
-        run.name: [other.name for other in runs
-                   if other is not run and (other.name in declared[run.source] or other.source.stem in declared[run.source])]
+        run.name: [
+            other.name
+            for other in runs
+            if other is not run and (other.name in declared[run.source] or other.source.stem in declared[run.source])
+        ]
         for run in runs
     }
 
 
-def reproduce(*, jobs: int = 1, update_committed: bool = True, notebooks: list[Path] | None = None,
-              runs: list[NotebookRun] | None = None) -> list[RunResult]:
+def reproduce(
+    *,
+    jobs: int = 1,
+    update_committed: bool = True,
+    notebooks: list[Path] | None = None,
+    runs: list[NotebookRun] | None = None,
+) -> list[RunResult]:
     """Run every pipeline notebook (every parameter set of a template) with papermill, ``jobs`` at a time.
 
     A run starts when the runs it needs (:func:`~mdi_analysis.pipeline._notebooks.notebook_needs`)
@@ -227,8 +236,15 @@ def reproduce(*, jobs: int = 1, update_committed: bool = True, notebooks: list[P
     return results
 
 
-def _schedule(runs: list[NotebookRun], needs: dict[str, list[str]], previous: dict[str, float], reports: Path,
-              update_committed: bool, jobs: int, results: list[RunResult]) -> None:
+def _schedule(
+    runs: list[NotebookRun],
+    needs: dict[str, list[str]],
+    previous: dict[str, float],
+    reports: Path,
+    update_committed: bool,
+    jobs: int,
+    results: list[RunResult],
+) -> None:
     pending = list(runs)
     done_ok: set[str] = set()
     failed: set[str] = set()
@@ -295,10 +311,17 @@ def find_run(notebook: str) -> NotebookRun:
         Not committed anywhere (``committed`` is None).
     """
     paths = discover_notebooks()
-    found = [NotebookRun(p.stem, p, "") for p in paths if p.name == notebook or p.stem == notebook or p.name.startswith(notebook)]
+    found = [
+        NotebookRun(p.stem, p, "")
+        for p in paths
+        if p.name == notebook or p.stem == notebook or p.name.startswith(notebook)
+    ]
     if not found:
-        found = [NotebookRun(r.name, r.source, r.title, r.parameters) for r in pipeline_runs(paths)
-                 if r.name != r.source.stem and (r.name == notebook or r.file_name.startswith(notebook))]
+        found = [
+            NotebookRun(r.name, r.source, r.title, r.parameters)
+            for r in pipeline_runs(paths)
+            if r.name != r.source.stem and (r.name == notebook or r.file_name.startswith(notebook))
+        ]
     if len(found) != 1:
         names = ", ".join(sorted({p.name for p in paths} | {r.file_name for r in pipeline_runs(paths)}))
         raise SystemExit(f"run: {notebook!r} matches {len(found)} notebooks; choose one of: {names}")
@@ -374,7 +397,10 @@ def print_summary(results: list[RunResult], seconds: float, expected_total: int)
     """The closing lines of ``reproduce``: how many ran, which committed notebooks changed, what failed."""
     ok = sum(r.ok for r in results)
     changed = [r.notebook for r in results if r.changed]
-    print(f"\nreproduce: {ok} of {expected_total} notebooks ran in {seconds:.1f}s; outputs in {relative_to_root(reports_dir())}/")
+    print(
+        f"\nreproduce: {ok} of {expected_total} notebooks ran in {seconds:.1f}s; "
+        f"outputs in {relative_to_root(reports_dir())}/"
+    )
     if changed:
         print("committed notebooks updated (review with git diff): " + ", ".join(changed))
     failed = [r for r in results if not r.ok]

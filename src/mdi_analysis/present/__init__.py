@@ -9,6 +9,16 @@ from ._browser import ALL_LABEL, QUOTE_COLUMNS, QuoteBrowser, filter_quotes, kwi
 from ._report import NA_TEXT, as_text, save_figure, save_outputs, save_table, show
 
 __all__ = [
-    "ALL_LABEL", "NA_TEXT", "QUOTE_COLUMNS", "QuoteBrowser", "as_text", "filter_quotes", "kwic_for",
-    "quote_table", "save_figure", "save_outputs", "save_table", "show",
+    "ALL_LABEL",
+    "NA_TEXT",
+    "QUOTE_COLUMNS",
+    "QuoteBrowser",
+    "as_text",
+    "filter_quotes",
+    "kwic_for",
+    "quote_table",
+    "save_figure",
+    "save_outputs",
+    "save_table",
+    "show",
 ]

@@ -245,7 +245,7 @@ def kwic_for(
 def _kwic_line(row: pd.Series, width: int) -> str:
     left = row["left"]
     if len(left) > width:
-        left = "…" + left[-(width - 1):]
+        left = "…" + left[-(width - 1) :]
     return f"{row['utterance_id']}  {left:>{width}} [{row['match']}] {row['right']}"
 
 
@@ -336,7 +336,9 @@ class QuoteBrowser:
         str
             The filter line, the count by role, the quotes and their KWIC lines.
         """
-        filters = dict(role=role, section=section, research_question=research_question, category=category, keyword=keyword)
+        filters = dict(
+            role=role, section=section, research_question=research_question, category=category, keyword=keyword
+        )
         quotes = self.filter(**filters)
         lines = [self._describe(**filters)]
         counts = quotes["role"].value_counts().sort_index()
@@ -436,7 +438,12 @@ class QuoteBrowser:
         layout = {"width": "32em"}
         style = {"description_width": "10em"}
         controls: dict[str, Any] = {}
-        descriptions = {"role": "Rolle", "section": "Seksjon", "research_question": "Forskningsspørsmål", "category": "Kategori"}
+        descriptions = {
+            "role": "Rolle",
+            "section": "Seksjon",
+            "research_question": "Forskningsspørsmål",
+            "category": "Kategori",
+        }
         for name, options in choices.items():
             value = "" if _blank(start[name]) else str(start[name])
             values = [v for _, v in options]
@@ -446,8 +453,12 @@ class QuoteBrowser:
                 options=options, value=value, description=descriptions[name], layout=layout, style=style
             )
         controls["keyword"] = widgets.Text(
-            value="" if _blank(keyword) else keyword, description="Nøkkelord",
-            placeholder="tid; innovasj*; taus kunnskap", continuous_update=False, layout=layout, style=style,
+            value="" if _blank(keyword) else keyword,
+            description="Nøkkelord",
+            placeholder="tid; innovasj*; taus kunnskap",
+            continuous_update=False,
+            layout=layout,
+            style=style,
         )
         output = widgets.Output(layout={"border": "1px solid #ddd", "max_height": "40em", "overflow": "auto"})
 
@@ -463,15 +474,19 @@ class QuoteBrowser:
         for control in controls.values():
             control.observe(refresh, names="value")
         refresh()
+
         class QuoteBrowserPanel(widgets.VBox):
             # The text a static rendering (HTML report, a notebook viewer) shows instead of the panel.
             def __repr__(self) -> str:
                 return "Quote browser: interactive in JupyterLab (the text view above shows the same filters)"
 
         return QuoteBrowserPanel(
-            [widgets.HBox([controls["role"], controls["research_question"]]),
-             widgets.HBox([controls["section"], controls["category"]]),
-             controls["keyword"], output],
+            [
+                widgets.HBox([controls["role"], controls["research_question"]]),
+                widgets.HBox([controls["section"], controls["category"]]),
+                controls["keyword"],
+                output,
+            ],
             model_id=f"mdi-quote-browser-{next(_browser_ids)}",
         )
 

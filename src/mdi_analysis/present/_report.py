@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..paths import figures_dir, reports_dir, tables_dir
 from ..io._tables import write_table
+from ..paths import figures_dir, reports_dir, tables_dir
 
 NA_TEXT = "–"
 
@@ -45,8 +45,13 @@ def as_text(table: pd.DataFrame | pd.Series, decimals: int = 2, *, max_colwidth:
         elif pd.api.types.is_float_dtype(series):
             formatted[column] = series.map(lambda v: NA_TEXT if pd.isna(v) else f"{v:.{decimals}f}")
         elif pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series):
-            formatted[column] = series.map(lambda v: NA_TEXT if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v))
-                                           else _clip(str(v), max_colwidth))
+            formatted[column] = series.map(
+                lambda v: (
+                    NA_TEXT
+                    if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v))
+                    else _clip(str(v), max_colwidth)
+                )
+            )
     return formatted.to_string(na_rep=NA_TEXT)
 
 
@@ -55,7 +60,9 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def show(table: pd.DataFrame | pd.Series, decimals: int = 2, *, title: str | None = None, max_colwidth: int = 60) -> None:
+def show(
+    table: pd.DataFrame | pd.Series, decimals: int = 2, *, title: str | None = None, max_colwidth: int = 60
+) -> None:
     """Print a result table for a notebook cell that nbval checks.
 
     Parameters

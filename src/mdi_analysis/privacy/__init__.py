@@ -46,6 +46,13 @@ from ._scan import (
 )
 
 __all__ = [
-    "KINDS", "Finding", "ScanReport",
-    "default_paths", "format_findings", "main", "scan_paths", "scan_report", "scan_text",
+    "KINDS",
+    "Finding",
+    "ScanReport",
+    "default_paths",
+    "format_findings",
+    "main",
+    "scan_paths",
+    "scan_report",
+    "scan_text",
 ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from ._scan import default_paths, format_findings, scan_report
 
@@ -37,8 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FileNotFoundError as error:
         print(error, file=sys.stderr)
         return 2
-    text = format_findings(report.findings, files_scanned=len(report.files_scanned),
-                           files_skipped=len(report.files_skipped))
+    text = format_findings(
+        report.findings, files_scanned=len(report.files_scanned), files_skipped=len(report.files_skipped)
+    )
     print(text.splitlines()[-1] if args.quiet else text)
     return 1 if report.findings else 0
 

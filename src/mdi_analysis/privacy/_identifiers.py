@@ -54,9 +54,7 @@ _DATE8 = re.compile(
     r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d\d"
 )
 _NATIONAL_ID = re.compile(r"(?<![\w.,/-])(\d{6})[ \u00a0]?(\d{5})(?!\w)(?![.,/-]\d)")
-_POSTCODE_CITY = re.compile(
-    r"(?<![\w.,/-])(\d{4}) ([A-ZÆØÅ]{2,}(?:[ -][A-ZÆØÅ]{2,})*)(?![\w])"
-)
+_POSTCODE_CITY = re.compile(r"(?<![\w.,/-])(\d{4}) ([A-ZÆØÅ]{2,}(?:[ -][A-ZÆØÅ]{2,})*)(?![\w])")
 _STREET = re.compile(
     r"(?<!\w)[A-ZÆØÅ][a-zæøå]+(?:-[a-zæøå]+)*(?:veien|vegen|veg|vei|gata|gate|gaten|allé|plassen|"
     r"bakken|stien|tunet|svingen|ringen|torget|brygga|kaia)[ \u00a0]\d{1,4}[A-Za-z]?(?!\w)"
@@ -107,8 +105,12 @@ def direct_rules(unit: Unit, out: Collector, lists: WordLists) -> list[tuple[int
             start, end = m.span(group)
             if group == "pfx":
                 start = m.start()
-            how = {"pfx": "with country code +47", "kw": "after a phone keyword", "bare": "Norwegian 8-digit format",
-                   "intl": "international format"}[group]
+            how = {
+                "pfx": "with country code +47",
+                "kw": "after a phone keyword",
+                "bare": "Norwegian 8-digit format",
+                "intl": "international format",
+            }[group]
             out.add(unit, start, end, "phone", f"phone number ({how})")
     if phone_hint:
         for m in _NATIONAL_ID.finditer(text):
@@ -128,7 +130,12 @@ def direct_rules(unit: Unit, out: Collector, lists: WordLists) -> list[tuple[int
         for m in lists.deny.finditer(text):
             key = " ".join(m.group().split())
             person = lists.deny_person.get(key, key)
-            out.add(unit, m.start(), m.end(), "person_name",
-                    f"named in the thesis: {person} — {lists.deny_role.get(key, '')}".rstrip(" —"))
+            out.add(
+                unit,
+                m.start(),
+                m.end(),
+                "person_name",
+                f"named in the thesis: {person} — {lists.deny_role.get(key, '')}".rstrip(" —"),
+            )
             consumed.append(m.span())
     return consumed

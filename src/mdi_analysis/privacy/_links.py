@@ -18,8 +18,17 @@ from ._units import Unit, norm_column
 # points to a person (for rådmann and Utdanningsforbundet the thesis's own 3.5 makes it unique).
 _ROLE_WORDS = frozenset(
     {
-        "arbeidsgiver", "tillitsvalgt", "hovedtillitsvalgt", "rådmann", "rådmannen", "personalleder",
-        "personallederen", "personalsjef", "personalsjefen", "utdanningsforbundet", "fagforbundet",
+        "arbeidsgiver",
+        "tillitsvalgt",
+        "hovedtillitsvalgt",
+        "rådmann",
+        "rådmannen",
+        "personalleder",
+        "personallederen",
+        "personalsjef",
+        "personalsjefen",
+        "utdanningsforbundet",
+        "fagforbundet",
     }
 )
 # In long prose only the unambiguous forms count ("tillitsvalgte" in a 3.2 description is generic).
@@ -28,9 +37,7 @@ _ROLE_PROSE = re.compile(
     r"Utdanningsforbundet|Fagforbundet|Arbeidsgiver|Tillitsvalgt)(?!\w)"
 )
 # What marks a line or row as a quote: guillemets, an utterance id, a printed role label.
-_QUOTE_MARK = re.compile(
-    r"«|»|(?<!\w)U\d{3,}(?!\w)|\((?:Arbeidsgiver|Tillitsvalgt|Hovedtillitsvalgt)\)"
-)
+_QUOTE_MARK = re.compile(r"«|»|(?<!\w)U\d{3,}(?!\w)|\((?:Arbeidsgiver|Tillitsvalgt|Hovedtillitsvalgt)\)")
 _LETTER = WordPattern(
     r"(?:[Kk]ommune(?:ne|n)?|KOMMUNE|[Mm]unicipalit(?:y|ies))[ \u00a0]+[A-E](?!\w)"
     r"(?:\s*(?:,|og|and|&)\s*[A-E](?!\w))*"
@@ -59,13 +66,16 @@ def _mentions(unit: Unit, lists: WordLists) -> _Mentions:
     text = unit.text
     places = list(lists.places.finditer(text))
     folded = text.casefold()
-    letters = ([(m.start(), m.end(), m.group()) for m in _LETTER.finditer(text)]
-               if "ommune" in folded or "unicipal" in folded else [])
+    letters = (
+        [(m.start(), m.end(), m.group()) for m in _LETTER.finditer(text)]
+        if "ommune" in folded or "unicipal" in folded
+        else []
+    )
     roles: list[tuple[int, int, str]] = []
     place_cells: list[tuple[int, int, str]] = []
     is_row = bool(unit.cells) and not unit.header
     if places and unit.cells:
-        for start, end, column, value in unit.cell_texts():
+        for start, _end, _column, value in unit.cell_texts():
             value_stripped = value.strip()
             offset = start + (len(value) - len(value.lstrip()))
             if is_row and _LETTER_CELL.fullmatch(value_stripped):
@@ -83,8 +93,10 @@ def _mentions(unit: Unit, lists: WordLists) -> _Mentions:
     if places and not roles:
         roles = [(m.start(), m.end(), m.group()) for m in _ROLE_PROSE.finditer(text)]
     markers = list(lists.markers.finditer(text)) if letters else []
-    quote_mark = unit.quote or bool(_QUOTE_MARK.search(text)) or (
-        is_row and not unit.tabular and unit.table is not None and unit.table.utterance
+    quote_mark = (
+        unit.quote
+        or bool(_QUOTE_MARK.search(text))
+        or (is_row and not unit.tabular and unit.table is not None and unit.table.utterance)
     )
     return _Mentions(places, letters, roles, markers, quote_mark, place_cells)
 
@@ -110,42 +122,77 @@ def link_rules(units: list[Unit], out: Collector, lists: WordLists) -> None:
         # a line that cites utterance ids is documentation, not attribution.
         if not linked and not row and not listing and len(unit.text.split()) <= 12:
             for j in (i - 1, i + 1):
-                if 0 <= j < len(units) and units[j].block == unit.block and (units[j].cells is None or units[j].tabular):
+                if (
+                    0 <= j < len(units)
+                    and units[j].block == unit.block
+                    and (units[j].cells is None or units[j].tabular)
+                ):
                     if mentions[j].quote_mark:
                         neighbour = True
         if linked or neighbour:
             how = "the same row/line as" if linked else "a line next to"
             for p in m.places:
                 municipality = _municipality_of(p.group(), lists)
-                label = p.group() if p.group() in (municipality, municipality + "s", municipality.upper()) \
+                label = (
+                    p.group()
+                    if p.group() in (municipality, municipality + "s", municipality.upper())
                     else f"{p.group()} ({municipality})"
+                )
                 inside = unit.quote or (row and norm_column(unit.column_at(p.start())) in QUOTE_TEXT_COLUMNS)
-                detail = (f"a quote names a municipality: {label}" if inside
-                          else f"municipality {label} in {how} a quote/utterance id")
+                detail = (
+                    f"a quote names a municipality: {label}"
+                    if inside
+                    else f"municipality {label} in {how} a quote/utterance id"
+                )
                 out.add(unit, p.start(), p.end(), "municipality_link", detail)
             for s, e, letter in m.letters:
                 out.add(unit, s, e, "municipality_link", f"survey letter '{letter}' in {how} a quote/utterance id")
             if row and not unit.header:
                 for start, end, column, value in unit.cell_texts():
                     if _is_municipality_column(column) and value.strip():
-                        out.add(unit, start, end, "municipality_link",
-                                f"utterance row records a municipality in column '{column}'")
+                        out.add(
+                            unit,
+                            start,
+                            end,
+                            "municipality_link",
+                            f"utterance row records a municipality in column '{column}'",
+                        )
         if m.places and m.letters and not listing:
-            letters = ", ".join(sorted({l for *_, l in m.letters}))
+            letters = ", ".join(sorted({letter for *_, letter in m.letters}))
             for p in m.places:
-                out.add(unit, p.start(), p.end(), "letter_mapping",
-                        f"municipality and survey letter ({letters}) in one row/line: the thesis withholds this mapping")
+                out.add(
+                    unit,
+                    p.start(),
+                    p.end(),
+                    "letter_mapping",
+                    f"municipality and survey letter ({letters}) in one row/line: the thesis withholds this mapping",
+                )
         if row and not unit.header and unit.table is not None and unit.table.letter_header:
-            for s, e, value in m.place_cells:
-                out.add(unit, s, e, "letter_mapping",
-                        "a row labelled with a municipality in a table whose columns are survey letters")
+            for s, e, _value in m.place_cells:
+                out.add(
+                    unit,
+                    s,
+                    e,
+                    "letter_mapping",
+                    "a row labelled with a municipality in a table whose columns are survey letters",
+                )
         if m.places and m.roles and not (linked or neighbour or listing):
             roles = ", ".join(sorted({r for *_, r in m.roles}))
             for p in m.places:
-                out.add(unit, p.start(), p.end(), "role_link",
-                        f"municipality next to respondent role ({roles}): one respondent per role and municipality")
+                out.add(
+                    unit,
+                    p.start(),
+                    p.end(),
+                    "role_link",
+                    f"municipality next to respondent role ({roles}): one respondent per role and municipality",
+                )
         if m.letters and m.markers:
-            letters = ", ".join(sorted({l for *_, l in m.letters}))
+            letters = ", ".join(sorted({letter for *_, letter in m.letters}))
             for mk in m.markers:
-                out.add(unit, mk.start(), mk.end(), "content_link",
-                        f"identifying content next to survey letter ({letters}); see resources/anonymity_markers.csv")
+                out.add(
+                    unit,
+                    mk.start(),
+                    mk.end(),
+                    "content_link",
+                    f"identifying content next to survey letter ({letters}); see resources/anonymity_markers.csv",
+                )

@@ -10,9 +10,9 @@ them: units, name rules and link rules all read the same sets.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator
 
 from ..paths import read_resource_csv, resource_text
 
@@ -28,22 +28,59 @@ QUOTE_TEXT_COLUMNS = UTTERANCE_COLUMNS | {"text"}
 # Columns that hold a person's name if anything: a coder, an interviewer. Read by the name
 # heuristic even though their cells are short.
 NAME_COLUMNS = frozenset(
-    {"coder", "koder", "interviewer", "intervjuer", "transcriber", "author", "forfatter", "name", "navn",
-     "respondent", "informant", "speaker", "contact", "kontakt", "person"}
+    {
+        "coder",
+        "koder",
+        "interviewer",
+        "intervjuer",
+        "transcriber",
+        "author",
+        "forfatter",
+        "name",
+        "navn",
+        "respondent",
+        "informant",
+        "speaker",
+        "contact",
+        "kontakt",
+        "person",
+    }
 )
 # Columns whose cells are prose: the name heuristic reads them (other cells are codes/numbers).
 FREE_TEXT_COLUMNS = QUOTE_TEXT_COLUMNS | frozenset(
     {
-        "excerpt", "snippet", "context", "note", "notes", "comment", "comments", "memo",
-        "annotation", "description", "beskrivelse", "merknad", "kommentar", "transcript",
+        "excerpt",
+        "snippet",
+        "context",
+        "note",
+        "notes",
+        "comment",
+        "comments",
+        "memo",
+        "annotation",
+        "description",
+        "beskrivelse",
+        "merknad",
+        "kommentar",
+        "transcript",
     }
 )
 # Columns that record a municipality (or a survey letter) per row.
 MUNICIPALITY_COLUMNS = frozenset(
     {
-        "kommune", "kommunenavn", "kommune_id", "kommunenr", "municipality", "municipality_id",
-        "municipality_name", "municipality_letter", "kommune_bokstav", "unit", "survey_unit",
-        "letter", "bokstav",
+        "kommune",
+        "kommunenavn",
+        "kommune_id",
+        "kommunenr",
+        "municipality",
+        "municipality_id",
+        "municipality_name",
+        "municipality_letter",
+        "kommune_bokstav",
+        "unit",
+        "survey_unit",
+        "letter",
+        "bokstav",
     }
 )
 
@@ -124,9 +161,7 @@ def word_lists() -> WordLists:
             deny_role[key] = row["role_in_thesis"]
             deny_alts.append((len(variant), pat, key))
     deny_alts.sort(key=lambda item: -item[0])
-    deny = re.compile(
-        r"(?<![^\W\d_])(?:" + "|".join(alt for _, alt, _ in deny_alts) + r")(?![^\W\d_])"
-    )
+    deny = re.compile(r"(?<![^\W\d_])(?:" + "|".join(alt for _, alt, _ in deny_alts) + r")(?![^\W\d_])")
     cited_alts.sort(key=len, reverse=True)
     cited = WordPattern(r"(?:" + "|".join(cited_alts) + r")") if cited_alts else None
 

@@ -45,7 +45,7 @@ _TRIGGER = WordPattern(
     rf"fra|hos|ved)[ \u00a0]+(?P<name>[A-ZÆØÅ][{_NAME_CHARS}]+(?:-[A-ZÆØÅ][{_NAME_CHARS}]+)*)(?![\w-])"
 )
 _PARTICLES = frozenset({"von", "van", "de", "der", "den", "af", "di", "da", "le", "la"})
-_SENTENCE_END = set(".!?:;«»\"“”„([{—–|>*•…)")
+_SENTENCE_END = set('.!?:;«»"“”„([{—–|>*•…)')
 
 
 def _quote_spans(unit: Unit) -> list[tuple[int, int]]:
@@ -122,8 +122,11 @@ def name_rules(unit: Unit, out: Collector, lists: WordLists, consumed: list[tupl
     for span_start, span_end, name_field in _free_spans(unit):
         segment = text[span_start:span_end]
         tokens = [m for m in _TOKEN.finditer(segment) if not known(m.group()) or given(m.group())]
-        triggers = list(_TRIGGER.finditer(segment)) if any(
-            w in segment for w in ("heter", "kall", "navn", "fra ", "hos ", "ved ")) else []
+        triggers = (
+            list(_TRIGGER.finditer(segment))
+            if any(w in segment for w in ("heter", "kall", "navn", "fra ", "hos ", "ved "))
+            else []
+        )
         if not tokens and not triggers:
             continue
         # Only now, with candidates at hand, work out what is masked: deny-list hits (already
@@ -137,7 +140,7 @@ def name_rules(unit: Unit, out: Collector, lists: WordLists, consumed: list[tupl
             masked += [m.span() for m in lists.cited.finditer(segment)]
 
         def free(a: int, b: int) -> bool:
-            return not any(a < mb and b > ma for ma, mb in masked)
+            return not any(a < mb and b > ma for ma, mb in masked)  # noqa: B023 - used in this iteration only
 
         tokens = [m for m in _TOKEN.finditer(segment) if free(*m.span())]
         english: bool | None = None
@@ -148,34 +151,45 @@ def name_rules(unit: Unit, out: Collector, lists: WordLists, consumed: list[tupl
             j = i + 1
             pair_end = None
             if j < len(tokens):
-                gap = segment[a.end():tokens[j].start()]
+                gap = segment[a.end() : tokens[j].start()]
                 words = gap.split()
-                if gap.startswith(" ") and gap.endswith(" ") and "\n" not in gap and (
-                    not words or (len(words) == 1 and words[0] in _PARTICLES)
+                if (
+                    gap.startswith(" ")
+                    and gap.endswith(" ")
+                    and "\n" not in gap
+                    and (not words or (len(words) == 1 and words[0] in _PARTICLES))
                 ):
                     b = tokens[j].group()
                     if given(a.group()) and not known(b):
                         pair_end = j
-                    elif (not known(a.group()) and not known(b)
-                          and (name_field or not _sentence_initial(segment, a.start(), 0))):
+                    elif (
+                        not known(a.group())
+                        and not known(b)
+                        and (name_field or not _sentence_initial(segment, a.start(), 0))
+                    ):
                         if english is None:
                             english = _looks_english(segment)
                         if not english:
                             pair_end = j
             if pair_end is not None:
-                while pair_end + 1 < len(tokens) and segment[tokens[pair_end].end():tokens[pair_end + 1].start()] == " " \
-                        and not known(tokens[pair_end + 1].group()):
+                while (
+                    pair_end + 1 < len(tokens)
+                    and segment[tokens[pair_end].end() : tokens[pair_end + 1].start()] == " "
+                    and not known(tokens[pair_end + 1].group())
+                ):
                     pair_end += 1
                 s, e = a.start(), tokens[pair_end].end()
-                reason = ("given name followed by a capitalised word" if given(a.group())
-                          else "capitalised word pair (a name?) not in the allowlist")
+                reason = (
+                    "given name followed by a capitalised word"
+                    if given(a.group())
+                    else "capitalised word pair (a name?) not in the allowlist"
+                )
                 out.add(unit, span_start + s, span_start + e, "person_name", reason)
                 flagged.append((s, e))
                 i = pair_end + 1
                 continue
             if given(a.group()) and not known(a.group()):
-                out.add(unit, span_start + a.start(), span_start + a.end(), "person_name",
-                        "known given name")
+                out.add(unit, span_start + a.start(), span_start + a.end(), "person_name", "known given name")
                 flagged.append(a.span())
             i += 1
         for m in triggers:
@@ -183,5 +197,10 @@ def name_rules(unit: Unit, out: Collector, lists: WordLists, consumed: list[tupl
             word = m.group("name")
             if known(word) or not free(s, e) or any(s < fb and e > fa for fa, fb in flagged):
                 continue
-            out.add(unit, span_start + s, span_start + e, "person_name",
-                    f"capitalised word after '{m.group('trigger')}' (a person or a place?)")
+            out.add(
+                unit,
+                span_start + s,
+                span_start + e,
+                "person_name",
+                f"capitalised word after '{m.group('trigger')}' (a person or a place?)",
+            )

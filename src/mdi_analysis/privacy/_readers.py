@@ -12,8 +12,8 @@ import csv
 import json
 import re
 import xml.parsers.expat
+from collections.abc import Iterator
 from html.parser import HTMLParser
-from typing import Iterator
 
 from ._units import (
     Table,
@@ -78,8 +78,9 @@ class _HTMLUnits(HTMLParser):
         text = "".join(self._parts)
         if text.strip():
             breaks = self._breaks or [(0, self._first + 1)]
-            unit = Unit(text, breaks[0][1], breaks=list(breaks), block=self._block, quote=self._quote > 0,
-                         free=self._quote > 0)
+            unit = Unit(
+                text, breaks[0][1], breaks=list(breaks), block=self._block, quote=self._quote > 0, free=self._quote > 0
+            )
             if row and self._row is not None and self._tables:
                 table = self._tables[-1]
                 cells = [(s, e) for s, e, _ in self._row]
@@ -213,14 +214,21 @@ def _xml_units(text: str) -> list[Unit]:
             for i, piece in enumerate(chunk.split("\n")):
                 if i:
                     if "".join(buffer).strip():
-                        units.append(Unit("".join(buffer), line, quote=element in _XML_QUOTE_ELEMENTS,
-                                           free=element in _XML_FREE_ELEMENTS))
+                        units.append(
+                            Unit(
+                                "".join(buffer),
+                                line,
+                                quote=element in _XML_QUOTE_ELEMENTS,
+                                free=element in _XML_FREE_ELEMENTS,
+                            )
+                        )
                     buffer, current = [], current + 1
                     line = current
                 buffer.append(piece)
         if "".join(buffer).strip():
-            units.append(Unit("".join(buffer), line, quote=element in _XML_QUOTE_ELEMENTS,
-                               free=element in _XML_FREE_ELEMENTS))
+            units.append(
+                Unit("".join(buffer), line, quote=element in _XML_QUOTE_ELEMENTS, free=element in _XML_FREE_ELEMENTS)
+            )
         chunks.clear()
 
     def start(name: str, attrs: dict[str, str]) -> None:
@@ -322,7 +330,9 @@ def _notebook_segments(text: str) -> list[tuple[str, list[Unit]]]:
             where = f"cell {c} ({kind}) output {o}"
             output_type = output.get("output_type")
             if output_type == "stream":
-                segments.append((f"{where} {output.get('name', 'stream')}", text_units(_join_source(output.get("text", "")))))
+                segments.append(
+                    (f"{where} {output.get('name', 'stream')}", text_units(_join_source(output.get("text", ""))))
+                )
             elif output_type == "error":
                 trace = "\n".join(output.get("traceback", []) or [])
                 body = f"{output.get('ename', '')}: {output.get('evalue', '')}\n{_ANSI.sub('', trace)}"

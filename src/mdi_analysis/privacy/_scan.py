@@ -8,9 +8,9 @@ workers because ``reproduce`` ends with this scan.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 from ..paths import data_dir, notebooks_dir, relative_to_root, reports_dir
 from ._findings import Collector, Finding
@@ -160,14 +160,26 @@ def scan_report(paths: Iterable[Path], jobs: int = 1) -> ScanReport:
             report.files_skipped.append((file, f"binary {suffix}"))
             continue
         if suffix in _OPAQUE_SUFFIXES:
-            report.findings.append(Finding(file, 1, None, "unscanned", file.name, "",
-                                           detail=f"{suffix} cannot be checked; publish a text export (CSV, HTML) instead"))
+            report.findings.append(
+                Finding(
+                    file,
+                    1,
+                    None,
+                    "unscanned",
+                    file.name,
+                    "",
+                    detail=f"{suffix} cannot be checked; publish a text export (CSV, HTML) instead",
+                )
+            )
             continue
         to_scan.append(file)
     for file, findings in zip(to_scan, _scan_files(to_scan, jobs)):
         if findings is None:
-            report.findings.append(Finding(file, 1, None, "unscanned", file.name, "",
-                                           detail="binary file of unknown type cannot be checked"))
+            report.findings.append(
+                Finding(
+                    file, 1, None, "unscanned", file.name, "", detail="binary file of unknown type cannot be checked"
+                )
+            )
             continue
         report.files_scanned.append(file)
         report.findings.extend(findings)
@@ -214,8 +226,9 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def format_findings(findings: Sequence[Finding], *, files_scanned: int | None = None,
-                    files_skipped: int | None = None) -> str:
+def format_findings(
+    findings: Sequence[Finding], *, files_scanned: int | None = None, files_skipped: int | None = None
+) -> str:
     """Findings one per entry (where, kind, match, why, context) and a one-line summary.
 
     Parameters

@@ -12,9 +12,9 @@ import bisect
 import csv
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Sequence
 
 from ._lists import SPEAKER_COLUMNS, UTTERANCE_COLUMNS
 
@@ -132,8 +132,14 @@ def text_units(text: str, *, markdown: bool = False, first_line: int = 1) -> lis
             joined, spans = join_cells(cells, table.columns if not is_header else [None] * len(cells))
             offset = raw.index(stripped)
             units.append(
-                Unit(" " * offset + joined, line, cells=[(s + offset, e + offset, c) for s, e, c in spans],
-                      table=table, header=is_header, block=block)
+                Unit(
+                    " " * offset + joined,
+                    line,
+                    cells=[(s + offset, e + offset, c) for s, e, c in spans],
+                    table=table,
+                    header=is_header,
+                    block=block,
+                )
             )
             block += 1  # table rows are linked row by row, never to their neighbours
             continue

@@ -265,11 +265,14 @@ def paired_bootstrap_kappa(
         base = reference.get(key)
         compared = base in draws
         diff = kappas - draws[base] if compared else np.full(n_resamples, np.nan)
-        rows.append({
-            "kappa": point[key],
-            "ci_low": float(np.nanquantile(kappas, 0.025)), "ci_high": float(np.nanquantile(kappas, 0.975)),
-            "diff": point[key] - point[base] if compared else float("nan"),
-            "diff_ci_low": float(np.nanquantile(diff, 0.025)) if compared else float("nan"),
-            "diff_ci_high": float(np.nanquantile(diff, 0.975)) if compared else float("nan"),
-        })
+        rows.append(
+            {
+                "kappa": point[key],
+                "ci_low": float(np.nanquantile(kappas, 0.025)),
+                "ci_high": float(np.nanquantile(kappas, 0.975)),
+                "diff": point[key] - point[base] if compared else float("nan"),
+                "diff_ci_low": float(np.nanquantile(diff, 0.025)) if compared else float("nan"),
+                "diff_ci_high": float(np.nanquantile(diff, 0.975)) if compared else float("nan"),
+            }
+        )
     return pd.DataFrame(rows, index=list(draws))

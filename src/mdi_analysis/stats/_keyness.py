@@ -203,7 +203,9 @@ def _as_counts(counts: pd.Series | dict, name: str) -> pd.Series:
     if series.isna().any() or (series < 0).any() or not np.all(np.mod(series.to_numpy(), 1) == 0):
         raise OptionError(f"{name} must be non-negative whole numbers")
     if not series.index.is_unique:
-        raise OptionError(f"{name} has repeated features: {series.index[series.index.duplicated()].unique().tolist()[:5]}")
+        raise OptionError(
+            f"{name} has repeated features: {series.index[series.index.duplicated()].unique().tolist()[:5]}"
+        )
     return series
 
 
@@ -288,8 +290,12 @@ def keyness(
     order = np.lexsort((table["feature"].to_numpy(), -table[KEYNESS_MEASURES[measure]].to_numpy()))
     table = table.iloc[order].reset_index(drop=True)
     table.attrs.update(
-        measure=measure, correction=correction, labels=tuple(labels),
-        target_total=t_total, reference_total=r_total, statistic=KEYNESS_MEASURES[measure],
+        measure=measure,
+        correction=correction,
+        labels=tuple(labels),
+        target_total=t_total,
+        reference_total=r_total,
+        statistic=KEYNESS_MEASURES[measure],
     )
     return table
 
@@ -319,10 +325,16 @@ def keyness_summary(table: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     for label, size in zip(labels, sizes, strict=True):
         side = table[table["key_for"] == label]
         rows.append((label, size, len(side), int((side["p"] < alpha).sum()), int((side["p_bh"] < alpha).sum()), np.nan))
-    rows.append((
-        "all", sum(s for s in sizes if s is not None), len(table), int((table["p"] < alpha).sum()),
-        int((table["p_bh"] < alpha).sum()), alpha * len(table),
-    ))
+    rows.append(
+        (
+            "all",
+            sum(s for s in sizes if s is not None),
+            len(table),
+            int((table["p"] < alpha).sum()),
+            int((table["p_bh"] < alpha).sum()),
+            alpha * len(table),
+        )
+    )
     frame = pd.DataFrame(
         rows, columns=["side", "size", "features", f"p < {alpha:g}", f"p_bh < {alpha:g}", "expected by chance"]
     ).set_index("side")
@@ -366,10 +378,14 @@ def top_keys(table: pd.DataFrame, n: int = 10, decimals: int | None = None) -> p
         side.insert(0, "rank", np.arange(1, len(side) + 1, dtype=np.int64))
         parts.append(side.drop(columns="_abs"))
     result = pd.concat(parts, ignore_index=True) if parts else table.iloc[0:0]
-    result = result.rename(columns={
-        "n_target": f"n_{labels[0]}", "n_reference": f"n_{labels[1]}",
-        "quotes_target": f"quotes_{labels[0]}", "quotes_reference": f"quotes_{labels[1]}",
-    })
+    result = result.rename(
+        columns={
+            "n_target": f"n_{labels[0]}",
+            "n_reference": f"n_{labels[1]}",
+            "quotes_target": f"quotes_{labels[0]}",
+            "quotes_reference": f"quotes_{labels[1]}",
+        }
+    )
     result = result.set_index(["key_for", "rank"])
     if decimals is not None:
         floats = result.select_dtypes("float").columns

@@ -49,8 +49,11 @@ def _counted_utterances(corpus: Corpus, exclude_reprints: bool) -> pd.DataFrame:
 def _grouped_frame(x: DocumentFeatureMatrix, by: str) -> pd.DataFrame:
     """Features × groups counts of a matrix grouped by a docvar (the shape keyness takes)."""
     grouped = dfm_group(x, by)
-    return pd.DataFrame(grouped.counts.T.toarray(), index=pd.Index(grouped.features, name="feature"),
-                        columns=pd.Index(grouped.docnames, name="group"))
+    return pd.DataFrame(
+        grouped.counts.T.toarray(),
+        index=pd.Index(grouped.features, name="feature"),
+        columns=pd.Index(grouped.docnames, name="group"),
+    )
 
 
 def _presence(x: DocumentFeatureMatrix) -> DocumentFeatureMatrix:
@@ -58,8 +61,9 @@ def _presence(x: DocumentFeatureMatrix) -> DocumentFeatureMatrix:
     return DocumentFeatureMatrix(dfm_weight(x, "boolean"), x.features, x.docvars)
 
 
-def _role_dfm(texts: pd.Series | Sequence[str], groups: pd.Series | Sequence[str],
-              normaliser: str | Normaliser) -> DocumentFeatureMatrix:
+def _role_dfm(
+    texts: pd.Series | Sequence[str], groups: pd.Series | Sequence[str], normaliser: str | Normaliser
+) -> DocumentFeatureMatrix:
     texts = list(texts)
     groups = [str(g) for g in groups]
     if len(texts) != len(groups):
@@ -161,9 +165,14 @@ def role_term_keyness(
     x = _role_dfm(utterances["text"], utterances["role"], normaliser)
     counts = _grouped_frame(x, "group")
     table = keyness(
-        counts[target], counts[reference], measure, correction,
-        target_total=int(counts[target].sum()), reference_total=int(counts[reference].sum()),
-        min_count=min_count, labels=(target, reference),
+        counts[target],
+        counts[reference],
+        measure,
+        correction,
+        target_total=int(counts[target].sum()),
+        reference_total=int(counts[reference].sum()),
+        min_count=min_count,
+        labels=(target, reference),
     )
     quotes = _grouped_frame(_presence(x), "group")
     table.insert(3, "quotes_target", quotes[target].reindex(table["feature"]).to_numpy())
@@ -229,9 +238,14 @@ def role_category_keyness(
     target_ids = roles.index[roles == target]
     reference_ids = roles.index[roles == reference]
     table = keyness(
-        coded.loc[target_ids].sum(), coded.loc[reference_ids].sum(), measure, correction,
-        target_total=len(target_ids), reference_total=len(reference_ids),
-        min_count=min_count, labels=(target, reference),
+        coded.loc[target_ids].sum(),
+        coded.loc[reference_ids].sum(),
+        measure,
+        correction,
+        target_total=len(target_ids),
+        reference_total=len(reference_ids),
+        min_count=min_count,
+        labels=(target, reference),
     )
     if labels is not None:
         table.insert(1, "category", table["feature"].map(labels).astype("object"))
@@ -283,8 +297,14 @@ def plot_keyness(table: pd.DataFrame, n: int = 10, *, title: str | None = None):
     data = keyness_plot_data(table, n)
     fig, ax = plt.subplots(figsize=(7.5, 0.28 * max(len(data), 1) + 1.4))
     sns.barplot(
-        data=data, x=stat, y="feature", hue="key for", hue_order=labels,
-        palette=dict(zip(labels, sns.color_palette("deep", 2))), dodge=False, ax=ax,
+        data=data,
+        x=stat,
+        y="feature",
+        hue="key for",
+        hue_order=labels,
+        palette=dict(zip(labels, sns.color_palette("deep", 2))),
+        dodge=False,
+        ax=ax,
     )
     ax.axvline(0, color="0.3", linewidth=0.8)
     measure = "G² (log-likelihood)" if stat == "G2" else "chi²"

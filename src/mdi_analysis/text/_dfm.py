@@ -17,8 +17,8 @@ input.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Hashable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -172,7 +172,11 @@ def dfm_from_tokens(
         indptr.append(len(indices))
     names = np.array(list(index), dtype=object)
     counts = sparse.csr_matrix(
-        (np.ones(len(indices), dtype=np.int64), np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
+        (
+            np.ones(len(indices), dtype=np.int64),
+            np.asarray(indices, dtype=np.int64),
+            np.asarray(indptr, dtype=np.int64),
+        ),
         shape=(len(token_lists), len(index)),
     )
     counts.sum_duplicates()

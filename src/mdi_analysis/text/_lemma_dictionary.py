@@ -38,8 +38,8 @@ def trie_path() -> Path:
 def _trie_factory():
     """simplemma's trie-backed dictionary factory, or None when marisa-trie is not installed."""
     try:
-        from simplemma.strategies.dictionaries.trie_dictionary_factory import TrieDictionaryFactory
         import marisa_trie  # noqa: F401 - the factory imports it lazily and falls back silently
+        from simplemma.strategies.dictionaries.trie_dictionary_factory import TrieDictionaryFactory
     except ImportError:
         return None
     return TrieDictionaryFactory

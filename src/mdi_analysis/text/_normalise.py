@@ -63,6 +63,7 @@ def nltk_tokenizer():
 
     return RegexpTokenizer(TOKEN_PATTERN)
 
+
 #: The same pattern compiled with the standard library, used on the hot path. Why: NLTK >= 3.9
 #: compiles a RegexpTokenizer pattern through its ReDoS guard (the ``regex`` engine with a
 #: per-match timeout), which made tokenising 3.5 times slower here. TOKEN_PATTERN is a fixed,
@@ -147,9 +148,7 @@ def is_plausible_part(part: str, completions: tuple[str, ...] = ("",)) -> bool:
         modifier = part[:cut]
         if not is_plausible_part(head, completions):
             continue
-        if is_known_word(modifier) or (
-            modifier[-1] in LINKING_LETTERS and is_known_word(modifier[:-1])
-        ):
+        if is_known_word(modifier) or (modifier[-1] in LINKING_LETTERS and is_known_word(modifier[:-1])):
             return True
     return False
 
@@ -353,9 +352,7 @@ def get_normaliser(name: str | Normaliser) -> Normaliser:
     if isinstance(name, Normaliser):
         return name
     if name not in _FACTORIES:
-        raise ValueError(
-            f"unknown normaliser {name!r}; valid names are: {', '.join(map(repr, _FACTORIES))}"
-        )
+        raise ValueError(f"unknown normaliser {name!r}; valid names are: {', '.join(map(repr, _FACTORIES))}")
     if name not in _INSTANCES:
         _INSTANCES[name] = _FACTORIES[name]()
     return _INSTANCES[name]
@@ -379,12 +376,40 @@ def normalise_texts(texts: Iterable[str], normaliser: str | Normaliser = "lemma"
 #: and ``sant`` (content word "true").
 SPOKEN_FILLERS: tuple[str, ...] = (
     # discourse particles
-    "jo", "vel", "nok", "da", "altså", "liksom", "egentlig", "sånn", "sånt", "sånne",
-    "bare", "ja", "nei", "joda", "neida", "javel", "jaja", "okei", "ok", "typ",
+    "jo",
+    "vel",
+    "nok",
+    "da",
+    "altså",
+    "liksom",
+    "egentlig",
+    "sånn",
+    "sånt",
+    "sånne",
+    "bare",
+    "ja",
+    "nei",
+    "joda",
+    "neida",
+    "javel",
+    "jaja",
+    "okei",
+    "ok",
+    "typ",
     # degree words that mostly soften or strengthen in speech
-    "litt", "veldig", "ganske",
+    "litt",
+    "veldig",
+    "ganske",
     # hesitation sounds as transcribed
-    "eh", "ehm", "øh", "øhm", "æh", "hm", "hmm", "mm", "mhm",
+    "eh",
+    "ehm",
+    "øh",
+    "øhm",
+    "æh",
+    "hm",
+    "hmm",
+    "mm",
+    "mhm",
 )
 
 #: Normalised forms of stop words that are *content words* in their own right. Normalising the
@@ -407,9 +432,7 @@ def norwegian_stopwords() -> frozenset[str]:
     return frozenset(base_stopwords()) | frozenset(SPOKEN_FILLERS)
 
 
-_STOPWORDS_BY_NORMALISER: weakref.WeakKeyDictionary[Normaliser, frozenset[str]] = (
-    weakref.WeakKeyDictionary()
-)
+_STOPWORDS_BY_NORMALISER: weakref.WeakKeyDictionary[Normaliser, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
 def stopwords_for(normaliser: str | Normaliser = "lemma") -> frozenset[str]:
@@ -428,16 +451,10 @@ def stopwords_for(normaliser: str | Normaliser = "lemma") -> frozenset[str]:
     return _STOPWORDS_BY_NORMALISER[norm]
 
 
-def content_tokens(
-    normalised_tokens: Iterable[str], normaliser: str | Normaliser = "lemma"
-) -> list[str]:
+def content_tokens(normalised_tokens: Iterable[str], normaliser: str | Normaliser = "lemma") -> list[str]:
     """Normalised tokens without stop words, gap markers and numbers: the input to word counts."""
     stop = stopwords_for(normaliser)
-    return [
-        token
-        for token in normalised_tokens
-        if token not in stop and token != GAP_TOKEN and _has_letter(token)
-    ]
+    return [token for token in normalised_tokens if token not in stop and token != GAP_TOKEN and _has_letter(token)]
 
 
 __all__ = [

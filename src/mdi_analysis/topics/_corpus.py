@@ -230,8 +230,9 @@ def build_topic_corpus(
     frame["n_terms"] = _row_sums(trimmed.counts)
     if frame.index.name is None:
         frame.index.name = "utterance_id"
-    return TopicCorpus(DocumentFeatureMatrix(trimmed.counts, trimmed.features, frame), norm.name,
-                       int(min_df), float(max_df))
+    return TopicCorpus(
+        DocumentFeatureMatrix(trimmed.counts, trimmed.features, frame), norm.name, int(min_df), float(max_df)
+    )
 
 
 def prepare_corpus(
@@ -285,15 +286,23 @@ def prepare_corpus(
     is_fitted = frame.index.isin(fitted_ids)
     all_tokens = content_token_lists(frame["text"].tolist(), norm)
     fitted = build_topic_corpus(
-        frame.loc[is_fitted].drop(columns="duplicate_of"), normaliser=norm, min_df=min_df, max_df=max_df,
+        frame.loc[is_fitted].drop(columns="duplicate_of"),
+        normaliser=norm,
+        min_df=min_df,
+        max_df=max_df,
         tokens=[t for t, keep in zip(all_tokens, is_fitted, strict=True) if keep],
     )
     reprints = frame.loc[~is_fitted].copy()
     reprint_tokens = [t for t, keep in zip(all_tokens, is_fitted, strict=True) if not keep]
     reprint_counts = dfm_from_tokens(reprint_tokens, features=fitted.vocabulary).counts
     reprints["n_terms"] = _row_sums(reprint_counts)
-    return TopicCorpus(fitted.dfm, fitted.normaliser, fitted.min_df, fitted.max_df,
-                       reprint_dfm=DocumentFeatureMatrix(reprint_counts, fitted.vocabulary, reprints))
+    return TopicCorpus(
+        fitted.dfm,
+        fitted.normaliser,
+        fitted.min_df,
+        fitted.max_df,
+        reprint_dfm=DocumentFeatureMatrix(reprint_counts, fitted.vocabulary, reprints),
+    )
 
 
 def code_fitted_quotes(corpus: TopicCorpus, categories: pd.DataFrame):

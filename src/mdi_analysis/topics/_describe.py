@@ -175,14 +175,34 @@ def align_topics(
         best, second = ranked[0], ranked[1] if len(ranked) > 1 else None
         name = labels.get(categories[best], "") if labels is not None else ""
         rows.append(
-            (label, " ".join(top_terms[t]), categories[best], name, float(values[t, best]), float(cosine[t, best]),
-             int(counts.iloc[best]),
-             categories[second] if second is not None else None,
-             float(values[t, second]) if second is not None else np.nan,
-             bool(values[t, best] >= threshold))
+            (
+                label,
+                " ".join(top_terms[t]),
+                categories[best],
+                name,
+                float(values[t, best]),
+                float(cosine[t, best]),
+                int(counts.iloc[best]),
+                categories[second] if second is not None else None,
+                float(values[t, second]) if second is not None else np.nan,
+                bool(values[t, best] >= threshold),
+            )
         )
-    table = pd.DataFrame(rows, columns=["topic", "top_terms", "category_id", "category", "r", "term_cosine",
-                                        "n_docs", "runner_up", "r_runner_up", "aligned"]).set_index("topic")
+    table = pd.DataFrame(
+        rows,
+        columns=[
+            "topic",
+            "top_terms",
+            "category_id",
+            "category",
+            "r",
+            "term_cosine",
+            "n_docs",
+            "runner_up",
+            "r_runner_up",
+            "aligned",
+        ],
+    ).set_index("topic")
     table.attrs["critical_r"] = threshold
     table.attrs["n_tests"] = int(r.size)
     return table
@@ -318,7 +338,9 @@ def topic_counts_by(model: TopicModel, corpus: TopicCorpus, by: str = "research_
     groups = _group_labels(corpus, model, by)
     dominant = model.dominant_topic().fillna("(ingen)")
     table = pd.crosstab(dominant.rename("topic"), groups.rename(by), margins=True, margins_name="sum")
-    order = [label for label in model.labels if label in table.index] + [i for i in table.index if i not in model.labels]
+    order = [label for label in model.labels if label in table.index] + [
+        i for i in table.index if i not in model.labels
+    ]
     return table.loc[order]
 
 
@@ -357,9 +379,20 @@ def representative_quotes(
         for rank, d in enumerate(order, start=1):
             text = " ".join(str(docs["text"].iloc[d]).split())
             excerpt = text if len(text) <= width else text[: width - 1] + "…"
-            rows.append((label, rank, ids[d], docs["role"].iloc[d], docs["section_id"].iloc[d],
-                         float(model.doc_topic[d, t]), excerpt))
-    return pd.DataFrame(rows, columns=["topic", "rank", "utterance_id", "role", "section_id", "share", "excerpt"]).set_index(["topic", "rank"])
+            rows.append(
+                (
+                    label,
+                    rank,
+                    ids[d],
+                    docs["role"].iloc[d],
+                    docs["section_id"].iloc[d],
+                    float(model.doc_topic[d, t]),
+                    excerpt,
+                )
+            )
+    return pd.DataFrame(
+        rows, columns=["topic", "rank", "utterance_id", "role", "section_id", "share", "excerpt"]
+    ).set_index(["topic", "rank"])
 
 
 def section_agreement(model: TopicModel, corpus: TopicCorpus) -> pd.DataFrame:
@@ -391,8 +424,15 @@ def section_agreement(model: TopicModel, corpus: TopicCorpus) -> pd.DataFrame:
             continue  # e.g. a corpus whose sections carry no research question
         groups = values.astype("string").to_numpy()[keep].astype(str)
         topics = dominant.to_numpy()[keep].astype(str)
-        rows.append((by, int(pd.Series(groups).nunique()), model.k,
-                     float(adjusted_rand_score(groups, topics)), float(adjusted_mutual_info_score(groups, topics))))
+        rows.append(
+            (
+                by,
+                int(pd.Series(groups).nunique()),
+                model.k,
+                float(adjusted_rand_score(groups, topics)),
+                float(adjusted_mutual_info_score(groups, topics)),
+            )
+        )
     return pd.DataFrame(rows, columns=["grouping", "n_groups", "n_topics", "ari", "ami"]).set_index("grouping")
 
 
@@ -430,7 +470,9 @@ def reprint_check(model: TopicModel, corpus: TopicCorpus) -> pd.DataFrame:
         topic = labels[int(np.argmax(a))] if a.sum() > 0 else None
         topic_first = labels[int(np.argmax(b))] if b.sum() > 0 else None
         rows.append((reprint, first, topic, topic_first, topic is not None and topic == topic_first, similarity))
-    return pd.DataFrame(rows, columns=["utterance_id", "duplicate_of", "topic", "topic_first", "same", "similarity"]).set_index("utterance_id")
+    return pd.DataFrame(
+        rows, columns=["utterance_id", "duplicate_of", "topic", "topic_first", "same", "similarity"]
+    ).set_index("utterance_id")
 
 
 def model_comparison(rows: dict[str, Sequence[TopicModel]], corpus: TopicCorpus, coding) -> pd.DataFrame:
@@ -458,7 +500,13 @@ def model_comparison(rows: dict[str, Sequence[TopicModel]], corpus: TopicCorpus,
     for name, runs in rows.items():
         reference = runs[0]
         alignment = align_topics(reference, coding)
-        out.append((name, reference.k, float(npmi_coherence(reference.topic_word, corpus).mean()),
-                    run_stability([m.topic_word for m in runs]) if len(runs) > 1 else np.nan,
-                    int(alignment["aligned"].sum())))
+        out.append(
+            (
+                name,
+                reference.k,
+                float(npmi_coherence(reference.topic_word, corpus).mean()),
+                run_stability([m.topic_word for m in runs]) if len(runs) > 1 else np.nan,
+                int(alignment["aligned"].sum()),
+            )
+        )
     return pd.DataFrame(out, columns=["model", "k", "coherence", "stability", "aligned_topics"]).set_index("model")

@@ -53,10 +53,15 @@ def plot_k_scan(scans: Sequence[KScan]):
         part = data[data["measure"] == measure]
         sns.lineplot(data=part, x="k", y="value", hue="method", marker="o", ax=ax)
         chosen = part[part["chosen"]]
-        ax.scatter(chosen["k"], chosen["value"], s=160, facecolors="none", edgecolors="black", zorder=5,
-                   label="chosen k")
-        ax.set_ylabel({"stability": "stability (mean matched cosine, 5 seeds)",
-                       "coherence": "coherence (NPMI, top 10 terms)"}[measure], fontsize=8)
+        ax.scatter(
+            chosen["k"], chosen["value"], s=160, facecolors="none", edgecolors="black", zorder=5, label="chosen k"
+        )
+        ax.set_ylabel(
+            {"stability": "stability (mean matched cosine, 5 seeds)", "coherence": "coherence (NPMI, top 10 terms)"}[
+                measure
+            ],
+            fontsize=8,
+        )
         ax.set_title(measure)
         ax.legend(fontsize=7, frameon=False)
     fig.tight_layout()
@@ -91,8 +96,18 @@ def plot_alignment(matrix: pd.DataFrame, names: pd.Series | None = None, per_top
     if names is not None:
         data.index = [f"{names.get(c, c)} ({c.split('.')[0]})" for c in data.index]
     fig, ax = plt.subplots(figsize=(1.0 + 0.7 * matrix.shape[0], 0.8 + 0.3 * len(columns)))
-    sns.heatmap(data, cmap="vlag", center=0, vmin=-0.6, vmax=0.6, annot=True, fmt=".2f", annot_kws={"size": 7},
-                cbar_kws={"label": "r (topic share vs. coding)"}, ax=ax)
+    sns.heatmap(
+        data,
+        cmap="vlag",
+        center=0,
+        vmin=-0.6,
+        vmax=0.6,
+        annot=True,
+        fmt=".2f",
+        annot_kws={"size": 7},
+        cbar_kws={"label": "r (topic share vs. coding)"},
+        ax=ax,
+    )
     ax.set_xlabel("topic")
     ax.set_ylabel("")
     ax.tick_params(axis="y", labelsize=7)
@@ -117,12 +132,14 @@ def plot_prevalence(by_role: pd.DataFrame, by_question: pd.DataFrame):
     import seaborn as sns
 
     widths = [by_role.shape[1], by_question.shape[1]]
-    fig, axes = plt.subplots(1, 2, figsize=(2.0 + 0.75 * sum(widths), 0.9 + 0.35 * len(by_role)),
-                             gridspec_kw={"width_ratios": widths})
+    fig, axes = plt.subplots(
+        1, 2, figsize=(2.0 + 0.75 * sum(widths), 0.9 + 0.35 * len(by_role)), gridspec_kw={"width_ratios": widths}
+    )
     vmax = float(max(by_role.to_numpy().max(), by_question.to_numpy().max()))
     for ax, table, title in zip(axes, (by_role, by_question), ("by role", "by research question"), strict=True):
-        sns.heatmap(table, cmap="Blues", vmin=0, vmax=vmax, annot=True, fmt=".2f", annot_kws={"size": 7},
-                    cbar=False, ax=ax)
+        sns.heatmap(
+            table, cmap="Blues", vmin=0, vmax=vmax, annot=True, fmt=".2f", annot_kws={"size": 7}, cbar=False, ax=ax
+        )
         ax.set_title(f"mean topic share {title}", fontsize=9)
         ax.set_xlabel("")
         ax.set_ylabel("")

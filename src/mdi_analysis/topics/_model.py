@@ -99,8 +99,13 @@ def check_seed(seed: object) -> int:
 
 def check_k(k: object, n_docs: int, n_terms: int) -> int:
     """The number of topics: an integer from 2 to one fewer than the number of quotes and of terms."""
-    return check_int(k, "k", low=2, high=min(n_docs, n_terms) - 1,
-                     what=f"a number of topics (the corpus has {n_docs} quotes and {n_terms} terms)")
+    return check_int(
+        k,
+        "k",
+        low=2,
+        high=min(n_docs, n_terms) - 1,
+        what=f"a number of topics (the corpus has {n_docs} quotes and {n_terms} terms)",
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -165,8 +170,14 @@ def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
 
 
 def _ordered_model(
-    method: str, seed: int, topic_word: np.ndarray, doc_topic: np.ndarray, corpus: TopicCorpus,
-    n_iter: int, converged: bool, estimator: object,
+    method: str,
+    seed: int,
+    topic_word: np.ndarray,
+    doc_topic: np.ndarray,
+    corpus: TopicCorpus,
+    n_iter: int,
+    converged: bool,
+    estimator: object,
 ) -> TopicModel:
     """Normalise and put unsupervised topics in a fixed order: by prevalence, then by top terms."""
     topic_word = _normalise_rows(np.asarray(topic_word, dtype=np.float64))
@@ -177,10 +188,19 @@ def _ordered_model(
     keys = [" ".join(corpus.vocabulary[row]) for row in top]
     order = sorted(range(topic_word.shape[0]), key=lambda t: (-prevalence[t], keys[t]))
     return TopicModel(
-        method=method, k=len(order), seed=seed, topic_word=topic_word[order], doc_topic=doc_topic[:, order],
-        labels=tuple(f"T{i + 1}" for i in range(len(order))), vocabulary=corpus.vocabulary,
-        doc_ids=corpus.documents.index, n_iter=int(n_iter), converged=bool(converged),
-        doc_weight=doc_weight[:, order], estimator=estimator, estimator_columns=tuple(order),
+        method=method,
+        k=len(order),
+        seed=seed,
+        topic_word=topic_word[order],
+        doc_topic=doc_topic[:, order],
+        labels=tuple(f"T{i + 1}" for i in range(len(order))),
+        vocabulary=corpus.vocabulary,
+        doc_ids=corpus.documents.index,
+        n_iter=int(n_iter),
+        converged=bool(converged),
+        doc_weight=doc_weight[:, order],
+        estimator=estimator,
+        estimator_columns=tuple(order),
     )
 
 
@@ -222,8 +242,9 @@ def fit_topics(corpus: TopicCorpus, method: str = "nmf", k: int = 5, seed: int =
     if method == "nmf":
         from sklearn.decomposition import NMF
 
-        estimator = NMF(n_components=k, init="random", solver="cd", max_iter=NMF_MAX_ITER, tol=NMF_TOL,
-                        random_state=seed)
+        estimator = NMF(
+            n_components=k, init="random", solver="cd", max_iter=NMF_MAX_ITER, tol=NMF_TOL, random_state=seed
+        )
         x = corpus.tfidf().astype(np.float32)  # float32: half the time of float64, same topics to 3 decimals
         doc_topic, converged = _fit_quietly(estimator, lambda: estimator.fit_transform(x))
         topic_word = estimator.components_
@@ -231,12 +252,18 @@ def fit_topics(corpus: TopicCorpus, method: str = "nmf", k: int = 5, seed: int =
         from sklearn.decomposition import LatentDirichletAllocation
 
         if corpus.n_docs < LDA_ONLINE_MIN_DOCS:
-            estimator = LatentDirichletAllocation(n_components=k, learning_method="batch", max_iter=LDA_MAX_ITER,
-                                                  random_state=seed)
+            estimator = LatentDirichletAllocation(
+                n_components=k, learning_method="batch", max_iter=LDA_MAX_ITER, random_state=seed
+            )
         else:
-            estimator = LatentDirichletAllocation(n_components=k, learning_method="online", max_iter=LDA_ONLINE_PASSES,
-                                                  batch_size=LDA_BATCH_SIZE, total_samples=corpus.n_docs,
-                                                  random_state=seed)
+            estimator = LatentDirichletAllocation(
+                n_components=k,
+                learning_method="online",
+                max_iter=LDA_ONLINE_PASSES,
+                batch_size=LDA_BATCH_SIZE,
+                total_samples=corpus.n_docs,
+                random_state=seed,
+            )
         counts = corpus.counts.astype(np.float64)
         doc_topic, _ = _fit_quietly(estimator, lambda: estimator.fit_transform(counts))
         converged = True  # LDA runs a fixed number of passes (see LDA_MAX_ITER, LDA_ONLINE_PASSES)
@@ -314,16 +341,29 @@ def fit_seeded(
     wh_norm = float(np.sqrt(max(float(np.sum((w0.T @ w0) * (h0 @ h0.T))), 0.0)))
     scale = np.sqrt(x_norm / max(wh_norm, 1e-12))
     w0, h0 = (w0 * scale).astype(np.float32), (h0 * scale).astype(np.float32)
-    estimator = NMF(n_components=k, init="custom", solver="mu", beta_loss="frobenius",
-                    max_iter=SEEDED_MAX_ITER, tol=SEEDED_TOL, random_state=seed)
+    estimator = NMF(
+        n_components=k,
+        init="custom",
+        solver="mu",
+        beta_loss="frobenius",
+        max_iter=SEEDED_MAX_ITER,
+        tol=SEEDED_TOL,
+        random_state=seed,
+    )
     doc_topic, converged = _fit_quietly(estimator, lambda: estimator.fit_transform(x, W=w0, H=h0))
     labels = tuple(seed_terms) + tuple(f"{RESIDUAL_PREFIX}{i + 1}" for i in range(n_residual))
     return TopicModel(
-        method=SEEDED_METHOD, k=k, seed=seed, topic_word=_normalise_rows(estimator.components_),
-        doc_topic=_normalise_rows(np.asarray(doc_topic, dtype=np.float64)), labels=labels,
-        vocabulary=corpus.vocabulary, doc_ids=corpus.documents.index, n_iter=int(estimator.n_iter_),
-        converged=converged, seeds=seed_terms, doc_weight=np.asarray(doc_topic, dtype=np.float64),
+        method=SEEDED_METHOD,
+        k=k,
+        seed=seed,
+        topic_word=_normalise_rows(estimator.components_),
+        doc_topic=_normalise_rows(np.asarray(doc_topic, dtype=np.float64)),
+        labels=labels,
+        vocabulary=corpus.vocabulary,
+        doc_ids=corpus.documents.index,
+        n_iter=int(estimator.n_iter_),
+        converged=converged,
+        seeds=seed_terms,
+        doc_weight=np.asarray(doc_topic, dtype=np.float64),
         estimator=estimator,
     )
-
-

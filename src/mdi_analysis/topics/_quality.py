@@ -223,7 +223,11 @@ class KScan:
 
 
 def stability_runs(
-    corpus: TopicCorpus, method: str, k: int, seed: int = 0, scan: KScan | None = None,
+    corpus: TopicCorpus,
+    method: str,
+    k: int,
+    seed: int = 0,
+    scan: KScan | None = None,
     n_seeds: int = N_STABILITY_SEEDS,
 ) -> list[TopicModel]:
     """The model fitted with ``n_seeds`` seeds (``seed`` first): taken from ``scan`` when it already
@@ -300,15 +304,15 @@ def scan_k(
         models.update({(k, s): m for s, m in zip(seeds, runs, strict=True)})
         coherence = [npmi_coherence(m.topic_word, corpus).mean() for m in runs]
         pairs = [match_topics(a.topic_word, b.topic_word)[1].mean() for a, b in itertools.combinations(runs, 2)]
-        rows.append((k, float(np.mean(coherence)), float(np.std(coherence)), float(np.mean(pairs)), float(np.min(pairs))))
+        rows.append(
+            (k, float(np.mean(coherence)), float(np.std(coherence)), float(np.mean(pairs)), float(np.min(pairs)))
+        )
     table = pd.DataFrame(rows, columns=["k", "coherence", "coherence_sd", "stability", "min_stability"]).set_index("k")
     table["chosen"] = table.index == select_k(table)
     return KScan(method, seeds, table, models)
 
 
-def select_k(
-    table: pd.DataFrame, tolerance: float = STABILITY_TOLERANCE, min_coherence: float = MIN_COHERENCE
-) -> int:
+def select_k(table: pd.DataFrame, tolerance: float = STABILITY_TOLERANCE, min_coherence: float = MIN_COHERENCE) -> int:
     """The rule (module docstring): among k with coherence above ``min_coherence`` (all k if none),
     the most stable; of the k within ``tolerance`` of that stability, the largest.
 

@@ -100,8 +100,9 @@ def seed_table(
         coded), ``seed_terms`` (the terms it gets, ``;``-separated), ``selected`` and ``reason``.
     """
     min_docs = check_int(min_docs, "min_docs", low=1)
-    max_overlap = check_number(max_overlap, "max_overlap", low=0, high=1, low_open=True,
-                               what="a share of the seed terms")
+    max_overlap = check_number(
+        max_overlap, "max_overlap", low=0, high=1, low_open=True, what="a share of the seed terms"
+    )
     table = categories
     if frameworks not in (None, "all"):
         wanted = [frameworks] if isinstance(frameworks, str) else list(frameworks)
@@ -199,8 +200,9 @@ def seeded_survival(
     if not model.seeds:
         raise OptionError("seeded_survival needs a seeded model (fit_seeded)")
     top_n = check_int(top_n, "top_n", low=1)
-    max_similarity = check_number(max_similarity, "max_similarity", low=0, high=1, low_open=True,
-                                  what="a cosine similarity")
+    max_similarity = check_number(
+        max_similarity, "max_similarity", low=0, high=1, low_open=True, what="a cosine similarity"
+    )
     index = {term: i for i, term in enumerate(model.vocabulary.tolist())}
     sims = cosine_matrix(model.topic_word, model.topic_word)
     np.fill_diagonal(sims, -np.inf)
@@ -214,10 +216,33 @@ def seeded_survival(
         closest = int(np.argmax(sims[t]))
         kept = in_top >= math.ceil(len(seed_ids) / 2)
         distinct = bool(sims[t, closest] < max_similarity)
-        rows.append((label, len(seed_ids), in_top, " ".join(model.vocabulary[top[t][:6]]),
-                     float(sims[t, closest]), model.labels[closest], kept, distinct, kept and distinct))
-    return pd.DataFrame(rows, columns=["topic", "n_seeds", "seeds_in_top", "top_terms", "max_similarity",
-                                       "closest", "kept", "distinct", "survived"]).set_index("topic")
+        rows.append(
+            (
+                label,
+                len(seed_ids),
+                in_top,
+                " ".join(model.vocabulary[top[t][:6]]),
+                float(sims[t, closest]),
+                model.labels[closest],
+                kept,
+                distinct,
+                kept and distinct,
+            )
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "topic",
+            "n_seeds",
+            "seeds_in_top",
+            "top_terms",
+            "max_similarity",
+            "closest",
+            "kept",
+            "distinct",
+            "survived",
+        ],
+    ).set_index("topic")
 
 
 def seeded_runs(
@@ -270,8 +295,11 @@ def survival_across_seeds(models: Sequence[TopicModel], **options) -> pd.DataFra
     out["runs_survived"] = sum(t["survived"].astype(int) for t in tables)
     out["share"] = out["runs_survived"] / len(tables)
     total = pd.DataFrame(
-        {"survived": [int(out["survived"].sum())], "runs_survived": [int(out["runs_survived"].sum())],
-         "share": [out["runs_survived"].sum() / (len(tables) * len(out))]},
+        {
+            "survived": [int(out["survived"].sum())],
+            "runs_survived": [int(out["runs_survived"].sum())],
+            "share": [out["runs_survived"].sum() / (len(tables) * len(out))],
+        },
         index=pd.Index(["all topics"], name=out.index.name),
     )
     return pd.concat([out, total])

@@ -147,7 +147,8 @@ def validation_data(
         profiles=section_profiles(sections, corpus.interview_guide, include_title=include_title),
         research_question=pd.Series(
             sections["research_question"].astype("int64").tolist(),
-            index=sections["section_id"].astype(str).tolist(), name="research_question",
+            index=sections["section_id"].astype(str).tolist(),
+            name="research_question",
         ),
     )
 

@@ -96,14 +96,19 @@ class PreparedTexts:
 
 
 def _prepared_texts(
-    texts: pd.Series, tokens: list[list[str]], vocabulary: Sequence[str] | None, codebook: pd.DataFrame,
+    texts: pd.Series,
+    tokens: list[list[str]],
+    vocabulary: Sequence[str] | None,
+    codebook: pd.DataFrame,
     normaliser: Normaliser,
 ) -> PreparedTexts:
     coded = code_texts(pd.Series([str(t) for t in texts], index=texts.index), codebook, normaliser)
     return PreparedTexts(
         words=dfm_from_tokens(tokens, docvars=pd.DataFrame(index=texts.index), features=vocabulary),
         coding=dfm_from_frame(coded.matrix, docvars=pd.DataFrame(index=texts.index)),
-        patterns=coded.patterns, evidence=coded.evidence, normaliser=normaliser.name,
+        patterns=coded.patterns,
+        evidence=coded.evidence,
+        normaliser=normaliser.name,
     )
 
 

@@ -49,9 +49,15 @@ def profile_overlap(prepared: Prepared, features: str = DEFAULT_FEATURES, *, top
         for j in range(i + 1, len(sections)):
             b = sections[j]
             if data.research_question[a] != data.research_question[b]:
-                rows.append({"section_a": a, "rq_a": rq_label(data.research_question[a]),
-                             "section_b": b, "rq_b": rq_label(data.research_question[b]),
-                             "similarity": float(values[i, j])})
+                rows.append(
+                    {
+                        "section_a": a,
+                        "rq_a": rq_label(data.research_question[a]),
+                        "section_b": b,
+                        "rq_b": rq_label(data.research_question[b]),
+                        "similarity": float(values[i, j]),
+                    }
+                )
     table = pd.DataFrame(rows).sort_values(["similarity", "section_a", "section_b"], ascending=[False, True, True])
     return table.head(top).reset_index(drop=True)
 
@@ -84,9 +90,14 @@ def agreement_by_length(
     for b in range(bins):
         part = frame[band == b]
         w = words[band == b]
-        rows.append({"words": f"{int(w.min())}-{int(w.max())}", "n": len(part),
-                     "rq_accuracy": float((part["rq_truth"] == part["rq_pred"]).mean()),
-                     "section_accuracy": float((part["section_truth"] == part["section_pred"]).mean())})
+        rows.append(
+            {
+                "words": f"{int(w.min())}-{int(w.max())}",
+                "n": len(part),
+                "rq_accuracy": float((part["rq_truth"] == part["rq_pred"]).mean()),
+                "section_accuracy": float((part["section_truth"] == part["section_pred"]).mean()),
+            }
+        )
     return pd.DataFrame(rows).set_index("words")
 
 

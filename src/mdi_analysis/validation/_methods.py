@@ -110,8 +110,12 @@ def assign_by_guide(prepared: Prepared, features: str = DEFAULT_FEATURES) -> Ass
     similarity = guide_similarity(prepared.utterances, prepared.profiles, features)
     details = nearest_section(similarity)
     return Assignment(
-        predicted=details["predicted"].rename("predicted"), method="guide_similarity",
-        normaliser=prepared.normaliser, features=features, details=details, similarity=similarity,
+        predicted=details["predicted"].rename("predicted"),
+        method="guide_similarity",
+        normaliser=prepared.normaliser,
+        features=features,
+        details=details,
+        similarity=similarity,
     )
 
 
@@ -211,8 +215,11 @@ def assign_by_cross_validation(
         data.printed, data.statement, logistic_fit_predict(prepared.utterances, features), folds=folds, seed=seed
     )
     return Assignment(
-        predicted=details["predicted"].astype(object).rename("predicted"), method="supervised_cv",
-        normaliser=prepared.normaliser, features=features, details=details,
+        predicted=details["predicted"].astype(object).rename("predicted"),
+        method="supervised_cv",
+        normaliser=prepared.normaliser,
+        features=features,
+        details=details,
         settings={"folds": int(folds), "seed": int(seed)},
     )
 

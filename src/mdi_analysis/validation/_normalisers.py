@@ -27,9 +27,9 @@ def pattern_words(codebook: pd.DataFrame) -> pd.DataFrame:
             for word in pattern.split():
                 if word and not word.endswith("*"):
                     rows.setdefault(word.lower(), set()).add(str(category_id))
-    return pd.DataFrame(
-        {"word": list(rows), "categories": [";".join(sorted(c)) for c in rows.values()]}
-    ).sort_values("word", ignore_index=True)
+    return pd.DataFrame({"word": list(rows), "categories": [";".join(sorted(c)) for c in rows.values()]}).sort_values(
+        "word", ignore_index=True
+    )
 
 
 def codebook_criteria(
@@ -79,19 +79,21 @@ def codebook_criteria(
             for form, categories in zip(normal, words["categories"])
         )
         codes = p.utterances.codes
-        rows.append({
-            "normaliser": name,
-            "pattern_words": len(words),
-            "fixed_points": int(fixed),
-            "merged_words": int(merged),
-            "categories": int(codes.shape[1]),
-            "categories_with_evidence": int((codes.sum(0) > 0).sum()),
-            "patterns": int(len(p.utterances.patterns)),
-            "patterns_with_hits": int((p.utterances.patterns["n_hits"] > 0).sum()),
-            "codings": int(codes.sum()),
-            "quotes_coded": int((codes.sum(1) > 0).sum()),
-            "vocabulary": int((dfm_docfreq(p.utterances.words) > 0).sum()),
-        })
+        rows.append(
+            {
+                "normaliser": name,
+                "pattern_words": len(words),
+                "fixed_points": int(fixed),
+                "merged_words": int(merged),
+                "categories": int(codes.shape[1]),
+                "categories_with_evidence": int((codes.sum(0) > 0).sum()),
+                "patterns": int(len(p.utterances.patterns)),
+                "patterns_with_hits": int((p.utterances.patterns["n_hits"] > 0).sum()),
+                "codings": int(codes.sum()),
+                "quotes_coded": int((codes.sum(1) > 0).sum()),
+                "vocabulary": int((dfm_docfreq(p.utterances.words) > 0).sum()),
+            }
+        )
     if reference in prepared:
         base = _coded_pairs(prepared[reference].utterances)
         for row, p in zip(rows, prepared.values()):
@@ -146,19 +148,25 @@ def coding_differences(
             part = evidence.loc[mask]
             if part.empty:
                 continue
-            grouped = part.groupby(["category_id", "pattern"], sort=True).agg(
-                words=("matched_token", lambda s: ", ".join(sorted(set(s.astype(str).str.lower())))),
-                quotes=("utterance_id", "nunique"),
-            ).reset_index()
+            grouped = (
+                part.groupby(["category_id", "pattern"], sort=True)
+                .agg(
+                    words=("matched_token", lambda s: ", ".join(sorted(set(s.astype(str).str.lower())))),
+                    quotes=("utterance_id", "nunique"),
+                )
+                .reset_index()
+            )
             grouped.insert(0, "only_with", only_in)
             grouped.insert(0, "comparison", f"{name} vs {reference}")
             frames.append(grouped)
     if not frames:
         return pd.DataFrame(columns=["comparison", "only_with", "category_id", "pattern", "words", "quotes"])
     table = pd.concat(frames, ignore_index=True)
-    table = table.sort_values(["comparison", "only_with", "quotes", "category_id", "pattern"],
-                              ascending=[True, True, False, True, True], ignore_index=True)
+    table = table.sort_values(
+        ["comparison", "only_with", "quotes", "category_id", "pattern"],
+        ascending=[True, True, False, True, True],
+        ignore_index=True,
+    )
     if top is not None:
         table = table.groupby(["comparison", "only_with"], sort=False).head(top).reset_index(drop=True)
     return table
-

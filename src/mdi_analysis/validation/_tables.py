@@ -41,10 +41,14 @@ def scored_labels(predicted: pd.Series, data: ValidationData, scoring: str = "an
     if predicted.isna().any():
         missing = predicted.index[predicted.isna()].tolist()[:5]
         raise ValueError(f"no assignment for utterance(s) {missing}")
-    frame = pd.DataFrame({
-        "section_truth": data.printed, "section_pred": predicted.astype(str),
-        "rq_truth": data.rq_of(data.printed), "rq_pred": data.rq_of(predicted.astype(str)),
-    })
+    frame = pd.DataFrame(
+        {
+            "section_truth": data.printed,
+            "section_pred": predicted.astype(str),
+            "rq_truth": data.rq_of(data.printed),
+            "rq_pred": data.rq_of(predicted.astype(str)),
+        }
+    )
     if scoring == "any":
         accepted = data.accepted
         rq_map = {s: rq_label(q) for s, q in data.research_question.items()}
@@ -96,10 +100,15 @@ def metrics_table(predicted: pd.Series, data: ValidationData, scorings: Sequence
             observed = agreement(frame[truth_col], frame[pred_col], labels)
             baseline_frame = scored_labels(_majority_prediction(data, level), data, scoring)
             baseline = agreement(baseline_frame[truth_col], baseline_frame[pred_col], labels)
-            rows.append({
-                "scoring": scoring, "level": level, **observed,
-                "majority_accuracy": baseline["accuracy"], "majority_macro_f1": baseline["macro_f1"],
-            })
+            rows.append(
+                {
+                    "scoring": scoring,
+                    "level": level,
+                    **observed,
+                    "majority_accuracy": baseline["accuracy"],
+                    "majority_macro_f1": baseline["macro_f1"],
+                }
+            )
     table = pd.DataFrame(rows).set_index(["scoring", "level"])
     table["n"] = table["n"].astype("int64")
     return table
@@ -199,13 +208,15 @@ def assignment_table(assignment: Assignment, data: ValidationData, scoring: str 
     """
     frame = scored_labels(assignment.predicted, data, "printed")
     scored = scored_labels(assignment.predicted, data, scoring)
-    table = pd.DataFrame({
-        "printed_section": frame["section_truth"],
-        "thesis_sections": data.accepted.map(";".join),
-        "assigned_section": frame["section_pred"],
-        "thesis_rq": frame["rq_truth"],
-        "assigned_rq": frame["rq_pred"],
-    }).rename_axis("utterance_id")
+    table = pd.DataFrame(
+        {
+            "printed_section": frame["section_truth"],
+            "thesis_sections": data.accepted.map(";".join),
+            "assigned_section": frame["section_pred"],
+            "thesis_rq": frame["rq_truth"],
+            "assigned_rq": frame["rq_pred"],
+        }
+    ).rename_axis("utterance_id")
     table["agrees_section"] = (scored["section_truth"] == scored["section_pred"]).reindex(table.index)
     table["agrees_rq"] = (scored["rq_truth"] == scored["rq_pred"]).reindex(table.index)
     extra = [c for c in ("similarity", "runner_up", "margin", "fold") if c in assignment.details.columns]
@@ -297,8 +308,11 @@ def bootstrap_kappa(
         frame = scored_labels(assignment.predicted, data, scoring)
         coded[key] = (frame[truth_col].map(code).to_numpy(), frame[pred_col].map(code).to_numpy())
     table = paired_bootstrap_kappa(
-        coded, len(labels), reference={(name, method): (reference, method) for name, method in coded},
-        n_resamples=n_resamples, seed=seed,
+        coded,
+        len(labels),
+        reference={(name, method): (reference, method) for name, method in coded},
+        n_resamples=n_resamples,
+        seed=seed,
     )
     table.index = pd.MultiIndex.from_tuples(list(coded), names=["normaliser", "method"])
     return table.rename(columns={"diff": f"diff_vs_{reference}"})
@@ -317,20 +331,24 @@ def seed_sensitivity(
     for seed in seeds:
         assignment = assign_by_cross_validation(prepared, features, folds=folds, seed=seed)
         metrics = metrics_table(assignment.predicted, prepared.data, [scoring]).loc[scoring]
-        rows.append({"seed": int(seed), "rq_kappa": float(metrics.loc["research_question", "kappa"]),
-                     "section_kappa": float(metrics.loc["section", "kappa"])})
+        rows.append(
+            {
+                "seed": int(seed),
+                "rq_kappa": float(metrics.loc["research_question", "kappa"]),
+                "section_kappa": float(metrics.loc["section", "kappa"]),
+            }
+        )
     table = pd.DataFrame(rows).set_index("seed")
     summary = table.agg(["mean", "std", "min", "max"])
     return summary.T
 
 
-def feature_ablation(
-    prepared: Prepared, *, folds: int = 5, seed: int = 0, scoring: str = "any"
-) -> pd.DataFrame:
+def feature_ablation(prepared: Prepared, *, folds: int = 5, seed: int = 0, scoring: str = "any") -> pd.DataFrame:
     """Both methods with words only, codebook only and both: what each part of the features adds."""
     assignments = {
         (features, method): assign(prepared, method, features, folds=folds, seed=seed)
-        for features in FEATURES for method in METHODS
+        for features in FEATURES
+        for method in METHODS
     }
     table = comparison_table(assignments, prepared.data, scoring)
     table.index = table.index.set_names(["features", "method"])
