@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-dev
+# `make test`: two test processes (pytest-xdist); `make test TEST_FLAGS=` runs them in one.
+TEST_FLAGS ?= -n 2 --no-loadscope-reorder
 export PYTHONHASHSEED := 0
 
 .PHONY: reproduce test lab install clean-reports
@@ -21,7 +23,7 @@ reproduce: $(STAMP)
 
 ## test: unit tests + nbval over every committed notebook + anonymity scan
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest $(TEST_FLAGS)
 
 ## lab: JupyterLab for interactive work (installs the optional `lab` extra once)
 lab: $(STAMP)
