@@ -35,8 +35,11 @@ install: $(STAMP)
 reproduce: $(STAMP)
 	$(PY) -m mdi_analysis reproduce
 
-## test: unit tests + nbval over every committed notebook + anonymity scan
+## test: lint and format check (ruff), unit and property tests, nbval over every committed notebook,
+## anonymity scan
 test: $(STAMP)
+	$(PY) -m ruff check --quiet .
+	$(PY) -m ruff format --check --quiet .
 	$(PY) -m pytest $(TEST_FLAGS)
 
 ## lab: JupyterLab for interactive work (installs the optional `lab` extra once)

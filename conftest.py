@@ -8,7 +8,7 @@ neither depend on nor write to the user's cache folder.
 
 Speed (``docs/developer-loop.md``):
 
-- nbval's kernels are forked from the pre-loaded kernel server (:mod:`mdi_analysis.kernel_server`),
+- nbval's kernels are forked from the pre-loaded kernel server (:mod:`mdi_analysis.pipeline._kernel_server`),
   as ``make reproduce``'s are: still a fresh kernel per notebook, without paying the imports;
 - ``make test`` runs the tests in two processes (pytest-xdist ``-n 2``). Work is handed out by
   file; a notebook's cells, and the notebooks it reads outputs from, always stay in one process,
@@ -58,7 +58,7 @@ def notebook_groups(folder: Path) -> dict[str, str]:
     """Each notebook (``notebooks/<name>.ipynb``) and its group: the first notebook, by name, of
     those connected to it through ``needs`` metadata (``30_index`` reads ``22_audit-claims``'s
     scoreboard, so both are ``notebooks/22_audit-claims.ipynb``)."""
-    from mdi_analysis.runner import notebook_needs
+    from mdi_analysis.pipeline import notebook_needs
 
     paths = sorted(folder.glob("*.ipynb"))
     parent = {p.stem: p.stem for p in paths}
@@ -109,13 +109,14 @@ _FORKED_KERNEL_NAME = "mdi-forked-python3"
 
 #: The server process: like the runner's, but it also ends when this test process dies, even if
 #: that is killed (Linux's parent-death signal; forking is used on Linux only).
+#: Run by file path, as the runner does, so that no module of the project (nor pandas through the
+#: package's faces) is imported before kernels are forked; ``sys.argv[1]`` is the socket.
 _SERVER_MAIN = """
-import ctypes, os, signal, sys
+import ctypes, os, runpy, signal, sys
 ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 if os.getppid() != {parent}:
     sys.exit()
-from mdi_analysis.kernel_server import serve
-serve({socket!r})
+runpy.run_path({server!r}, run_name="__main__")
 """
 
 
@@ -142,7 +143,7 @@ class ForkedNbvalKernels:
     def pytest_collection_finish(self, session) -> None:
         from nbval.plugin import IPyNbCell
 
-        from mdi_analysis import kernel_server
+        from mdi_analysis.pipeline import _kernel_server as kernel_server
 
         if not kernel_server.enabled() or not self.config.option.nbval_current_env:
             return
@@ -150,17 +151,22 @@ class ForkedNbvalKernels:
             return
         self.folder = tempfile.mkdtemp(prefix="mdi-nbval-kernels-")
         self.socket = os.path.join(self.folder, "server.sock")
-        self.process = subprocess.Popen([sys.executable, "-c", _SERVER_MAIN.format(
-            parent=os.getpid(), socket=self.socket)], stdin=subprocess.DEVNULL)
+        code = _SERVER_MAIN.format(parent=os.getpid(), server=kernel_server.__file__)
+        self.process = subprocess.Popen([sys.executable, "-c", code, self.socket], stdin=subprocess.DEVNULL)
         spec = Path(self.folder) / "kernels" / _FORKED_KERNEL_NAME
         spec.mkdir(parents=True)
         stub = Path(kernel_server.__file__).with_name("_kernel_stub.py")
-        (spec / "kernel.json").write_text(json.dumps({
-            "argv": [sys.executable, "-I", str(stub), "-f", "{connection_file}"],
-            "display_name": "Python 3 (forked from the kernel server)",
-            "language": "python",
-            "env": {kernel_server.SERVER_ENV: self.socket},
-        }), encoding="utf-8")
+        (spec / "kernel.json").write_text(
+            json.dumps(
+                {
+                    "argv": [sys.executable, "-I", str(stub), "-f", "{connection_file}"],
+                    "display_name": "Python 3 (forked from the kernel server)",
+                    "language": "python",
+                    "env": {kernel_server.SERVER_ENV: self.socket},
+                }
+            ),
+            encoding="utf-8",
+        )
 
     @pytest.hookimpl(tryfirst=True)  # before nbval's file setup starts the notebook's kernel
     def pytest_runtest_setup(self, item) -> None:
