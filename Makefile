@@ -45,7 +45,7 @@ test: $(STAMP)
 ## lab: JupyterLab for interactive work (installs the optional `lab` extra once)
 lab: $(STAMP)
 	@$(PY) -c "import jupyterlab" 2>/dev/null || $(call install_extras,dev$(comma)lab)
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) notebooks/
 
 clean-reports:
 	rm -rf reports/
