@@ -3,14 +3,15 @@
 Why: a researcher who codes the quotes in NVivo or QualCoder should get the codings back into the
 notebooks. :func:`read_qdpx` reads a project into the corpus tables, and :func:`qdpx_to_corpus`
 writes them as a corpus folder that :func:`mdi_analysis.corpus.load_corpus` reads, behind the same
-anonymity gate as the transcript import (a QDA tool may have added text).
+anonymity gate as the transcript import (a QDA tool may have added text). Members are read
+within the size limits of ``_input_limits`` (a ``.qdpx`` of one megabyte can hold a member that
+inflates to gigabytes), and a project with many sources prints progress lines on standard error.
 """
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import pandas as pd
 from ..errors import PersonalDataError, QdaFormatError
 from ..io import write_folder, write_table
 from ..privacy import Finding, scan_text
+from ._input_limits import Progress, open_archive
 from ._qda_model import (
     CATEGORY_CODING_COLUMNS,
     CODING_COLUMNS,
@@ -70,8 +72,9 @@ def read_qdpx(path: str | Path) -> QdaCorpus:
         The corpus tables, every coded selection, the coders and the categories.
     """
     path = Path(path)
-    with zipfile.ZipFile(path) as archive:
-        names = set(archive.namelist())
+    expected = "a REFI-QDA project (.qdpx, a ZIP archive)"
+    with open_archive(path, str(path), not_zip="not a ZIP archive", expected=expected) as archive:
+        names = set(archive.names())
         qde_name = (
             PROJECT_FILE if PROJECT_FILE in names else next((n for n in sorted(names) if n.endswith(".qde")), None)
         )
@@ -225,7 +228,10 @@ def _read_sources(
     """One utterance row per text source (its variables as columns), one selection row per coding."""
     utterance_rows: list[dict[str, object]] = []
     selection_rows: list[dict[str, object]] = []
-    for source in root.iter(NS + "TextSource"):
+    sources = list(root.iter(NS + "TextSource"))
+    progress = Progress(f"{path}: reading", len(sources), "sources")
+    for number, source in enumerate(sources, start=1):
+        progress.update(number)
         guid = source.get("guid", "").lower()
         uid = source.get("name") or ""
         text = source_text(source)

@@ -40,6 +40,7 @@ from ..errors import InputDataError, OptionError, PersonalDataError
 from ..io import write_folder, write_table
 from ..paths import data_dir, relative_to_root
 from ..privacy import Finding, scan_text
+from ._input_limits import Progress
 from ._transcripts_read import DEFAULT_LABEL_PATTERN, INTERVIEWER, Transcript, Turn, read_transcript, role_value
 
 __all__ = [
@@ -179,18 +180,22 @@ def build_import(
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", default_section):
         raise OptionError(f"default section {default_section!r}: use letters, digits, '.', '_' or '-'")
     roles = tuple(roles)
-    guide_dir = Path(guide_corpus) if guide_corpus else data_dir() / "corpus"
-    guide = _Guide.load(guide_dir) if detect_sections else None
+    # The transcripts first: a file that cannot be read fails at once, before the guide is loaded.
     transcripts = [
         read_transcript(p, speakers=speakers, role=role, roles=roles, label_pattern=label_pattern) for p in paths
     ]
+    guide_dir = Path(guide_corpus) if guide_corpus else data_dir() / "corpus"
+    guide = _Guide.load(guide_dir) if detect_sections else None
 
     rows: list[dict[str, object]] = []
     turn_of: dict[str, Turn] = {}
     used_sections: list[str] = []
     for transcript in transcripts:
         section, detected = default_section, False
+        shown = relative_to_root(transcript.file)
+        progress = Progress(f"{shown}: sorting into sections", len(transcript.turns), "turns")
         for turn in transcript.turns:
+            progress.update(turn.number)
             if turn.speaker == INTERVIEWER:
                 question = guide.match(turn.text) if guide else None
                 if question is not None:
@@ -289,7 +294,9 @@ def _scan(result: ImportResult) -> list[ImportFinding]:
     findings: list[ImportFinding] = []
     seen: set[tuple[str, str, str]] = set()
     columns = ["utterance_id", "role", "role_label", "text", "section_id"]
+    progress = Progress("scanning for personal data", len(utterances), "utterances")
     for position in range(len(utterances)):
+        progress.update(position + 1)
         row = utterances.iloc[[position]][columns]
         uid = str(row["utterance_id"].iloc[0])
         for finding in scan_text(_render(row), source="utterances.csv", fmt=".csv"):

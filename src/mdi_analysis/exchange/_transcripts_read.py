@@ -19,6 +19,9 @@ into a corpus folder behind the anonymity gate. Decisions (details in
   ``R:`` needs one of the latter two.
 - **A label that is not in the speaker map stays text**, with a warning when it looks like one
   (``Kari:``), so a name used as a label is never lost silently.
+- **Bounded reads** (``_input_limits``): a transcript over 20 MB, or a ``.docx`` with a part over
+  50 MB (200 MB together), is refused with one line before it fills the memory; a long file
+  prints progress lines on standard error.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from pathlib import Path
 from ..corpus.model import ROLE_LABELS, ROLES
 from ..errors import InputDataError, OptionError
 from ..paths import relative_to_root
+from ._input_limits import Progress, open_archive, read_bounded
 
 __all__ = [
     "INTERVIEWER",
@@ -183,10 +187,7 @@ def _read_lines(path: Path, warnings: list[str]) -> tuple[list[tuple[int, str]],
         raise InputDataError(
             relative_to_root(path), f"unsupported file type {suffix!r}", expected="a .txt (UTF-8) or .docx transcript"
         )
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputDataError(relative_to_root(path), "file not found", expected="an existing transcript") from None
+    raw = read_bounded(path, relative_to_root(path))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -205,13 +206,19 @@ def _docx_lines(path: Path) -> list[tuple[int, str]]:
         from docx.text.paragraph import Paragraph
     except ImportError as error:  # pragma: no cover - a declared dependency
         raise InputDataError(relative_to_root(path), f"python-docx is needed to read .docx ({error})") from None
+    # python-docx reads every part whole: each is read once here first, within the size limits.
+    expected = "a .docx file (save .doc files as .docx)"
+    with open_archive(
+        path, relative_to_root(path), not_zip="cannot be read as a Word document (BadZipFile)", expected=expected
+    ) as archive:
+        archive.check_all()
     try:
         document = docx.Document(str(path))
     except Exception as error:  # noqa: BLE001 - python-docx raises several types for a broken file
         raise InputDataError(
             relative_to_root(path),
             f"cannot be read as a Word document ({type(error).__name__})",
-            expected="a .docx file (save .doc files as .docx)",
+            expected=expected,
         ) from None
     lines: list[tuple[int, str]] = []
     number = 0
@@ -293,7 +300,9 @@ def read_transcript(
             warnings.append(f"{name}: {unit} {current['line']}: turn '{current['label']}:' has no text; skipped")
         current, paragraphs = None, []
 
+    progress = Progress(f"{name}: reading", lines[-1][0] if lines else 0, f"{unit}s")
     for line_no, line in lines:
+        progress.update(line_no)
         stripped = line.strip()
         if stripped:
             numbered[line_no] = (numbered[line_no] + " " + stripped) if line_no in numbered else stripped

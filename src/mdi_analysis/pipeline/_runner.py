@@ -34,6 +34,7 @@ import nbformat
 
 from ..io._files import write_if_changed
 from ..paths import relative_to_root, reports_dir
+from ._kernel_server import running_server, scratch_folder
 from ._notebooks import (
     NotebookRun,
     clean_notebook,
@@ -113,14 +114,17 @@ def execute_notebook(source: Path, output: Path, *, parameters: dict[str, Any] |
     logging.getLogger("papermill.translators").setLevel(logging.ERROR)
     # IPC transport: the kernel is local anyway, and TCP without keys makes ipykernel print a warning.
     # Each kernel gets its own socket folder: kernels started in parallel from one process would
-    # otherwise pick the same socket names and wait for each other forever.
-    sockets = tempfile.mkdtemp(prefix="mdi-kernel-")
+    # otherwise pick the same socket names and wait for each other forever. The folder also holds
+    # the connection file, and lies in the kernel server's folder when one runs, which the server
+    # removes if this process is killed (nothing of the run is left in the temporary folder).
+    sockets = tempfile.mkdtemp(prefix="mdi-kernel-", dir=scratch_folder())
     config = Config()
     # Forks the kernel from the pre-loaded server when one runs (kernel_server.running_server);
     # otherwise exactly Jupyter's own AsyncKernelManager.
     config.NotebookClient.kernel_manager_class = "mdi_analysis.pipeline._kernel_server.ForkedKernelManager"
     config.KernelManager.transport = "ipc"
     config.KernelManager.ip = str(Path(sockets) / "kernel")
+    config.KernelManager.connection_file = str(Path(sockets) / "kernel.json")
     try:
         pm.execute_notebook(
             str(source),
@@ -140,7 +144,7 @@ def execute_notebook(source: Path, output: Path, *, parameters: dict[str, Any] |
 def _execute_run(run: NotebookRun, reports: Path, update_committed: bool) -> RunResult:
     """Execute one run into a temporary file; only a successful run replaces any output."""
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="mdi-run-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="mdi-run-", dir=scratch_folder()) as tmp:
         executed = Path(tmp) / run.file_name
         try:
             execute_notebook(run.source, executed, parameters=run.parameters)
@@ -227,8 +231,6 @@ def reproduce(
     reports.mkdir(parents=True, exist_ok=True)
     previous = _load_durations(reports)
     results: list[RunResult] = []
-    from ._kernel_server import running_server
-
     with kernel_environment(reports), running_server(while_starting=_prepare_in_parent):
         _schedule(runs, _resolve_needs(runs), previous, reports, update_committed, max(1, jobs), results)
     _save_durations(reports, {**previous, **{r.notebook: round(r.seconds, 2) for r in results if r.ok}})
@@ -249,7 +251,7 @@ def _schedule(
     done_ok: set[str] = set()
     failed: set[str] = set()
     total = len(runs)
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+    with _notebook_pool(jobs) as pool:
         running: dict = {}
         while pending or running:
             blocked = [r for r in pending if any(n in failed for n in needs[r.name])]
@@ -277,6 +279,21 @@ def _schedule(
             print(f"[{len(results)}/{total}] {mark} {result.notebook} {result.seconds:5.1f}s{note}", flush=True)
             if not result.ok:
                 print(f"       {result.error}", flush=True)
+
+
+@contextmanager
+def _notebook_pool(jobs: int) -> Iterator[ThreadPoolExecutor]:
+    """Threads for the runs, not waited for when the block is left early (Ctrl-C, an error).
+
+    Why not ``with ThreadPoolExecutor()``: its exit waits for the running notebooks to finish.
+    Leaving at once ends the kernel server (``reproduce``'s block), which kills their kernels, so
+    the runs still executing fail at once and the runner ends. A normal exit has nothing running.
+    """
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 DURATIONS_FILE = ".durations.json"
