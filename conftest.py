@@ -107,18 +107,6 @@ def pytest_xdist_make_scheduler(config, log):
 
 _FORKED_KERNEL_NAME = "mdi-forked-python3"
 
-#: The server process: like the runner's, but it also ends when this test process dies, even if
-#: that is killed (Linux's parent-death signal; forking is used on Linux only).
-#: Run by file path, as the runner does, so that no module of the project (nor pandas through the
-#: package's faces) is imported before kernels are forked; ``sys.argv[1]`` is the socket.
-_SERVER_MAIN = """
-import ctypes, os, runpy, signal, sys
-ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-if os.getppid() != {parent}:
-    sys.exit()
-runpy.run_path({server!r}, run_name="__main__")
-"""
-
 
 class ForkedNbvalKernels:
     """Gives nbval kernels forked from a kernel server that this test process starts.
@@ -151,8 +139,7 @@ class ForkedNbvalKernels:
             return
         self.folder = tempfile.mkdtemp(prefix="mdi-nbval-kernels-")
         self.socket = os.path.join(self.folder, "server.sock")
-        code = _SERVER_MAIN.format(parent=os.getpid(), server=kernel_server.__file__)
-        self.process = subprocess.Popen([sys.executable, "-c", code, self.socket], stdin=subprocess.DEVNULL)
+        self.process = kernel_server.start_server(self.socket)  # ends with this process, however it ends
         spec = Path(self.folder) / "kernels" / _FORKED_KERNEL_NAME
         spec.mkdir(parents=True)
         stub = Path(kernel_server.__file__).with_name("_kernel_stub.py")
@@ -188,7 +175,7 @@ class ForkedNbvalKernels:
 
     def pytest_unconfigure(self) -> None:
         if self.process is not None:
-            self.process.terminate()  # the server kills any kernel still running
+            self.process.stdin.close()  # the server kills any kernel still running and ends
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:

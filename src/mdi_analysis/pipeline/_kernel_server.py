@@ -379,6 +379,30 @@ def _reap(children: dict[int, socket.socket], selector: selectors.BaseSelector, 
 # --------------------------------------------------------------------------------------------
 
 
+def start_server(path: str) -> subprocess.Popen:
+    """Start a server that listens on ``path``; it ends when the returned process's stdin is closed
+    or when this process dies.
+
+    Used by :func:`running_server` and by the test session's nbval kernels (``conftest.py``).
+
+    Parameters
+    ----------
+    path : str
+        Where the server's Unix socket will be (its folder must exist).
+
+    Returns
+    -------
+    subprocess.Popen
+        The server; close its ``stdin`` to end it (it kills its kernels and removes its folder).
+    """
+    # This file is run by path, not imported as ``mdi_analysis.pipeline._kernel_server``: importing
+    # it through the package would load the package's public faces (and with them the project's own
+    # modules) into the server, and so into every kernel forked from it.
+    code = f"import runpy; runpy.run_path({__file__!r}, run_name='__main__')"  # argv: the socket, this pid
+    # Its standard input is the pipe whose end of file tells it that this process is done or gone.
+    return subprocess.Popen([sys.executable, "-c", code, path, str(os.getpid())], stdin=subprocess.PIPE)
+
+
 @contextmanager
 def running_server(timeout: float = 60.0, while_starting: Callable[[], None] | None = None) -> Iterator[bool]:
     """Start the server for the duration of the block; yields whether kernels will be forked.
@@ -398,12 +422,7 @@ def running_server(timeout: float = 60.0, while_starting: Callable[[], None] | N
         return
     folder = tempfile.mkdtemp(prefix="mdi-kernels-")
     path = os.path.join(folder, "server.sock")
-    # This file is run by path, not imported as ``mdi_analysis.pipeline._kernel_server``: importing
-    # it through the package would load the package's public faces (and with them the project's own
-    # modules) into the server, and so into every kernel forked from it.
-    code = f"import runpy; runpy.run_path({__file__!r}, run_name='__main__')"  # argv: the socket, this pid
-    # Its standard input is the pipe whose end of file tells it that this process is done or gone.
-    process = subprocess.Popen([sys.executable, "-c", code, path, str(os.getpid())], stdin=subprocess.PIPE)
+    process = start_server(path)
     previous = os.environ.get(SERVER_ENV)
     try:
         if while_starting is not None:
