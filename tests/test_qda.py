@@ -276,7 +276,8 @@ def test_round_trip_writes_the_committed_corpus_files_byte_for_byte(exported: Pa
         "category_codings.csv",
     }
     assert len(load_corpus(tmp_path / "corpus").utterances) == 121
-    assert not list((tmp_path / "corpus").glob(".*")), "no staging folder left behind"
+    assert [p.name for p in (tmp_path / "corpus").glob(".*")] == [".mdi-analysis-output"], "no staging folder"
+    assert not list(tmp_path.glob(".qdpx-corpus-*")), "no staging folder left behind"
 
 
 def test_a_coding_added_in_a_qda_tool_keeps_its_offsets(exported: Path, tmp_path: Path):

@@ -37,7 +37,7 @@ import pandas as pd
 
 from ..corpus.model import ROLES, count_words
 from ..errors import InputDataError, OptionError, PersonalDataError
-from ..io import write_folder, write_table
+from ..io import check_output_folder, write_folder, write_table
 from ..paths import data_dir, relative_to_root
 from ..privacy import Finding, scan_text
 from ._input_limits import Progress
@@ -387,10 +387,12 @@ def write_import(
     """Write the import as a corpus folder, or nothing at all.
 
     Refuses (:class:`~mdi_analysis.errors.PersonalDataError`) when the scan found anything and ``allow_pii`` is false.
-    Refuses (``FileExistsError``) to write into a non-empty folder unless ``overwrite``, and never
-    writes into the committed ``data/corpus/``. The folder is built next to ``out_dir``, validated
-    with ``load_corpus`` and then moved into place, so ``out_dir`` holds either the previous content
-    or the complete new corpus.
+    Refuses (:class:`~mdi_analysis.errors.OptionError`) to write into a non-empty folder unless
+    ``overwrite`` and the folder is one the package made (its marker file lists everything in it;
+    :func:`~mdi_analysis.io.check_output_folder`), and never writes into the committed
+    ``data/corpus/``. The folder is built next to ``out_dir``, validated with ``load_corpus`` and
+    then moved into place, so ``out_dir`` holds either the previous content or the complete new
+    corpus.
     """
     from ..corpus import load_corpus
     from ..corpus.build import FLOAT_FORMAT
@@ -399,11 +401,11 @@ def write_import(
         raise PersonalDataError(result.findings, "the transcripts")
     out_dir = Path(out_dir).resolve()
     if out_dir == (data_dir() / "corpus").resolve():
-        raise FileExistsError(f"{relative_to_root(out_dir)} is the committed thesis corpus; import into another folder")
-    if out_dir.exists() and (not out_dir.is_dir() or (any(out_dir.iterdir()) and not overwrite)):
-        raise FileExistsError(f"{relative_to_root(out_dir)} exists and is not empty; choose a new folder or overwrite")
+        raise OptionError(f"{relative_to_root(out_dir)} is the committed thesis corpus; import into another folder")
+    check_output_folder(out_dir, keep_other_files=False, overwrite=overwrite)
     if len(result.frames["utterances.csv"]) == 0:
-        raise ValueError("no respondent turns to write")
+        files = ", ".join(relative_to_root(t.file) for t in result.transcripts) or "the transcripts"
+        raise InputDataError(files, "no respondent turns to write", expected="turns labelled with a respondent's label")
 
     def write(staging: Path) -> list[str]:
         for name, frame in result.frames.items():
@@ -411,7 +413,14 @@ def write_import(
         load_corpus(staging, roles=result.roles)  # InputDataError if the import is not a valid corpus
         return list(result.frames)
 
-    return write_folder(out_dir, write, keep_other_files=False, prefix=f".{out_dir.name}.import-")
+    return write_folder(
+        out_dir,
+        write,
+        made_by="import-transcripts",
+        keep_other_files=False,
+        overwrite=overwrite,
+        prefix=f".{out_dir.name}.import-",
+    )
 
 
 def import_transcripts(

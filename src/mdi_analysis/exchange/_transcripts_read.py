@@ -34,6 +34,7 @@ from pathlib import Path
 
 from ..corpus.model import ROLE_LABELS, ROLES
 from ..errors import InputDataError, OptionError
+from ..io import check_input_file, decode_text
 from ..paths import relative_to_root
 from ._input_limits import Progress, open_archive, read_bounded
 
@@ -180,6 +181,7 @@ def _read_lines(path: Path, warnings: list[str]) -> tuple[list[tuple[int, str]],
     paragraphs for .docx. A .docx paragraph becomes its lines followed by a blank line, so both
     formats share one parser. A table row of two or more cells becomes ``first cell: other cells``,
     because transcripts in tables put the speaker in the first column."""
+    check_input_file(path, expected="an existing transcript")
     suffix = path.suffix.lower()
     if suffix == ".docx":
         return _docx_lines(path), "paragraph"
@@ -188,10 +190,10 @@ def _read_lines(path: Path, warnings: list[str]) -> tuple[list[tuple[int, str]],
             relative_to_root(path), f"unsupported file type {suffix!r}", expected="a .txt (UTF-8) or .docx transcript"
         )
     raw = read_bounded(path, relative_to_root(path))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
+    # UTF-8, or UTF-16/32 with a byte-order mark (Word's "Unicode text"); other 8-bit text is read as
+    # Windows-1252 with a warning; UTF-16 without a mark (NUL bytes) is refused.
+    text, codec = decode_text(raw, relative_to_root(path), expected="a .txt transcript in UTF-8", legacy="cp1252")
+    if codec == "cp1252":
         warnings.append(f"{relative_to_root(path)}: not UTF-8, read as Windows-1252. Check æ, ø and å in the output")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return list(enumerate(lines, start=1)), "line"
@@ -261,7 +263,10 @@ def read_transcript(
     """
     path = Path(path)
     speakers = dict(DEFAULT_SPEAKERS if speakers is None else speakers)
-    pattern = re.compile(label_pattern)
+    try:
+        pattern = re.compile(label_pattern)
+    except re.error as error:
+        raise OptionError(f"label_pattern {label_pattern!r} is not a regular expression ({error})") from None
     if not {"label", "text"} <= set(pattern.groupindex):
         raise OptionError("label_pattern needs the named groups 'label' and 'text'")
     warnings: list[str] = []

@@ -12,6 +12,7 @@ from ._kernel_server import running_server
 from ._notebooks import (
     PARAMETER_SETS_DIR,
     NotebookRun,
+    check_parameter_names,
     clean_notebook,
     describe_parameters,
     discover_notebooks,
@@ -34,14 +35,17 @@ from ._runner import (
     list_parameters,
     print_summary,
     reproduce,
+    run_folder,
     run_one,
     select_runs,
+    summarise_failure,
 )
 
 __all__ = [
     "PARAMETER_SETS_DIR",
     "NotebookRun",
     "RunResult",
+    "check_parameter_names",
     "clean_notebook",
     "describe_parameters",
     "discover_notebooks",
@@ -61,9 +65,11 @@ __all__ = [
     "print_summary",
     "render_html",
     "reproduce",
+    "run_folder",
     "run_one",
     "running_server",
     "select_runs",
+    "summarise_failure",
     "write_index_html",
     "without_outputs",
 ]
