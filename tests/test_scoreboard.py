@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from mdi_analysis import audit, corpus, pipeline
@@ -62,3 +63,29 @@ def test_results_tables_for_research_question_1(data):
     assert themes.loc[("arbeidsgiver", 1), "category_id"] == "tema.lederskap"
     with pytest.raises(ValueError):
         audit.research_question_text(corpus.load_corpus(), 9)
+
+
+def test_themes_by_role_keeps_the_top_n_per_role_with_ties_by_id(data):
+    quotes = data.corpus.utterances[data.corpus.utterances["section_id"] == "4.4.1"]  # 4 employer, 3 union
+    employer, union = ["U090", "U091", "U092", "U093"], ["U094", "U095", "U096"]
+    matrix = pd.DataFrame(0, index=data.coding_matrix.index, columns=data.coding_matrix.columns)
+    matrix.loc[employer[:3], "tema.lederskap"] = 1
+    matrix.loc[employer[:2], "tema.tidspress"] = 1
+    matrix.loc[employer[2:], "tema.kultur"] = 1  # ties tema.tidspress at 2: broken by id, kultur first
+    matrix.loc[employer[:1], "tema.arena"] = 1
+    matrix.loc[union[:1], "tema.okonomi"] = 1
+    coded = audit.AuditData(data.corpus, data.survey, data.sample, matrix, data.themes)
+    top = audit.themes_by_role(coded, quotes, top_n=2)
+    assert top.index.tolist() == [("arbeidsgiver", 1), ("arbeidsgiver", 2), ("tillitsvalgt", 1)]
+    assert top["category_id"].tolist() == ["tema.lederskap", "tema.kultur", "tema.okonomi"]
+    assert top["quotes"].tolist() == [3, 2, 1]
+    assert top["share"].tolist() == [0.75, 0.5, 1 / 3]
+    assert top["kategori"].str.len().gt(0).all()
+    everything = audit.themes_by_role(coded, quotes, top_n=10)  # categories no quote carries are left out
+    assert everything.loc["arbeidsgiver", "category_id"].tolist() == [
+        "tema.lederskap",
+        "tema.kultur",
+        "tema.tidspress",
+        "tema.arena",
+    ]
+    assert len(audit.themes_by_role(coded, quotes, top_n=1)) == 2
