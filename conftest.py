@@ -47,3 +47,42 @@ def pytest_configure(config) -> None:  # noqa: ARG001 - pytest hook signature
         os.environ["MDI_REPORTS_DIR"] = tempfile.mkdtemp(prefix="mdi-test-reports-")
     if "MDI_CACHE_DIR" not in os.environ:
         os.environ["MDI_CACHE_DIR"] = tempfile.mkdtemp(prefix="mdi-test-cache-")
+
+
+class TableDigests(pytest.Item):
+    """Runs after the notebooks of the session: the tables they wrote against their committed digests.
+
+    nbval compares what a notebook shows; this compares everything it writes (``reports/tables``
+    under ``MDI_REPORTS_DIR``) with ``notebooks/table-digests.json``, which ``make reproduce``
+    updates (see :mod:`mdi_analysis.pipeline._digests`).
+    """
+
+    def __init__(self, *, notebooks: list[Path], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.notebooks = notebooks
+
+    def runtest(self) -> None:
+        if hasattr(self.config, "workerinput"):
+            pytest.skip("pytest-xdist: the notebooks may still be running on another worker")
+        from mdi_analysis.paths import tables_dir
+        from mdi_analysis.pipeline import DIGESTS_FILE, compare_digests
+
+        problems = compare_digests(self.notebooks, tables_dir())
+        if problems:
+            pytest.fail(
+                "written tables differ from notebooks/"
+                + DIGESTS_FILE
+                + " (if the change is intended: `make reproduce`, then review `git diff notebooks/`):\n  "
+                + "\n  ".join(problems),
+                pytrace=False,
+            )
+
+    def reportinfo(self) -> tuple[Path, None, str]:
+        return self.path, None, f"table digests of {len(self.notebooks)} notebook(s)"
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:  # noqa: ARG001
+    """Append the table-digest check when notebooks are collected (it must run after them)."""
+    notebooks = list(dict.fromkeys(item.path for item in items if item.path.suffix == ".ipynb"))
+    if notebooks:
+        items.append(TableDigests.from_parent(session, name="table-digests", notebooks=notebooks))
