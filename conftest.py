@@ -41,6 +41,14 @@ def shared_material() -> Callable[[Path, str], Path]:
     return require_shared_file
 
 
+@pytest.fixture
+def thesis_file() -> Path:
+    """The thesis text (``../shared/thesis/thesis.txt`` or ``MDI_THESIS``), through the check above."""
+    from mdi_analysis.paths import thesis_path
+
+    return require_shared_file(thesis_path(), "tests that compare with the thesis text need it (or set MDI_THESIS)")
+
+
 def pytest_configure(config) -> None:  # noqa: ARG001 - pytest hook signature
     os.environ["PYTHONHASHSEED"] = "0"
     if "MDI_REPORTS_DIR" not in os.environ:

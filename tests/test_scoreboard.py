@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from mdi_analysis import audit, corpus, io, paths, pipeline
+from mdi_analysis import audit, corpus, io, pipeline
 
 
 @pytest.fixture(scope="module")
@@ -72,11 +72,10 @@ def test_recomputed_values_are_the_computed_ones_and_transcribed_ones_are_input_
     assert not recomputed & set(cells)
 
 
-def test_every_published_value_is_printed_at_its_thesis_line(shared_material):
+def test_every_published_value_is_printed_at_its_thesis_line(thesis_file):
     """The typed copy against the thesis text: a survey row's values in column order on its line;
     a sample figure next to the word that names it, within two lines of ``thesis_line``."""
-    thesis = shared_material(paths.thesis_path(), "the published values are compared with the thesis text")
-    lines = thesis.read_text(encoding="utf-8").splitlines()
+    lines = thesis_file.read_text(encoding="utf-8").splitlines()
     published = io.load_expected()
     number = r"(?<![\d.,])\d+(?:[.,]\d+)?(?![\d]|[.,]\d)"
     for (table, line), rows in published.groupby(["table_id", "thesis_line"], sort=False):
