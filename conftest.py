@@ -13,6 +13,11 @@ Speed (``docs/developer-loop.md``):
 - ``make test`` runs the tests in two processes (pytest-xdist ``-n 2``). Work is handed out by
   file; a notebook's cells, and the notebooks it reads outputs from, always stay in one process,
   in order. Each process writes notebook outputs to a temporary folder of its own.
+
+Some tests compare with material that is not in the repository but beside it, in ``../shared``
+(the thesis text, the REFI-QDA schema as published). They ask for it through the
+``shared_material`` fixture: a developer without it sees them skipped, with the path; with
+``MDI_REQUIRE_SHARED=1`` (set by ``.ci/run``) they fail instead, so CI cannot pass on skips.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -31,6 +37,34 @@ import pytest
 #: The temporary reports folder this conftest made; xdist workers inherit the controller's
 #: environment and each use a folder of their own beneath it.
 _OWN_REPORTS = "MDI_TEST_REPORTS_BASE"
+
+
+#: Set to 1 to make a missing ``../shared`` file a test failure instead of a skip (``.ci/run`` does).
+REQUIRE_SHARED = "MDI_REQUIRE_SHARED"
+
+
+def require_shared_file(path: Path, what: str) -> Path:
+    """``path`` when it is a file; otherwise skip the test, or fail it under ``MDI_REQUIRE_SHARED=1``."""
+    if path.is_file():
+        return path
+    message = f"{path} not found: {what}"
+    if os.environ.get(REQUIRE_SHARED) == "1":
+        pytest.fail(f"{message} ({REQUIRE_SHARED}=1: the shared material is required)", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def shared_material() -> Callable[[Path, str], Path]:
+    """The check above, for tests that need a file from ``../shared`` (call it with path and purpose)."""
+    return require_shared_file
+
+
+@pytest.fixture
+def thesis_file() -> Path:
+    """The thesis text (``../shared/thesis/thesis.txt`` or ``MDI_THESIS``), through the check above."""
+    from mdi_analysis.paths import thesis_path
+
+    return require_shared_file(thesis_path(), "tests that compare with the thesis text need it (or set MDI_THESIS)")
 
 
 def pytest_configure(config) -> None:
@@ -183,3 +217,49 @@ class ForkedNbvalKernels:
                 self.process.wait()
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+        os.environ["MDI_CACHE_DIR"] = tempfile.mkdtemp(prefix="mdi-test-cache-")
+
+
+class TableDigests(pytest.Item):
+    """Runs right after one notebook's cells: the tables it wrote against their committed digests.
+
+    nbval compares what a notebook shows; this compares everything it writes (``reports/tables``
+    under ``MDI_REPORTS_DIR``) with ``notebooks/table-digests.json``, which ``make reproduce``
+    updates (see :mod:`mdi_analysis.pipeline._digests`). One check per notebook, collected as a
+    child of the notebook's own file: pytest-xdist's scheduler (above) then sends it to the same
+    process as the notebook's cells, after them, so it checks the tables that process just wrote.
+    """
+
+    def __init__(self, *, notebook: Path, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.notebook = notebook
+
+    def runtest(self) -> None:
+        from mdi_analysis.paths import tables_dir
+        from mdi_analysis.pipeline import DIGESTS_FILE, compare_digests
+
+        problems = compare_digests([self.notebook], tables_dir())
+        if problems:
+            pytest.fail(
+                "written tables differ from notebooks/"
+                + DIGESTS_FILE
+                + " (if the change is intended: `make reproduce`, then review `git diff notebooks/`):\n  "
+                + "\n  ".join(problems),
+                pytrace=False,
+            )
+
+    def reportinfo(self) -> tuple[Path, None, str]:
+        return self.path, None, f"table digests of {self.notebook.name}"
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:  # noqa: ARG001
+    """After each notebook's last cell, the check of the tables it wrote."""
+    last: dict[Path, int] = {}
+    for index, item in enumerate(items):
+        if item.path.suffix == ".ipynb":
+            last[item.path] = index
+    for index in sorted(last.values(), reverse=True):
+        cell = items[index]
+        check = TableDigests.from_parent(cell.parent, name="table-digests", notebook=cell.path)
+        items.insert(index + 1, check)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from mdi_analysis.paths import data_dir, notebooks_dir, project_root, read_resource_csv, reports_dir, thesis_path
+from mdi_analysis.paths import data_dir, notebooks_dir, project_root, read_resource_csv, reports_dir
 from mdi_analysis.privacy import Finding, format_findings, main, scan_paths, scan_report, scan_text
 
 CORPUS_HEADER = "utterance_id,role,role_label,text,section_id,line_start,line_end,n_words,duplicate_of,flags\n"
@@ -501,11 +501,8 @@ def test_repository_data_and_outputs_have_no_findings() -> None:
     assert report.findings == [], "\n" + format_findings(report.findings, files_scanned=len(report.files_scanned))
 
 
-def test_smoke_the_thesis_itself_is_not_anonymised_to_our_standard() -> None:
-    path = thesis_path()
-    if not path.is_file():
-        pytest.skip(f"thesis text not found at {path} (set MDI_THESIS)")
-    findings = scan_paths([path])
+def test_smoke_the_thesis_itself_is_not_anonymised_to_our_standard(thesis_file: Path) -> None:
+    findings = scan_paths([thesis_file])
     names = {f.match for f in findings if f.kind == "person_name"}
     assert {"Tonje Osmundsen", "Olav Strømsvåg", "Heidi", "Stig Roar Wigestrand", "Belinda Gloppen Helle"} <= names
     assert ("address", "7491 TRONDHEIM") in {(f.kind, f.match) for f in findings}

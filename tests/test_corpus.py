@@ -3,15 +3,14 @@
 The counts and texts below were established by reading chapter 4 section by section (thesis lines
 2508-4613), independently of the extractor; the corpus README (data/corpus/README.draft.md) documents
 every judgement call. Tests on the committed files run everywhere; the rebuild tests need the thesis
-text and are skipped, with the path, when it is absent.
+text and are skipped, with the path, when it is absent (under ``MDI_REQUIRE_SHARED=1``, as in
+``.ci/run``, they fail instead: see ``conftest.py``).
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -69,14 +68,6 @@ def corpus():
 @pytest.fixture(scope="module")
 def utterances(corpus) -> pd.DataFrame:
     return corpus.utterances.set_index("utterance_id", drop=False)
-
-
-def _thesis() -> Path:
-    path = paths.thesis_path()
-    if not path.is_file():
-        shown = os.path.relpath(path, paths.project_root())
-        pytest.skip(f"{shown} not found: the rebuild tests need the thesis text (set MDI_THESIS to its path)")
-    return path
 
 
 # ------------------------------------------------------------------------------ counts and texts
@@ -365,20 +356,20 @@ def test_no_identifying_columns(corpus):
 # --------------------------------------------------------------------- rebuild from the thesis
 
 
-def test_rebuild_reproduces_the_committed_corpus_byte_for_byte():
-    built = build_corpus(_thesis())
+def test_rebuild_reproduces_the_committed_corpus_byte_for_byte(thesis_file):
+    built = build_corpus(thesis_file)
     differences = compare_corpus(built, paths.data_dir() / "corpus")
     assert differences == [], "\n".join(f"{d.name}: {d.summary}" for d in differences)
 
 
-def test_every_role_label_in_the_thesis_is_in_the_corpus(utterances):
-    thesis = ThesisText.read(_thesis())
+def test_every_role_label_in_the_thesis_is_in_the_corpus(utterances, thesis_file):
+    thesis = ThesisText.read(thesis_file)
     labels = sum(len(LABEL_RE.findall(line)) for line in thesis.lines)
     assert labels == utterances["role_label"].notna().sum() == 120
 
 
-def test_cli_check_passes_and_detects_a_changed_corpus(tmp_path, capsys):
-    thesis = _thesis()
+def test_cli_check_passes_and_detects_a_changed_corpus(tmp_path, capsys, thesis_file):
+    thesis = thesis_file
     assert cli.main(["--thesis", str(thesis), "--check"]) == 0
     out_dir = tmp_path / "corpus"
     assert cli.main(["--thesis", str(thesis), "--out", str(out_dir)]) == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from mdi_analysis import audit, coding, io
@@ -96,3 +97,34 @@ def test_tables_work_on_an_imported_corpus_without_every_question(tmp_path):
     assert audit.themes_by_role(data, empty).empty
     audited = audit.audit(audit.load_claims(), data).set_index("claim_id")
     assert audited.loc["C041", "verdict"] == "not_verifiable"  # «ovennevnte» needs commentary spans
+
+
+def test_length_summary_per_role_on_a_small_table():
+    quotes = pd.DataFrame(
+        {"role": ["arbeidsgiver", "tillitsvalgt", "arbeidsgiver", "arbeidsgiver"], "n_words": [10, 5, 60, 20]}
+    )
+    table = length_summary(quotes)
+    assert table.index.tolist() == ["arbeidsgiver", "tillitsvalgt", "Sum"]
+    assert table.loc["arbeidsgiver"].tolist() == [3, 30.0, 20.0, 10, 60, 90]
+    assert table.loc["tillitsvalgt"].tolist() == [1, 5.0, 5.0, 5, 5, 5]
+    assert table.loc["Sum"].tolist() == [4, 23.75, 15.0, 5, 60, 95]
+    assert [str(t) for t in table.dtypes] == ["int64", "float64", "float64", "int64", "int64", "int64"]
+
+
+def test_counts_by_on_a_small_table():
+    quotes = pd.DataFrame(
+        {
+            "role": ["arbeidsgiver", "tillitsvalgt", "arbeidsgiver", "arbeidsgiver", "tillitsvalgt"],
+            "section_id": ["4.1.1", "4.1.1", "4.1.2", "4.1.1", "4.1.3"],
+        }
+    )
+    table = counts_by(quotes, "section_id")
+    assert table.index.name == "section_id" and table.columns.name is None
+    assert table.to_dict("index") == {
+        "4.1.1": {"arbeidsgiver": 2, "tillitsvalgt": 1, "Sum": 3},
+        "4.1.2": {"arbeidsgiver": 1, "tillitsvalgt": 0, "Sum": 1},
+        "4.1.3": {"arbeidsgiver": 0, "tillitsvalgt": 1, "Sum": 1},
+        "Sum": {"arbeidsgiver": 3, "tillitsvalgt": 2, "Sum": 5},
+    }
+    only_one_role = counts_by(quotes[quotes["role"] == "tillitsvalgt"], "section_id")
+    assert only_one_role["arbeidsgiver"].tolist() == [0, 0, 0]  # a role without quotes is a column of zeros

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from mdi_analysis.paths import thesis_path
 from mdi_analysis.text import _normalise as normalise
 from mdi_analysis.text._normalise import (
     GAP_TOKEN,
@@ -67,11 +66,8 @@ def test_decomposed_a_ring_is_the_same_type_as_composed():
     assert tokenize(decomposed) == ["år"]
 
 
-def test_fast_tokenizer_equals_nltk_regexp_tokenizer_on_the_thesis():
-    path = thesis_path()
-    if not path.is_file():
-        pytest.skip(f"thesis text not found at {path}")
-    text = path.read_text(encoding="utf-8")
+def test_fast_tokenizer_equals_nltk_regexp_tokenizer_on_the_thesis(thesis_file):
+    text = thesis_file.read_text(encoding="utf-8")
     assert tokenize(text) == normalise.nltk_tokenizer().tokenize(text)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import nbformat
@@ -261,10 +260,15 @@ def test_runs_folder_is_ignored_by_git():
 
 
 def test_paths_resolve_from_any_working_directory(tmp_path, monkeypatch):
+    monkeypatch.delenv("MDI_DATA_DIR", raising=False)
+    monkeypatch.delenv("MDI_ROOT", raising=False)
+    root = paths.project_root()
     monkeypatch.chdir(tmp_path)
     paths._root_from.cache_clear()
-    assert (paths.project_root() / "pyproject.toml").exists()
-    assert paths.data_dir().name == "data" or os.environ.get("MDI_DATA_DIR")
+    assert paths.project_root() == root and (root / "pyproject.toml").is_file()
+    assert paths.data_dir() == root / "data"
+    monkeypatch.setenv("MDI_DATA_DIR", str(tmp_path / "other"))
+    assert paths.data_dir() == tmp_path / "other"
 
 
 def test_bad_mdi_root_is_a_clear_error(tmp_path, monkeypatch):

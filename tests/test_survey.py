@@ -7,7 +7,6 @@ import re
 import pandas as pd
 import pytest
 
-from mdi_analysis import paths
 from mdi_analysis.io import _expected as expected
 from mdi_analysis.io import _survey as survey
 
@@ -94,12 +93,9 @@ def test_plot_data_is_one_row_per_factor_and_unit_with_reference_flag(ks):
     assert row["Score"].item() == 3.9
 
 
-def test_data_matches_the_chapter_8_table_printed_in_the_thesis(ks):
+def test_data_matches_the_chapter_8_table_printed_in_the_thesis(ks, thesis_file):
     """Independent check of the transcription: parse chapter 8 straight from the thesis text."""
-    thesis = paths.thesis_path()
-    if not thesis.exists():
-        pytest.skip(f"{thesis} not found: the thesis text lives in ../shared/thesis (absent in this checkout)")
-    lines = thesis.read_text(encoding="utf-8").splitlines()
+    lines = thesis_file.read_text(encoding="utf-8").splitlines()
     start = next(i for i, line in enumerate(lines) if line.strip().startswith("8. Tabell"))
     rows = [re.findall(r"\b[1-5],\d\b", line) for line in lines[start : start + 90]]
     rows = [r for r in rows if len(r) == 4]

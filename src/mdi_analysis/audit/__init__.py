@@ -21,8 +21,19 @@ from ._claims import (
     verdict_summary,
 )
 from ._results import research_question_text, section_claims, subsection_counts, themes_by_role
+from ._scoreboard import (
+    CLAIM,
+    RECOMPUTED,
+    SCOREBOARD_FILE,
+    TRANSCRIBED,
+    claim_locations,
+    item_table,
+    published_comparison,
+    saved,
+    summary_line,
+    value_origin,
+)
 from ._scoreboard import FLAGGED as FLAGGED_VERDICTS
-from ._scoreboard import SCOREBOARD_FILE, claim_locations, item_table, published_comparison, saved, summary_line
 from ._scoreboard import build as build_scoreboard
 from ._scoreboard import counts as scoreboard_counts
 
@@ -50,10 +61,14 @@ __all__ = [
     "support_summary",
     "theme_evidence",
     "themes_by_role",
+    "value_origin",
     "verdict_summary",
     # the scoreboard, for the audit (22) and index (30) notebooks
     "FLAGGED_VERDICTS",
     "SCOREBOARD_FILE",
+    "CLAIM",
+    "RECOMPUTED",
+    "TRANSCRIBED",
     "build_scoreboard",
     "scoreboard_counts",
 ]

@@ -1,9 +1,20 @@
 """The supervisor's scoreboard: every published number and every counting claim, expected vs computed.
 
-Two kinds of rows: the values the thesis prints in its tables (``data/expected/published_values.csv``,
-recomputed from ``data/`` — status ``reproduced``/``differs``/``missing``) and the statements of
-chapters 3–6 that count or compare (``data/expected/claims.csv`` — a verdict from
-:mod:`mdi_analysis.audit._claims`). :func:`summary_line` is what ``make reproduce`` prints last.
+Three kinds of rows. The values the thesis prints in its tables (``data/expected/published_values.csv``,
+status ``reproduced``/``differs``/``missing``) are of two kinds, and the scoreboard keeps them apart
+because they prove different things:
+
+* a **recomputed value** is computed by the code from several input cells (the 4.6 mean row from
+  the five factor scores, the 3.1 interview total from the respondents): reproducing it checks
+  the computation;
+* a **transcribed value** *is* an input cell, typed from the thesis into ``data/``: comparing it
+  with its second typed copy in ``published_values.csv`` checks the typing, not a computation.
+  Tests check both copies against the thesis text itself (``tests/test_survey.py``,
+  ``tests/test_scoreboard.py``).
+
+The third kind are the statements of chapters 3–6 that count or compare (``data/expected/claims.csv``
+— a verdict from :mod:`mdi_analysis.audit._claims`). :func:`summary_line` is what ``make reproduce``
+prints last.
 
 :data:`THESIS_ITEMS` maps every thesis table and group of claims to the notebook and the output
 file that reproduce it; the index notebook (30) renders it.
@@ -18,11 +29,15 @@ import pandas as pd
 
 from ..io import _expected as expected
 from ..io._sample import load_sample, sample_values
-from ..io._survey import factor_table, load_survey, survey_values
+from ..io._survey import MEAN_ROW, factor_table, load_survey, survey_values
 from ..paths import tables_dir
 from ._claims import AuditData, audit, load_claims
 
 SCOREBOARD_FILE = "scoreboard.csv"
+#: Row types of the scoreboard (its ``type`` column).
+RECOMPUTED = "recomputed value"
+TRANSCRIBED = "transcribed value"
+CLAIM = "claim"
 #: Verdicts that mean "the text does not fully match its own data": shown to the supervisor first.
 FLAGGED = ("contradicted", "partly", "agrees_above_only")
 
@@ -129,6 +144,27 @@ def published_comparison() -> pd.DataFrame:
     return expected.compare_published(computed)
 
 
+def value_origin(comparison: pd.DataFrame) -> pd.Series:
+    """Whether each published value is computed from several input cells or is one input cell.
+
+    Recomputed: the mean row of a factor table (:data:`~mdi_analysis.io.SURVEY_MEAN_ROW`) and the
+    sample's totals (column ``total``: the 3.1 interview count). Every other published value is a
+    score, a count of inhabitants or of respondents that ``data/`` holds as typed from the thesis.
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        From :func:`published_comparison` (needs ``row`` and ``column``).
+
+    Returns
+    -------
+    pandas.Series
+        :data:`RECOMPUTED` or :data:`TRANSCRIBED` per row, same index.
+    """
+    derived = comparison["row"].eq(MEAN_ROW) | comparison["column"].eq("total")
+    return derived.map({True: RECOMPUTED, False: TRANSCRIBED})
+
+
 def build(data: AuditData) -> pd.DataFrame:
     """One row per published value and per claim: expected, computed, status/verdict, where.
 
@@ -140,28 +176,35 @@ def build(data: AuditData) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Published values first, then claims: ``item`` (value or claim id), ``type`` (``published
-        value``/``claim``), ``section``, ``line``, ``expected`` (as printed / the statement),
-        ``computed``, ``verdict`` (status or verdict) and ``reason``.
+        Published values first, then claims: ``item`` (value or claim id), ``type``
+        (:data:`RECOMPUTED`, :data:`TRANSCRIBED` or :data:`CLAIM`), ``section``, ``line``,
+        ``expected`` (as printed / the statement), ``computed``, ``verdict`` (status or verdict)
+        and ``reason``.
     """
     values = published_comparison()
+    origin = value_origin(values)
     value_rows = pd.DataFrame(
         {
             "item": values["value_id"],
-            "type": "published value",
+            "type": origin,
             "section": values["thesis_section"],
             "line": values["thesis_line"].astype(int),
             "expected": values["published"],
             "computed": values["computed"].map(lambda v: "" if pd.isna(v) else f"{v:g}"),
             "verdict": values["status"],
-            "reason": "rounded to the printed precision",
+            "reason": origin.map(
+                {
+                    RECOMPUTED: "computed from several input cells, rounded to the printed precision",
+                    TRANSCRIBED: "an input cell typed from the thesis, compared with its second typed copy",
+                }
+            ),
         }
     )
     audited = audit(load_claims(), data)
     claim_rows = pd.DataFrame(
         {
             "item": audited["claim_id"],
-            "type": "claim",
+            "type": CLAIM,
             "section": audited["section_id"],
             "line": audited["line"].astype(int),
             "expected": audited["statement"],
@@ -193,7 +236,11 @@ def counts(scoreboard: pd.DataFrame) -> pd.DataFrame:
 
 
 def summary_line(scoreboard: pd.DataFrame) -> str:
-    """E.g. "83 of 83 published values reproduced; 127 claims audited, 21 flagged (…)".
+    """E.g. "published values: 5 of 5 recomputed from data, 78 of 78 transcribed …; 127 claims audited, …".
+
+    Why two counts: only the recomputed values test a computation; the transcribed ones are input
+    cells compared with a second typed copy (and, by the tests, with the thesis text). One number
+    for both would read as 83 results reproduced.
 
     Parameters
     ----------
@@ -203,17 +250,21 @@ def summary_line(scoreboard: pd.DataFrame) -> str:
     Returns
     -------
     str
-        One line; "flagged" counts the verdicts of :data:`FLAGGED`, and the parenthesis gives each
-        verdict's count.
+        One line; each "N of M" counts the values whose status is ``reproduced``; "flagged" counts
+        the verdicts of :data:`FLAGGED`, and the parenthesis gives each verdict's count.
     """
-    values = scoreboard[scoreboard["type"] == "published value"]
-    claims = scoreboard[scoreboard["type"] == "claim"]
-    reproduced = int((values["verdict"] == "reproduced").sum())
+
+    def reproduced(kind: str) -> str:
+        rows = scoreboard[scoreboard["type"] == kind]
+        return f"{int((rows['verdict'] == 'reproduced').sum())} of {len(rows)}"
+
+    claims = scoreboard[scoreboard["type"] == CLAIM]
     verdicts = claims["verdict"].value_counts()
     flagged = int(sum(verdicts.get(v, 0) for v in FLAGGED))
     parts = ", ".join(f"{int(verdicts.get(v, 0))} {v}" for v in ("agrees", *FLAGGED, "not_verifiable"))
     return (
-        f"{reproduced} of {len(values)} published values reproduced; {len(claims)} claims audited, "
+        f"published values: {reproduced(RECOMPUTED)} recomputed from data, {reproduced(TRANSCRIBED)} "
+        f"transcribed and checked against the thesis text; {len(claims)} claims audited, "
         f"{flagged} flagged ({parts})"
     )
 

@@ -3,11 +3,14 @@
 Owns: what a notebook declares about itself — parameters, parameter sets of a template, the
 notebooks it needs, its title — and the committed form of an executed notebook (``_notebooks``);
 executing notebooks with papermill in pipeline order, runs with other parameters, ``run --list``
-(``_runner``); the HTML pages and the report index (``_render``); fresh kernels forked from a
-pre-loaded server (``_kernel_server``, ``_kernel_stub``). May import everything: it is the top of
-the package, and nothing else imports it (the index notebook does, to list the report's pages).
+(``_runner``); the HTML pages and the report index (``_render``); the digests of the tables each
+notebook writes, committed beside the notebooks and compared by the tests (``_digests``); fresh
+kernels forked from a pre-loaded server (``_kernel_server``, ``_kernel_stub``). May import
+everything: it is the top of the package, and nothing else imports it (the index notebook does, to
+list the report's pages).
 """
 
+from ._digests import DIGESTS_FILE, compare_digests, load_digests, table_digest, written_tables
 from ._kernel_server import running_server
 from ._notebooks import (
     PARAMETER_SETS_DIR,
@@ -42,17 +45,20 @@ from ._runner import (
 )
 
 __all__ = [
+    "DIGESTS_FILE",
     "PARAMETER_SETS_DIR",
     "NotebookRun",
     "RunResult",
     "check_parameter_names",
     "clean_notebook",
+    "compare_digests",
     "describe_parameters",
     "discover_notebooks",
     "execute_notebook",
     "find_run",
     "kernel_environment",
     "list_parameters",
+    "load_digests",
     "notebook_index",
     "notebook_needs",
     "notebook_parameters",
@@ -70,6 +76,8 @@ __all__ = [
     "running_server",
     "select_runs",
     "summarise_failure",
+    "table_digest",
     "write_index_html",
     "without_outputs",
+    "written_tables",
 ]

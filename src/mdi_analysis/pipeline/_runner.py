@@ -35,6 +35,7 @@ import nbformat
 from ..errors import OptionError
 from ..io._files import mark_folder, output_marker, write_if_changed
 from ..paths import project_root, relative_to_root, reports_dir
+from ._digests import DIGESTS_FILE, run_digests, save_digests
 from ._kernel_server import running_server, scratch_folder
 from ._notebooks import (
     NotebookRun,
@@ -63,6 +64,8 @@ class RunResult:
     seconds: float
     error: str = ""
     changed: bool = False
+    #: Table file name → digest of each table the run wrote (:mod:`._digests`); None when not taken.
+    digests: dict[str, str] | None = None
 
 
 def _prepare_in_parent() -> None:
@@ -153,12 +156,13 @@ def _execute_run(run: NotebookRun, reports: Path, update_committed: bool) -> Run
         except Exception as exc:  # noqa: BLE001 - any notebook failure is reported, not raised
             return RunResult(run.file_name, False, time.perf_counter() - start, summarise_failure(exc))
         nb = clean_notebook(nbformat.read(executed, as_version=4))
+    digests = run_digests(nb, reports / "tables")  # now: no other run writes this run's tables
     text = notebook_text(nb)
     changed = write_if_changed(run.committed, text) if update_committed and run.committed else False
     write_if_changed(reports / "notebooks" / run.file_name, text)
     render_html(nb, reports / "html" / f"{run.name}.html")
     render_html(nb, reports / "html-results" / f"{run.name}.html", hide_code=True)
-    return RunResult(run.file_name, True, time.perf_counter() - start, changed=changed)
+    return RunResult(run.file_name, True, time.perf_counter() - start, changed=changed, digests=digests)
 
 
 def _warm_caches() -> None:
@@ -236,8 +240,32 @@ def reproduce(
     with kernel_environment(reports), running_server(while_starting=_prepare_in_parent):
         _schedule(runs, _resolve_needs(runs), previous, reports, update_committed, max(1, jobs), results)
     _save_durations(reports, {**previous, **{r.notebook: round(r.seconds, 2) for r in results if r.ok}})
+    _save_table_digests(runs, results, reports, update_committed)
     results.sort(key=lambda r: r.notebook)
     return results
+
+
+def _save_table_digests(
+    runs: list[NotebookRun], results: list[RunResult], reports: Path, update_committed: bool
+) -> None:
+    """Record the digests of each successful run's tables, keyed by its committed notebook.
+
+    Written to ``reports/table-digests.json`` always and, like the committed notebooks themselves,
+    to ``table-digests.json`` beside them when ``update_committed``; entries of notebooks that did
+    not run are kept. The key is the committed notebook's path under the notebooks folder
+    (``03_code-themes.ipynb``, ``parameter-sets/12_reproduce-results-rq2.ipynb``).
+    """
+    taken = {r.notebook: r.digests for r in results if r.ok and r.digests is not None}
+    by_folder: dict[Path, dict[str, dict[str, str]]] = {}
+    for run in runs:
+        if run.committed is not None and run.file_name in taken:
+            folder = run.source.parent
+            key = run.committed.relative_to(folder).as_posix()
+            by_folder.setdefault(folder, {})[key] = taken[run.file_name]
+    for folder, updates in by_folder.items():
+        save_digests(reports / DIGESTS_FILE, updates)
+        if update_committed and save_digests(folder / DIGESTS_FILE, updates):
+            print(f"committed table digests updated (review with git diff): {relative_to_root(folder / DIGESTS_FILE)}")
 
 
 def _schedule(

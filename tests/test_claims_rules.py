@@ -1,0 +1,289 @@
+"""The claim rules at their boundaries, on a coding the test sets quote by quote.
+
+Why separate from ``test_claims.py``: there the rules run on the real coding, where no claim sits
+exactly on a threshold, so a ``>`` turned into ``>=`` or a threshold moved by a few hundredths
+changes no verdict. Here every rule is given the count just below, at and just above its threshold
+(theme against theme, «more than half», «at least N», the role-difference threshold, the «differs
+little» tolerance of the survey claims), so each comparison operator and constant is pinned.
+
+The world: the real corpus (section 4.4.1 prints four employer quotes U090–U093 and three union
+quotes U094–U096) and a coding matrix of zeros in which the test marks the quotes it wants.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from mdi_analysis.audit import _claims as claims
+from mdi_analysis.audit import _claims_survey as survey_rules
+from mdi_analysis.audit._claims_model import ROLE_DIFFERENCE, SMALL_DIFFERENCE
+
+EMPLOYER = ["U090", "U091", "U092", "U093"]
+UNION = ["U094", "U095", "U096"]
+ALFA, BETA, GAMMA = "tema.lederskap", "tema.tidspress", "tema.kultur"
+
+
+@pytest.fixture(scope="module")
+def real() -> claims.AuditData:
+    return claims.load_audit_data()
+
+
+def world(real: claims.AuditData, coded: dict[str, list[str]], *, match: str = "mention") -> claims.AuditData:
+    """The real corpus with a coding in which exactly the quotes in ``coded`` carry each category."""
+    matrix = pd.DataFrame(0, index=real.coding_matrix.index, columns=real.coding_matrix.columns)
+    for category, ids in coded.items():
+        matrix.loc[ids, category] = 1
+    themes = pd.DataFrame(
+        {
+            "theme": ["alfa", "beta", "gamma", "uten"],
+            "category_ids": [ALFA, BETA, GAMMA, None],
+            "match": [match, match, "stance", "none"],
+            "limitation": [None, None, None, "no category"],
+        }
+    ).astype({"theme": "string", "category_ids": "string", "match": "string", "limitation": "string"})
+    return claims.AuditData(real.corpus, real.survey, real.sample, matrix, themes)
+
+
+def claim(**fields) -> pd.Series:
+    base = {
+        "claim_id": "C999",
+        "section_id": "4.4.1",
+        "line_start": 4265,
+        "line_end": 4269,
+        "text": "",
+        "kind": "some",
+        "subject": "quotes",
+        "scope_sections": "4.4.1",
+        "scope_role": "arbeidsgiver",
+        "scope": "section",
+        "quantity": "theme:alfa",
+        "relation": ">= 1",
+        "expected": None,
+        "checkable_from": "coding",
+        "note": "",
+    }
+    base.update(fields)
+    return pd.Series(base)
+
+
+def verdict(data: claims.AuditData, **fields) -> claims.Verdict:
+    return claims.evaluate_claim(claim(**fields), data)
+
+
+# ------------------------------------------------------------------------------ theme vs theme
+
+
+@pytest.mark.parametrize(
+    ("alfa", "beta", "relation", "expected"),
+    [
+        (3, 1, "alfa > beta", "partly"),
+        (1, 3, "alfa > beta", "contradicted"),
+        (2, 2, "alfa > beta", "contradicted"),  # equal counts do not point either way: ">" is strict
+        (1, 3, "alfa < beta", "partly"),
+        (3, 1, "alfa < beta", "contradicted"),
+        (2, 2, "alfa < beta", "contradicted"),
+        (0, 0, "alfa > beta", "not_verifiable"),
+    ],
+)
+def test_theme_against_theme_follows_the_counts(real, alfa, beta, relation, expected):
+    data = world(real, {ALFA: EMPLOYER[:alfa], BETA: EMPLOYER[:beta]})
+    result = verdict(data, relation=relation, kind="other")
+    assert result.verdict == expected
+    assert result.computed == f"alfa: {alfa} quote(s), beta: {beta} quote(s) of 4"
+    assert ("point the same way" in result.reason) == (expected == "partly")
+
+
+def test_theme_against_theme_counts_only_the_scoped_role(real):
+    # Three union quotes coded beta do not count for an employer-scoped comparison.
+    data = world(real, {ALFA: EMPLOYER[:1], BETA: UNION})
+    assert verdict(data, relation="alfa > beta").verdict == "partly"
+    assert verdict(data, relation="alfa > beta", scope_role="both").verdict == "contradicted"
+
+
+def test_theme_against_a_theme_without_category_is_not_verifiable(real):
+    data = world(real, {ALFA: EMPLOYER})
+    result = verdict(data, relation="alfa > uten")
+    assert result.verdict == "not_verifiable" and "'uten'" in result.reason
+
+
+# ------------------------------------------------------------------------------ counts of mentions
+
+
+@pytest.mark.parametrize(
+    ("n_coded", "expected"),
+    [(0, "not_verifiable"), (1, "partly"), (2, "partly"), (3, "agrees"), (4, "agrees")],
+)
+def test_more_than_half_needs_a_strict_majority(real, n_coded, expected):
+    result = verdict(world(real, {ALFA: EMPLOYER[:n_coded]}), relation="> half")
+    assert result.verdict == expected
+    assert result.computed.startswith(f"{n_coded} of 4 arbeidsgiver quote(s) in scope coded {ALFA}")
+    assert "more than half of 4" in result.reason
+
+
+@pytest.mark.parametrize(
+    ("relation", "n_coded", "expected"),
+    [
+        (">= 2", 0, "not_verifiable"),  # no keyword found: absence of keywords proves nothing
+        (">= 2", 1, "partly"),  # one found: some evidence, not enough
+        (">= 2", 2, "agrees"),
+        (">= 2", 3, "agrees"),
+        ("== 2", 2, "agrees"),
+        ("== 2", 3, "partly"),
+        ("== 2", 1, "partly"),
+        ("== all", 4, "agrees"),
+        ("== all", 3, "partly"),
+    ],
+)
+def test_counts_of_mentions_at_their_boundaries(real, relation, n_coded, expected):
+    result = verdict(world(real, {ALFA: EMPLOYER[:n_coded]}), relation=relation)
+    assert result.verdict == expected
+    need = {">= 2": "at least 2", "== 2": "exactly 2", "== all": "all 4"}[relation]
+    assert f"(needs {need})" in result.reason
+
+
+def test_none_claim_is_contradicted_by_one_mention(real):
+    assert verdict(world(real, {}), relation="== 0").verdict == "agrees"
+    result = verdict(world(real, {ALFA: EMPLOYER[:1]}), relation="== 0")
+    assert result.verdict == "contradicted" and result.reason.startswith("1 quote(s) mention it")
+
+
+@pytest.mark.parametrize(
+    ("holds", "n_coded", "stance", "expected"),
+    [
+        (True, 3, False, "agrees"),
+        (True, 3, True, "partly"),
+        (False, 1, False, "partly"),
+        (False, 0, False, "not_verifiable"),
+        (False, 1, True, "not_verifiable"),
+        (False, 0, True, "not_verifiable"),
+    ],
+)
+def test_presence_verdict_never_turns_a_miss_into_a_contradiction(holds, n_coded, stance, expected):
+    result = claims._presence_verdict("computed", holds, n_coded, "at least 2", stance, "; note: x")
+    assert result.verdict == expected
+    assert result.computed == "computed" and result.reason.endswith("; note: x")
+    if n_coded or stance:
+        assert f"{n_coded} quote(s)" in result.reason
+    else:
+        assert "finds no mention" in result.reason
+
+
+def test_stance_claims_are_at_most_partly(real):
+    data = world(real, {GAMMA: EMPLOYER})
+    assert verdict(data, quantity="theme:gamma", relation="== all").verdict == "partly"
+    assert verdict(data, quantity="theme:gamma", relation="== 0").verdict == "not_verifiable"
+
+
+# ------------------------------------------------------------------------------ roles compared
+
+
+def _shares(employer: tuple[int, int], union: tuple[int, int]) -> tuple[pd.DataFrame, pd.Series]:
+    """Quotes and coding giving employer n of t and union n of t coded quotes."""
+    roles = ["arbeidsgiver"] * employer[1] + ["tillitsvalgt"] * union[1]
+    coded = [True] * employer[0] + [False] * (employer[1] - employer[0])
+    coded += [True] * union[0] + [False] * (union[1] - union[0])
+    quotes = pd.DataFrame({"role": roles})
+    return quotes, pd.Series(coded, index=quotes.index)
+
+
+@pytest.mark.parametrize(
+    ("employer", "union", "differ"),
+    [
+        ((6, 25), (0, 1), False),  # shares 0.24 vs 0: below the threshold
+        ((3, 4), (2, 4), True),  # 0.75 vs 0.50: exactly the threshold counts as a difference
+        ((13, 50), (0, 1), True),  # 0.26 vs 0
+        ((0, 1), (13, 50), True),  # the difference is taken in both directions
+        ((0, 1), (6, 25), False),
+    ],
+)
+def test_role_difference_threshold(employer, union, differ):
+    assert ROLE_DIFFERENCE == 0.25
+    quotes, coded = _shares(employer, union)
+    unequal = claims._role_relation("arbeidsgiver != tillitsvalgt", quotes, coded, "x", "")
+    equal = claims._role_relation("arbeidsgiver == tillitsvalgt", quotes, coded, "x", "")
+    assert unequal.verdict == ("agrees" if differ else "contradicted")
+    assert equal.verdict == ("contradicted" if differ else "agrees")
+    assert "threshold for a difference 0.25" in unequal.reason
+
+
+def test_role_more_than_is_strict_and_a_limitation_makes_it_partly():
+    quotes, coded = _shares((2, 4), (1, 2))  # equal shares 0.5
+    assert claims._role_relation("arbeidsgiver > tillitsvalgt", quotes, coded, "x", "").verdict == "contradicted"
+    quotes, coded = _shares((3, 4), (1, 2))
+    result = claims._role_relation("arbeidsgiver > tillitsvalgt", quotes, coded, "x", "")
+    assert result.verdict == "agrees"
+    assert result.computed == "arbeidsgiver: 3 of 4 quotes coded x; tillitsvalgt: 1 of 2 quotes coded x"
+    assert result.reason.startswith("shares 0.75 (arbeidsgiver) vs 0.50 (tillitsvalgt)")
+    assert claims._role_relation("tillitsvalgt > arbeidsgiver", quotes, coded, "x", "").verdict == "contradicted"
+    limited = claims._role_relation("arbeidsgiver > tillitsvalgt", quotes, coded, "x", "only mentions")
+    assert limited.verdict == "partly" and limited.reason.endswith("; note: only mentions")
+
+
+def test_a_role_without_quotes_has_share_zero():
+    quotes, coded = _shares((1, 4), (0, 0))
+    result = claims._role_relation("arbeidsgiver > tillitsvalgt", quotes, coded, "x", "")
+    assert result.verdict == "agrees" and "0.25 (arbeidsgiver) vs 0.00 (tillitsvalgt)" in result.reason
+
+
+def test_role_claims_through_evaluate_claim(real):
+    # 4.4.1: employer 3 of 4 (0.75), union 1 of 3 (0.33): a difference of 0.42.
+    data = world(real, {ALFA: EMPLOYER[:3] + UNION[:1]})
+    assert verdict(data, relation="arbeidsgiver != tillitsvalgt", scope_role="both").verdict == "agrees"
+    assert verdict(data, relation="arbeidsgiver == tillitsvalgt", scope_role="both").verdict == "contradicted"
+    assert verdict(data, relation="arbeidsgiver > tillitsvalgt", scope_role="both").verdict == "agrees"
+    # a stance cannot be compared by mention shares, whatever they say
+    stance = world(real, {GAMMA: EMPLOYER[:3]})
+    result = verdict(stance, quantity="theme:gamma", relation="arbeidsgiver > tillitsvalgt", scope_role="both")
+    assert result.verdict == "not_verifiable" and "compares stances" in result.reason
+
+
+# ------------------------------------------------------------------------------ survey tolerance
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "close"),
+    [
+        (4.0, 3.9, True),  # printed difference exactly one step: 4.0 - 3.9 is 0.10000000000000009 in floats
+        (4.3, 4.2, True),
+        (4.22, 4.12, True),
+        (4.1, 4.1, True),
+        (4.0, 3.89, False),  # just over one step
+        (4.22, 4.11, False),
+        (3.9, 4.01, False),
+        (4.2, 4.0, False),
+    ],
+)
+def test_differs_little_is_at_most_one_printed_step(left, right, close):
+    assert SMALL_DIFFERENCE == 0.1
+    assert survey_rules._OPS["~="](left, right) is close
+    assert survey_rules._OPS["~="](right, left) is close
+    assert survey_rules._unit_term_holds("A ~= NO", {"A": left, "NO": right}) is close
+
+
+@pytest.mark.parametrize(
+    ("term", "holds"),
+    [
+        ("A == D", True),
+        ("A == B", False),
+        ("A > NO", True),
+        ("NO > A", False),
+        ("A > D", False),
+        ("A >= D", True),
+        ("B >= A", False),
+        ("B < A", True),
+        ("A < D", False),
+        ("A <= D", True),
+        ("A <= B", False),
+        ("A:D > B", True),  # every unit on the left against every one on the right
+        ("A:B > NO", False),
+        ("A ~= D ~= NO", True),  # a chain holds when every link holds
+        ("A ~= D > B", True),
+        ("A ~= D > B ~= 3.8", False),
+        ("A > 4.1", True),
+        ("A > 4.2", False),
+    ],
+)
+def test_survey_terms(term, holds):
+    values = {"A": 4.2, "B": 4.0, "D": 4.2, "NO": 4.1}
+    assert survey_rules._unit_term_holds(term, values) is holds
