@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..corpus.build import CODING_COLUMNS, UTTERANCE_COLUMNS  # the corpus files' own columns
 from ..errors import PersonalDataError, QdaFormatError
 from ..io import check_input_file, check_output_folder, decode_text, write_folder, write_table
 from ..privacy import Finding, scan_text
 from ._input_limits import ArchiveReader, Progress, open_archive
 from ._qda_model import (
     CATEGORY_CODING_COLUMNS,
-    CODING_COLUMNS,
     ID_MARKER_RE,
     NS,
     PROJECT_FILE,
@@ -34,7 +34,6 @@ from ._qda_model import (
     SECTION_COLUMNS,
     SELECTION_COLUMNS,
     SOURCES_FOLDER,
-    UTTERANCE_COLUMNS,
     QdaCorpus,
     cell_text,
 )
