@@ -18,6 +18,8 @@ import pytest
 from mdi_analysis.audit import _claims as claims
 from mdi_analysis.audit import _claims_survey as survey_rules
 from mdi_analysis.audit._claims_model import ROLE_DIFFERENCE, SMALL_DIFFERENCE
+from mdi_analysis.corpus import load_corpus
+from mdi_analysis.io import load_codebook
 
 EMPLOYER = ["U090", "U091", "U092", "U093"]
 UNION = ["U094", "U095", "U096"]
@@ -26,12 +28,17 @@ ALFA, BETA, GAMMA = "tema.lederskap", "tema.tidspress", "tema.kultur"
 
 @pytest.fixture(scope="module")
 def real() -> claims.AuditData:
-    return claims.load_audit_data()
+    # The tests set the coding themselves: a matrix with every category is passed, so the corpus
+    # is not coded (that takes seconds and would dominate a mutation-testing run).
+    corpus = load_corpus()
+    categories = load_codebook().categories["category_id"]
+    matrix = pd.DataFrame(0, index=corpus.utterances["utterance_id"], columns=categories)
+    return claims.load_audit_data(corpus=corpus, matrix=matrix)
 
 
 def world(real: claims.AuditData, coded: dict[str, list[str]], *, match: str = "mention") -> claims.AuditData:
     """The real corpus with a coding in which exactly the quotes in ``coded`` carry each category."""
-    matrix = pd.DataFrame(0, index=real.coding_matrix.index, columns=real.coding_matrix.columns)
+    matrix = real.coding_matrix.copy()
     for category, ids in coded.items():
         matrix.loc[ids, category] = 1
     themes = pd.DataFrame(
