@@ -22,9 +22,10 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -281,49 +282,58 @@ def _schedule(
     done_ok: set[str] = set()
     failed: set[str] = set()
     total = len(runs)
-    with _notebook_pool(jobs) as pool:
-        running: dict = {}
-        while pending or running:
-            blocked = [r for r in pending if any(n in failed for n in needs[r.name])]
-            for run in blocked:
-                pending.remove(run)
-                failed.add(run.name)
-                print(f"[skip] {run.file_name}: needs a notebook that failed", flush=True)
-            ready = [r for r in pending if all(n in done_ok for n in needs[r.name])]
-            # Longest first by the previous run; a run never timed counts as long (it may be),
-            # and among those the larger file first (stored outputs: figures, tables) as a proxy.
-            ready.sort(key=lambda r: (-previous.get(r.file_name, math.inf), -r.source.stat().st_size, r.name))
-            while ready and len(running) < jobs:
-                run = ready.pop(0)
-                pending.remove(run)
-                running[pool.submit(_execute_run, run, reports, update_committed)] = run
-            if not running:
-                break
-            finished = next(as_completed(running))
-            run = running.pop(finished)
-            result = finished.result()
-            results.append(result)
-            (done_ok if result.ok else failed).add(run.name)
-            mark = "ok  " if result.ok else "FAIL"
-            note = " (committed notebook updated)" if result.changed else ""
-            print(f"[{len(results)}/{total}] {mark} {result.notebook} {result.seconds:5.1f}s{note}", flush=True)
-            if not result.ok:
-                print(f"       {result.error}", flush=True)
+    pool = _DaemonPool()
+    running: dict = {}
+    while pending or running:
+        blocked = [r for r in pending if any(n in failed for n in needs[r.name])]
+        for run in blocked:
+            pending.remove(run)
+            failed.add(run.name)
+            print(f"[skip] {run.file_name}: needs a notebook that failed", flush=True)
+        ready = [r for r in pending if all(n in done_ok for n in needs[r.name])]
+        # Longest first by the previous run; a run never timed counts as long (it may be),
+        # and among those the larger file first (stored outputs: figures, tables) as a proxy.
+        ready.sort(key=lambda r: (-previous.get(r.file_name, math.inf), -r.source.stat().st_size, r.name))
+        while ready and len(running) < jobs:
+            run = ready.pop(0)
+            pending.remove(run)
+            running[pool.submit(_execute_run, run, reports, update_committed)] = run
+        if not running:
+            break
+        finished = next(as_completed(running))
+        run = running.pop(finished)
+        result = finished.result()
+        results.append(result)
+        (done_ok if result.ok else failed).add(run.name)
+        mark = "ok  " if result.ok else "FAIL"
+        note = " (committed notebook updated)" if result.changed else ""
+        print(f"[{len(results)}/{total}] {mark} {result.notebook} {result.seconds:5.1f}s{note}", flush=True)
+        if not result.ok:
+            print(f"       {result.error}", flush=True)
 
 
-@contextmanager
-def _notebook_pool(jobs: int) -> Iterator[ThreadPoolExecutor]:
-    """Threads for the runs, not waited for when the block is left early (Ctrl-C, an error).
+class _DaemonPool:
+    """Runs each submitted call in a daemon thread of its own and hands back its future.
 
-    Why not ``with ThreadPoolExecutor()``: its exit waits for the running notebooks to finish.
-    Leaving at once ends the kernel server (``reproduce``'s block), which kills their kernels, so
-    the runs still executing fail at once and the runner ends. A normal exit has nothing running.
+    Why not a ``ThreadPoolExecutor``: its worker threads are joined when the interpreter exits, so a
+    run still waiting on a kernel that Ctrl-C has just killed can keep the whole runner alive. Leaving
+    ``reproduce`` early ends the kernel server (which kills the kernels); daemon threads then let
+    the process end at once. ``_schedule`` itself caps how many runs are in flight.
     """
-    pool = ThreadPoolExecutor(max_workers=jobs)
-    try:
-        yield pool
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+
+    def submit(self, function: Any, *args: Any) -> Future:
+        future: Future = Future()
+
+        def work() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(function(*args))
+            except BaseException as error:  # noqa: BLE001 - handed to the waiting scheduler
+                future.set_exception(error)
+
+        threading.Thread(target=work, name="mdi-notebook-run", daemon=True).start()
+        return future
 
 
 DURATIONS_FILE = ".durations.json"
