@@ -216,3 +216,29 @@ def test_a_notebook_run_by_hand_writes_nothing(tmp_path, monkeypatch, capsys):
     present.save_outputs(tables={"browse_quotes": pd.DataFrame({"a": [1]})})
     assert "not written (1 file(s))" in capsys.readouterr().out
     assert not present.written_by_runner()
+
+
+def test_html_pages_take_the_notebooks_title(tmp_path):
+    import nbformat
+
+    from mdi_analysis.pipeline import render_html
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 22 · Claim audit and scoreboard\n\ntext")])
+    render_html(nb, tmp_path / "page.html", hide_code=True)
+    html = (tmp_path / "page.html").read_text(encoding="utf-8")
+    assert "<title>22 · Claim audit and scoreboard</title>" in html
+    assert "<title>Notebook</title>" not in html
+
+
+def test_the_anonymity_scan_reads_the_workbook_sheet_by_sheet(tmp_path):
+    from mdi_analysis.privacy import scan_report
+
+    clean = tmp_path / "clean.xlsx"
+    clean.write_bytes(present.workbook_bytes({"t": pd.DataFrame({"a": ["Tre kommuner", "tid"]})}))
+    leaking = tmp_path / "leaking.xlsx"
+    leaking.write_bytes(
+        present.workbook_bytes({"quotes": pd.DataFrame({"text": ["ring meg på kari.hansen@hol.kommune.no"]})})
+    )
+    report = scan_report([clean, leaking])
+    assert {f.file.name for f in report.findings} == {"leaking.xlsx"}
+    assert all(f.kind != "unscanned" for f in report.findings)

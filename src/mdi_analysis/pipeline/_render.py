@@ -1,4 +1,4 @@
-"""The browsable report: HTML pages of the executed notebooks and the index that links them.
+"""The browsable report: HTML pages of the executed notebooks, and writing the one-page index.
 
 Why apart from the runner: the index notebook (30) lists the same pages the runner writes, so both
 read them from :func:`mdi_analysis.pipeline._notebooks.pipeline_runs` — one name and one title per

@@ -32,8 +32,6 @@ TABLE_STYLES = [
         for cell in ("th", "td")
     ),
     {"selector": "thead th", "props": "background: #f0f0f0; text-align: left;"},
-    {"selector": "td.text", "props": "text-align: left;"},
-    {"selector": "td.number", "props": "text-align: right; font-variant-numeric: tabular-nums;"},
 ]
 
 
@@ -129,13 +127,17 @@ class Table:
         styler = styler.set_uuid(uuid).set_table_styles(TABLE_STYLES)
         if self.caption:
             styler = styler.set_caption(self.caption)
-        numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
-        classes = pd.DataFrame(
-            [["number" if c in numeric else "text" for c in frame.columns]] * len(frame),
-            index=frame.index,
-            columns=frame.columns,
+        # Styler marks each cell "col<j>"; numbers align right. (Not set_td_classes: it needs a
+        # unique index, and a table may repeat one.)
+        numeric = [j for j, column in enumerate(frame.columns) if pd.api.types.is_numeric_dtype(frame.iloc[:, j])]
+        return styler.set_table_styles(
+            [
+                {"selector": f"td.col{j}", "props": "text-align: right; font-variant-numeric: tabular-nums;"}
+                for j in numeric
+            ]
+            + [{"selector": "td", "props": "text-align: left;"}],
+            overwrite=False,
         )
-        return styler.set_td_classes(classes)
 
     def to_html(self, *, table_id: str | None = None) -> str:
         """The table as HTML (no script, no external resource); an empty table is one sentence.
