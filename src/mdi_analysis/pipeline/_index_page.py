@@ -162,7 +162,7 @@ def _evidence_html(row: pd.Series, quotes: dict[str, str]) -> str:
         text = quotes.get(utterance_id)
         shown = escape(text) if text is not None else "(quote not in the corpus)"
         parts.append(f'<blockquote class="evidence-quote"><b>{escape(utterance_id)}</b> {shown}</blockquote>')
-    if len(parts) > 3:  # a long list of quotes folds away, so the table stays readable
+    if len(ids) > 3:  # a long list of quotes folds away, so the table stays readable
         return f"<details><summary>{len(ids)} quotes</summary>{''.join(parts)}</details>"
     return "".join(parts) or "–"
 
@@ -182,7 +182,6 @@ def _flagged_html(claims: pd.DataFrame | None, quotes: dict[str, str]) -> str:
     if flagged.empty:
         return '<p id="flagged">No statement is flagged: every audited claim agrees or cannot be checked.</p>'
     head = ["claim", "where", "verdict", "statement (in full)", "relation", "computed", "reason"]
-    head += ["evidence quotes"]
     rows = []
     for _, row in flagged.iterrows():
         verdict = str(row["verdict"])
@@ -195,8 +194,13 @@ def _flagged_html(claims: pd.DataFrame | None, quotes: dict[str, str]) -> str:
             f"<td>{escape(str(row.get('computed', '')))}</td>",
             f'<td class="reason">{escape(str(row.get("reason", "")))}</td>',
         ]
-        cells.append(f'<td class="evidence">{_evidence_html(row, quotes)}</td>')
         rows.append(f'<tr class="flagged-statement" id="claim-{escape(str(row["claim_id"]))}">{"".join(cells)}</tr>')
+        evidence = _evidence_html(row, quotes)
+        if evidence != "–":  # the quotes get the table's whole width, in a row of their own
+            rows.append(
+                f'<tr class="flagged-evidence"><td></td><td colspan="{len(head) - 1}" class="evidence">'
+                f"<b>Evidence</b> {evidence}</td></tr>"
+            )
     header = "".join(f"<th>{escape(h)}</th>" for h in head)
     return (
         f"<p>{len(flagged)} of {len(claims)} audited statements do not fully match the data. Each is shown whole.</p>\n"

@@ -91,7 +91,7 @@ def alignment_figure_size(labels: list[str], n_topics: int) -> tuple[float, floa
         ``(width, height)`` for :func:`matplotlib.pyplot.subplots`.
     """
     label_width = LABEL_INCH_PER_CHAR * max((len(label) for label in labels), default=0)
-    width = 0.4 + label_width + TOPIC_COLUMN_INCHES * n_topics + 1.3  # margin, labels, cells, colour bar
+    width = 0.4 + label_width + TOPIC_COLUMN_INCHES * n_topics + 1.8  # margin, labels, cells, colour bar and its label
     return round(width, 2), round(0.9 + 0.3 * len(labels), 2)
 
 
