@@ -148,6 +148,7 @@ def test_workbook_types_numbers_freezes_header_and_never_writes_a_formula(tmp_pa
             "count": [1, 2, 3, 4, 5],
             "share": [0.5, 1.25, -2.0, 0.0, 3.5],
             "code": ["007", "012", "100", "001", "020"],
+            "section": ["4.6", "4.6", "3.1", "4.1", "5.5"],
         }
     ).to_csv(tables / "claims.csv", index=False)
     pd.DataFrame({"a": ["Årsverk"]}).to_csv(tables / ("b_" + "x" * 40 + ".csv"), index=False)
@@ -162,6 +163,7 @@ def test_workbook_types_numbers_freezes_header_and_never_writes_a_formula(tmp_pa
     assert [sheet.cell(row=r, column=2).value for r in range(2, 7)] == [1, 2, 3, 4, 5]
     assert sheet.cell(row=2, column=2).data_type == "n" and sheet.cell(row=4, column=3).value == -2.0
     assert sheet.cell(row=2, column=4).value == "007"  # leading zeros: text
+    assert sheet.cell(row=2, column=5).value == "4.6"  # a section id, not a number
     assert book["b_" + "x" * 29]["A2"].value == "Årsverk"
 
 

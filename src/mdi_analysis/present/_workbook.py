@@ -26,6 +26,8 @@ SHEET_NAME_LENGTH = 31
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 #: Openers that make a spreadsheet read a cell as a formula (the OWASP "CSV injection" list).
 FORMULA_OPENERS = ("=", "+", "-", "@")
+#: Columns that hold identifiers written like numbers (a section ``4.6``): always text.
+ID_COLUMNS = frozenset({"section", "section_id", "thesis_section", "thesis", "item", "claim_id", "value_id"})
 
 
 def sheet_names(names: Iterable[str]) -> dict[str, str]:
@@ -134,9 +136,13 @@ def _without_timestamps(xlsx: bytes) -> bytes:
 
 
 def read_csv_table(path: Path) -> pd.DataFrame:
-    """A table of ``reports/tables`` as written: text stays text (``"007"`` keeps its zeros)."""
+    """A table of ``reports/tables`` as written: numbers become numbers, text stays text (``"007"``
+    keeps its zeros; a column of :data:`ID_COLUMNS` such as ``section`` = ``4.6`` stays text)."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     for column in frame.columns:
+        if str(column) in ID_COLUMNS:  # "4.6" is a section, not four point six
+            frame[column] = frame[column].replace("", None)
+            continue
         converted = pd.to_numeric(frame[column].replace("", None), errors="coerce")
         if converted.notna().sum() == (frame[column] != "").sum() and not frame[column].str.match(r"^0\d").any():
             frame[column] = converted
