@@ -3,7 +3,8 @@
 Owns: what a notebook declares about itself — parameters, parameter sets of a template, the
 notebooks it needs, its title — and the committed form of an executed notebook (``_notebooks``);
 executing notebooks with papermill in pipeline order, runs with other parameters, ``run --list``
-(``_runner``); the HTML pages and the report index (``_render``); the digests of the tables each
+(``_runner``); the HTML pages, titled from their notebooks (``_render``), and the one-page report
+``reports/index.html`` with the workbook ``reports/tables.xlsx`` (``_index_page``); the digests of the tables each
 notebook writes, committed beside the notebooks and compared by the tests (``_digests``); fresh
 kernels forked from a pre-loaded server (``_kernel_server``, ``_kernel_stub``). May import
 everything: it is the top of the package, and nothing else imports it (the index notebook does, to
