@@ -496,7 +496,8 @@ def load_audit_data(
     corpus : Corpus, optional
         An already loaded corpus.
     matrix : pandas.DataFrame, optional
-        Its utterance × category coding with the whole codebook.
+        Its utterance × category coding with the whole codebook. Taken as it is: the keyword rules
+        then count every hit (a caller who wants affirmed hits only passes that matrix).
     evidence_path : str or Path, optional
         The recorded reading (default ``data/evidence/claim_evidence.csv``; absent = none recorded).
 
@@ -511,7 +512,6 @@ def load_audit_data(
     InputDataError
         An input file that cannot be read or breaks its schema.
     """
-    from ..coding._engine import code_texts
     from ..coding._negation import affirmed_matrix
     from ..coding._themes import code_corpus
     from ..corpus import load_corpus
@@ -521,13 +521,11 @@ def load_audit_data(
     corpus = corpus if corpus is not None else load_corpus(corpus_dir)
     codebook = load_codebook()
     texts = corpus.utterances.set_index("utterance_id")["text"]
+    affirmed = None
     if matrix is None or not set(codebook.categories["category_id"]) <= set(matrix.columns):
         coding = code_corpus(corpus, codebook, normaliser).result
         matrix = coding.matrix
-        evidence = coding.evidence
-    else:
-        evidence = code_texts(texts, codebook.categories, normaliser).evidence
-    affirmed = affirmed_matrix(evidence, texts, matrix.index, matrix.columns)
+        affirmed = affirmed_matrix(coding.evidence, texts, matrix.index, matrix.columns)
     recorded = load_claim_evidence(
         evidence_path, claim_ids=load_claims()["claim_id"], utterance_ids=corpus.utterances["utterance_id"]
     )

@@ -130,6 +130,8 @@ def from_evidence(claim: pd.Series, rows: pd.DataFrame, data: AuditData, basis: 
     relation = str(claim["relation"]).strip()
     universal = is_universal(claim)
     if relation == "== 0":
+        if len(opposing) and n:
+            return verdict("partly", f"{n} quote(s) bear it out, {len(opposing)} say what it says nobody says")
         if len(opposing):
             return verdict("contradicted", f"{len(opposing)} quote(s) say what the statement says nobody says")
         if n:
