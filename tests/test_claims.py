@@ -152,7 +152,9 @@ def test_audit_matching_evaluates_only_the_chosen_claims(data, audited, monkeypa
     # back to evaluate_claim; the judging step is the one to watch.
     original = verdict_rules.judge_claim
     monkeypatch.setattr(
-        verdict_rules, "judge_claim", lambda claim, d, links: seen.append(claim["claim_id"]) or original(claim, d, links)
+        verdict_rules,
+        "judge_claim",
+        lambda claim, d, links: seen.append(claim["claim_id"]) or original(claim, d, links),
     )
     fresh = claims.load_audit_data()  # empty memo, so every chosen claim is evaluated here
     chosen = claims.audit_matching(table, fresh, claim_id=["C049", "C124", "C041"], kind="all_or_none")

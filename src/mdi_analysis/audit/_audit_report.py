@@ -32,7 +32,9 @@ def verdict_changes(claims: pd.DataFrame, data: AuditData) -> pd.DataFrame:
         thesis order.
     """
     now = audit(claims, data)
-    before = audit(claims, data, basis="keyword")[["claim_id", "verdict"]].rename(columns={"verdict": "keyword_verdict"})
+    before = audit(claims, data, basis="keyword")[["claim_id", "verdict"]].rename(
+        columns={"verdict": "keyword_verdict"}
+    )
     merged = now.merge(before, on="claim_id")
     changed = merged[merged["verdict"] != merged["keyword_verdict"]]
     return changed[["claim_id", "keyword_verdict", "verdict", "basis", "reason_code", "reason"]].reset_index(drop=True)

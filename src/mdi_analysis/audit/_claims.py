@@ -239,7 +239,9 @@ def _theme_claim(claim: pd.Series, data: AuditData) -> Verdict:
     else:
         match_count = re.fullmatch(r"(==|>=) (\d+)", relation)
         if not match_count:
-            return Verdict(computed, "not_verifiable", f"relation {relation!r} is not evaluated for themes", "no_measure")
+            return Verdict(
+                computed, "not_verifiable", f"relation {relation!r} is not evaluated for themes", "no_measure"
+            )
         op, value = match_count.group(1), int(match_count.group(2))
         holds = n_coded == value if op == "==" else n_coded >= value
         need = f"{'exactly' if op == '==' else 'at least'} {value}"
@@ -515,8 +517,8 @@ def load_audit_data(
     from ..coding._negation import affirmed_matrix
     from ..coding._themes import code_corpus
     from ..corpus import load_corpus
-    from ._evidence import load_claim_evidence
     from ..io._codebook import load_codebook
+    from ._evidence import load_claim_evidence
 
     corpus = corpus if corpus is not None else load_corpus(corpus_dir)
     codebook = load_codebook()

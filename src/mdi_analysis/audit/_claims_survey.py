@@ -205,7 +205,9 @@ def _count_claim(claim: pd.Series, data: AuditData) -> Verdict:
         return Verdict(f"{value:g}", "not_verifiable", "«varies» has no count to check; " + evidence, "no_measure")
     match = re.fullmatch(r"(==|>=|<=|>|<) (\d+(?:\.\d+)?)", relation)
     if not match:
-        return Verdict(f"{value:g}", "not_verifiable", f"relation {relation!r} is not evaluated for counts", "no_measure")
+        return Verdict(
+            f"{value:g}", "not_verifiable", f"relation {relation!r} is not evaluated for counts", "no_measure"
+        )
     op, number = match.group(1), float(match.group(2))
     holds = _OPS[op](value, number)
     if not holds and quantity in PROFILE_MENTIONS and value < number and op in ("==", ">=", ">"):

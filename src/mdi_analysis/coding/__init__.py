@@ -1,9 +1,10 @@
 """Keyword coding against the theory's categories.
 
 Owns: codebook patterns and their compilation (prefixes, compound-aware matching, lexicalised
-compounds), negation scope of hits (``_negation``), the coding engine (texts × categories with evidence), keyword in context,
-co-occurrence, and the corpus-level coding with its tables (themes by role, question, section;
-the barrier table). May import: ``errors``, ``options``, ``paths``, ``io``, ``text``, ``corpus``.
+compounds), the coding engine (texts × categories with evidence), the negation scope of each hit
+(``_negation``: affirmed-only matrices, KWIC's ``negated``), keyword in context, co-occurrence,
+and the corpus-level coding with its tables (themes by role, question, section; the barrier
+table). May import: ``errors``, ``options``, ``paths``, ``io``, ``text``, ``corpus``.
 """
 
 from ._engine import CodingResult, code_texts, matches
