@@ -233,6 +233,29 @@ def test_every_not_verifiable_carries_a_reason_of_the_vocabulary_and_there_are_f
     assert set(audited["basis"]) <= {"recorded", "automatic", "keyword", "table", "none"}
 
 
+def test_the_rules_on_the_hard_cases_of_the_reading():
+    """The cases docs/evidence-reading.md names, as the audit grades them."""
+    audited = claims.audit(claims.load_claims(), claims.load_audit_data()).set_index("claim_id")
+    # attribution: the only quote that says it is a union representative's
+    assert audited.loc["C082", "verdict"] == "contradicted" and "attribution" in audited.loc["C082", "reason"]
+    # «ovennevnte fem … entydige»: the count holds, the consensus meets an opposing quote
+    assert audited.loc["C056", "verdict"] == "partly"
+    # unpublished: a loosely opposing quote does not refute it
+    assert (audited.loc["C091", "verdict"], audited.loc["C091", "reason_code"]) == (
+        "not_verifiable",
+        "respondents_not_quoted",
+    )
+    # «Flere av kommunene»: quotes support it, but cannot be counted as municipalities
+    assert audited.loc["C121", "reason_code"] == "municipality_not_identifiable"
+    # «En av kommunene»: one respondent is one municipality, one quote settles it
+    assert audited.loc["C102", "verdict"] == "agrees"
+    # silence of a 3.2 profile
+    for claim_id in ("C095", "C096", "C126"):
+        assert audited.loc[claim_id, "verdict"] == "not_verifiable", claim_id
+    # a comparison of how often two themes come up, with no quote read for or against: keyword counts
+    assert audited.loc["C109", "basis"] == "keyword"
+
+
 # ------------------------------------------------------------------------------------- loader
 
 

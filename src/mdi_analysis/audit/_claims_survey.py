@@ -170,6 +170,13 @@ def _sample_measures(data: AuditData) -> dict[str, Callable[[], tuple[float | di
             + ")",
         ),
         "theme:lean": lambda: municipalities_with(r"\bLEAN"),
+        "theme:innovasjonsprogresjon": lambda: (
+            float(sample.municipalities["innovation_focus"].nunique()),
+            "distinct innovation_focus values in 3.2: "
+            + ", ".join(
+                f"{k} {v}" for k, v in sample.municipalities["innovation_focus"].value_counts().sort_index().items()
+            ),
+        ),
     }
 
 
@@ -183,6 +190,10 @@ PROFILE_MENTIONS = frozenset(
         "theme:lean",
     }
 )
+
+
+#: Measures that count distinct values, so «varies» can be checked: it holds when there is more than one.
+VARIETY_MEASURES = frozenset({"theme:innovasjonsprogresjon"})
 
 
 def _count_claim(claim: pd.Series, data: AuditData) -> Verdict:
@@ -201,6 +212,9 @@ def _count_claim(claim: pd.Series, data: AuditData) -> Verdict:
         computed = ", ".join(f"{k} {v:g}" for k, v in value.items())
         verdict = "agrees" if all(held) else ("partly" if any(held) else "contradicted")
         return Verdict(computed, verdict, evidence)
+    if relation == "varies" and quantity in VARIETY_MEASURES:
+        verdict = "agrees" if value > 1 else "contradicted"
+        return Verdict(f"{value:g}", verdict, f"«varies» holds when more than one value occurs; {evidence}")
     if relation == "varies":
         return Verdict(f"{value:g}", "not_verifiable", "«varies» has no count to check; " + evidence, "no_measure")
     match = re.fullmatch(r"(==|>=|<=|>|<) (\d+(?:\.\d+)?)", relation)

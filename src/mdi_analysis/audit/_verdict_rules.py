@@ -34,7 +34,8 @@ from ._evidence import candidate_links, empty_evidence, fitted_threshold
 
 #: Words that make a statement universal or a consensus: one opposing quote is enough to stop ``agrees``.
 UNIVERSAL = re.compile(
-    r"\b(alle|samtlige|enighet|enige|enstemmig|ingen|ingenting|de fleste|flertallet|hver(?:t)?|gjennomgående)\b",
+    r"\b(alle|samtlige|enighet|enige|enstemmig|entydige?|ingen|ingenting|de fleste|flertallet|hver(?:t)?|"
+    r"gjennomgående)\b",
     re.IGNORECASE,
 )
 #: A statement about respondents (not about quotes or a theme): «alle arbeidsgiverne», «ingen av respondentene».
@@ -43,8 +44,13 @@ ABOUT_RESPONDENTS = re.compile(
     r"ledere\w*|kommune\w*)",
     re.IGNORECASE,
 )
-#: A count of municipalities: anonymised quotes cannot be tied to one.
-ABOUT_MUNICIPALITIES = re.compile(r"\bkommune(?:ne|r)\b|\bHallingdalkommun", re.IGNORECASE)
+#: A count or comparison of municipalities («flere av kommunene», «fra kommune til kommune»):
+#: quotes are anonymised by municipality, so no quote can be counted for one.
+COUNTS_MUNICIPALITIES = re.compile(
+    r"\b(noen|flere|de fleste|alle|ingen|en|to|tre|fire|fem|samtlige)\s+(av\s+)?(de\s+)?(andre\s+)?"
+    r"(hallingdal)?kommune(ne|r)\b|\bfra kommune til kommune\b",
+    re.IGNORECASE,
+)
 
 
 def is_universal(claim: pd.Series) -> bool:
@@ -121,13 +127,23 @@ def from_evidence(claim: pd.Series, rows: pd.DataFrame, data: AuditData, basis: 
     def verdict(name: str, reason: str, code: str = "") -> Verdict:
         return Verdict(computed, name, reason + note, code, basis, ids)
 
-    if ABOUT_MUNICIPALITIES.search(str(claim["text"])) and claim["subject"] != "quotes":
+    relation = str(claim["relation"]).strip()
+    # «En av kommunene …»: one respondent speaks for one municipality, so one quote settles it; a
+    # count of two or more, or a comparison, needs quotes tied to municipalities.
+    if COUNTS_MUNICIPALITIES.search(str(claim["text"])) and relation != "== 1":
         return verdict(
             "not_verifiable",
-            "the statement counts municipalities; the quotes it rests on cannot be tied to one",
+            "the statement counts or compares municipalities; the quotes it rests on cannot be tied to one",
             "municipality_not_identifiable",
         )
-    relation = str(claim["relation"]).strip()
+    if claim["subject"] == "not_published" and n == 0:
+        about_all = str(claim["relation"]).strip() == "== all"
+        return verdict(
+            "not_verifiable",
+            "it rests on material the thesis does not publish; no printed quote says it, and the quotes "
+            "linked to it touch it too loosely to refute it",
+            "respondents_not_quoted" if about_all else "unpublished_material",
+        )
     universal = is_universal(claim)
     if relation == "== 0":
         if len(opposing) and n:
@@ -227,14 +243,35 @@ def judge_claim(claim: pd.Series, data: AuditData, automatic: pd.DataFrame | Non
     rows = recorded[recorded["claim_id"] == claim["claim_id"]]
     on_quotes = claim["subject"] == "quotes" and claim["checkable_from"] in ("coding", "corpus", "no")
     structural = claim["kind"] == "quote_count" and claim["checkable_from"] == "corpus"
+    related = rows[rows["stance"].isin(["supports", "opposes"])] if len(rows) else rows
+    compares_themes = bool(re.fullmatch(r"\w+ [<>] \w+", str(claim["relation"]).strip())) and not str(
+        claim["relation"]
+    ).startswith(("arbeidsgiver", "tillitsvalgt"))
     if len(rows) and (on_quotes or claim["subject"] == "not_published") and not structural:
-        return _complete(from_evidence(claim, rows, data, "recorded"))
+        # A comparison of how often two themes come up is a count of mentions: when the reading
+        # links no quote for or against it, the keyword counts are the measure (C109).
+        if not (compares_themes and related.empty):
+            return _complete(from_evidence(claim, rows, data, "recorded"))
     if automatic is not None and _is_single_quote(claim):
         link = automatic[automatic["claim_id"] == claim["claim_id"]]
         if len(link):
             auto_rows = link[["utterance_id"]].assign(stance="supports")
             return _complete(from_evidence(claim, auto_rows, data, "automatic"))
     result = evaluate_claim(claim, data)
+    opposing = rows[rows["stance"] == "opposes"] if len(rows) else rows
+    if structural and result.verdict == "agrees" and len(opposing) and is_universal(claim):
+        # «Ovennevnte fem … er ganske entydige»: the count holds, the consensus does not (C056).
+        ids = ", ".join(opposing["utterance_id"])
+        return _complete(
+            Verdict(
+                result.computed,
+                "partly",
+                result.reason + f"; but the reading finds a quote against the consensus it states: {ids}",
+                "",
+                "recorded",
+                ";".join(rows["utterance_id"]),
+            )
+        )
     if claim["checkable_from"] == "no" or claim["subject"] == "not_published":
         basis = "none"
     elif claim["checkable_from"] in ("survey", "sample") or structural or str(claim["quantity"]).startswith("count:"):
@@ -287,6 +324,7 @@ def accepted_links(claims: pd.DataFrame, data: AuditData) -> pd.DataFrame:
 
 __all__ = [
     "ABOUT_RESPONDENTS",
+    "COUNTS_MUNICIPALITIES",
     "UNIVERSAL",
     "accepted_links",
     "automatic_candidates",
