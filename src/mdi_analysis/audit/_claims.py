@@ -502,6 +502,7 @@ def load_audit_data(
         then count every hit (a caller who wants affirmed hits only passes that matrix).
     evidence_path : str or Path, optional
         The recorded reading (default ``data/evidence/claim_evidence.csv``; absent = none recorded).
+        The default reading is of the thesis corpus: with another ``corpus_dir`` it is not used.
 
     Returns
     -------
@@ -518,7 +519,8 @@ def load_audit_data(
     from ..coding._themes import code_corpus
     from ..corpus import load_corpus
     from ..io._codebook import load_codebook
-    from ._evidence import load_claim_evidence
+    from ..paths import data_dir
+    from ._evidence import empty_evidence, load_claim_evidence
 
     corpus = corpus if corpus is not None else load_corpus(corpus_dir)
     codebook = load_codebook()
@@ -528,9 +530,15 @@ def load_audit_data(
         coding = code_corpus(corpus, codebook, normaliser).result
         matrix = coding.matrix
         affirmed = affirmed_matrix(coding.evidence, texts, matrix.index, matrix.columns)
-    recorded = load_claim_evidence(
-        evidence_path, claim_ids=load_claims()["claim_id"], utterance_ids=corpus.utterances["utterance_id"]
-    )
+    # The committed reading belongs to the thesis corpus: another corpus (a researcher's own
+    # transcripts) has other quotes, so it has no reading unless one is given.
+    other_corpus = corpus_dir is not None and Path(corpus_dir).resolve() != (data_dir() / "corpus").resolve()
+    if evidence_path is None and other_corpus:
+        recorded = empty_evidence()
+    else:
+        recorded = load_claim_evidence(
+            evidence_path, claim_ids=load_claims()["claim_id"], utterance_ids=corpus.utterances["utterance_id"]
+        )
     return AuditData(
         corpus, load_survey(), load_sample(), matrix, load_claim_themes(), evidence=recorded, affirmed_matrix=affirmed
     )
