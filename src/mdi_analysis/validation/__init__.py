@@ -13,7 +13,8 @@ their limits.
 Owns: the thesis's placement as validation data with section profiles (``_data``), the features
 of quotes and profiles (``_features``), the two assigners (``_methods``), scoring re-printed
 statements and the agreement tables (``_tables``), what limits agreement (``_limits``), the
-comparison of normalisers on the codebook (``_normalisers``), the confusion figure (``_figure``) and
+comparison of normalisers on the codebook (``_normalisers``), what leaving out negated keyword
+hits changes (``_negation``), the confusion figure (``_figure``) and
 ``python -m mdi_analysis.validation`` (``_cli``). The agreement statistics themselves (kappa, F1,
 the bootstrap) are general and live in :mod:`mdi_analysis.stats`.
 May import: ``errors``, ``options``, ``paths``, ``io``, ``text``, ``coding``, ``corpus``, ``stats``,
@@ -26,6 +27,7 @@ from ._features import DEFAULT_FEATURES, FEATURES, Prepared, prepare, prepare_al
 from ._figure import plot_confusion
 from ._limits import agreement_by_length, limits_summary, profile_overlap
 from ._methods import METHODS, Assignment, assign, assign_all
+from ._negation import affirmed_prepared, negation_effect
 from ._normalisers import codebook_criteria, coding_differences
 from ._tables import (
     LEVELS,
@@ -49,6 +51,8 @@ __all__ = [
     "Assignment",
     "Prepared",
     "ValidationData",
+    "affirmed_prepared",
+    "negation_effect",
     "agreement_by_length",
     "assign",
     "assign_all",
