@@ -322,3 +322,18 @@ def test_automatic_candidates_rank_the_paraphrased_quote_first(real):
     links = rules.automatic_candidates(table[table["claim_id"] == "C102"], real)
     best = links[links["rank"] == 1].iloc[0]
     assert best["utterance_id"] == "U044" and best["margin"] > 0 and best["shared"]
+
+
+def test_single_quote_candidates_mark_the_quote_the_reading_links(real):
+    from mdi_analysis.audit import load_claims, single_quote_candidates
+
+    table = load_claims()
+    candidates = single_quote_candidates(table, real)
+    c046 = candidates[candidates["claim_id"] == "C046"].set_index("rank")
+    assert list(c046.index) == [1, 2, 3]
+    assert c046.loc[3, "utterance_id"] == "U077" and bool(c046.loc[3, "read"])
+    assert not c046.loc[1, "read"]
+    # only statements about one quote, and the reading's quote is marked for every one of them
+    single = table[(table["kind"] == "quote_count") & (table["relation"] == "== 1")]
+    assert set(candidates["claim_id"]) <= set(single["claim_id"])
+    assert candidates.loc[candidates["claim_id"] == "C084", "read"].tolist() == [True, False, False]

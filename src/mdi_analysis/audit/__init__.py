@@ -13,6 +13,7 @@ from ._audit_report import (
     linking_report,
     print_audit_figures,
     reason_counts,
+    single_quote_candidates,
     verdict_changes,
     verdict_counts,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "load_claim_evidence",
     "print_audit_figures",
     "reason_counts",
+    "single_quote_candidates",
     "verdict_changes",
     "verdict_counts",
     "AuditData",

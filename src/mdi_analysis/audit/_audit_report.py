@@ -132,11 +132,45 @@ def print_audit_figures(data: AuditData | None = None) -> None:
         print(agreement_line(report))
 
 
+def single_quote_candidates(claims: pd.DataFrame, data: AuditData) -> pd.DataFrame:
+    """The automatic candidates of each statement about one quote, beside the quote the reading links.
+
+    Why: these statements ("En av arbeidsgiverne uttrykte ...") are where automatic linking could
+    stand in for a reading on a researcher's own corpus, so the notebook shows how often the best
+    candidate is the quote a careful reader chose.
+
+    Parameters
+    ----------
+    claims : pandas.DataFrame
+        From :func:`load_claims`.
+    data : AuditData
+        From :func:`load_audit_data`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of :func:`automatic_candidates` for claims of kind ``quote_count`` with relation
+        ``== 1`` not checked from the corpus structure, plus ``read``: whether the reading links
+        that quote (supporting or opposing).
+    """
+    single = claims[
+        (claims["kind"] == "quote_count") & (claims["relation"] == "== 1") & (claims["checkable_from"] != "corpus")
+    ]
+    candidates = automatic_candidates(claims, data)
+    candidates = candidates[candidates["claim_id"].isin(single["claim_id"])].copy()
+    recorded = data.evidence if data.evidence is not None else empty_evidence()
+    linked = recorded[recorded["stance"] != "unrelated"]
+    read = set(zip(linked["claim_id"], linked["utterance_id"]))
+    candidates["read"] = [(c, u) in read for c, u in zip(candidates["claim_id"], candidates["utterance_id"])]
+    return candidates.reset_index(drop=True)
+
+
 __all__ = [
     "evidence_quotes",
     "linking_report",
     "print_audit_figures",
     "reason_counts",
+    "single_quote_candidates",
     "verdict_changes",
     "verdict_counts",
 ]
