@@ -52,7 +52,13 @@ def test_a_missing_chromium_is_a_skip_saying_how_to_install_it_and_a_failure_in_
     env["MDI_CHROMIUM"] = str(tmp_path / "no-chromium")
     command = [sys.executable, "-m", "pytest", NEEDS_CHROMIUM, "-q", "-p", "no:cacheprovider", "-o", "addopts=-ra"]
     run = lambda extra: subprocess.run(  # noqa: E731
-        command, cwd=paths.project_root(), env={**env, **extra}, capture_output=True, text=True, timeout=300, check=False
+        command,
+        cwd=paths.project_root(),
+        env={**env, **extra},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     skipped = run({})
     assert skipped.returncode == 0 and "1 skipped" in skipped.stdout, skipped.stdout
