@@ -310,3 +310,35 @@ def test_a_value_the_data_does_not_know_ends_the_real_run_with_one_line(tmp_path
     assert len(lines) == 1, done.stderr
     assert "unknown unit(s) ['Z'] (municipalities)" in lines[0] and "valid: ['A', 'B', 'D', 'NO']" in lines[0]
     assert "Traceback" not in done.stderr and not out.exists() and done.stdout == ""
+
+
+def test_a_notebook_run_by_hand_writes_into_reports_interactive(monkeypatch):
+    """In a Jupyter kernel the runner did not start (no MDI_REPORTS_DIR), outputs go to reports/interactive/.
+
+    Run by hand, notebook 07 overwrote the default run's reports/tables/browse_*.csv (issue 13).
+    """
+    import os
+
+    from jupyter_client.manager import start_new_kernel
+
+    root = paths.project_root()
+    monkeypatch.delenv("MDI_REPORTS_DIR")
+    assert paths.tables_dir() == root / "reports" / "tables", "a terminal or a script: the default run's folder"
+    env = {k: v for k, v in os.environ.items() if k != "MDI_REPORTS_DIR"}
+    manager, client = start_new_kernel(kernel_name="python3", env=env)
+    printed: list[str] = []
+
+    def collect(message: dict) -> None:
+        if message["msg_type"] == "stream":
+            printed.append(message["content"]["text"])
+
+    try:
+        code = "from mdi_analysis import paths; print(paths.tables_dir()); print(paths.figures_dir())"
+        client.execute_interactive(code, output_hook=collect, timeout=120)
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    assert "".join(printed).split() == [
+        str(root / "reports" / "interactive" / "tables"),
+        str(root / "reports" / "interactive" / "figures"),
+    ]
