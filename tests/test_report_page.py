@@ -207,19 +207,6 @@ def test_every_output_gets_the_same_file_mode(tmp_path, monkeypatch):
     assert {oct(stat.S_IMODE(p.stat().st_mode)) for p in written} == {"0o644"}
 
 
-def test_a_notebook_run_by_hand_writes_nothing(tmp_path, monkeypatch, capsys):
-    from mdi_analysis.present import _report
-
-    def refuse(*_args, **_kwargs):
-        raise AssertionError("a notebook run by hand wrote a table")
-
-    monkeypatch.delenv("MDI_REPORTS_DIR", raising=False)
-    monkeypatch.setattr(_report, "save_table", refuse)
-    present.save_outputs(tables={"browse_quotes": pd.DataFrame({"a": [1]})})
-    assert "not written (1 file(s))" in capsys.readouterr().out
-    assert not present.written_by_runner()
-
-
 def test_html_pages_take_the_notebooks_title(tmp_path):
     import nbformat
 

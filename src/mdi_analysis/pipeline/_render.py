@@ -27,12 +27,28 @@ _EXPORTERS: dict[bool, Any] = {}
 _EXPORT_LOCK = threading.Lock()
 
 
+#: nbconvert's ``lab`` template without the scripts it loads from a CDN (require.js, MathJax,
+#: mermaid): the pages must work offline, and a script that cannot load is an error in the
+#: browser's console (``tests/test_in_chromium.py``). No notebook uses LaTeX, mermaid or JavaScript
+#: outputs; widgets' state is removed from the committed notebooks (``clean_notebook``).
+OFFLINE_TEMPLATE = "mdi-offline.html.j2"
+_OFFLINE_TEMPLATE_TEXT = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+
+
 def _exporter(hide_code: bool):
     """The HTML exporter of a variant (call with ``_EXPORT_LOCK`` held)."""
+    import jinja2
     from nbconvert import HTMLExporter
 
     if hide_code not in _EXPORTERS:
-        exporter = HTMLExporter()
+        exporter = HTMLExporter(
+            extra_loaders=[jinja2.DictLoader({OFFLINE_TEMPLATE: _OFFLINE_TEMPLATE_TEXT})],
+            template_file=OFFLINE_TEMPLATE,
+        )
         if hide_code:
             exporter.exclude_input = True
             exporter.exclude_input_prompt = True

@@ -8,7 +8,7 @@ May import: ``errors``, ``options``, ``paths``, ``io``, ``corpus``, ``text``, ``
 """
 
 from ._browser import ALL_LABEL, QUOTE_COLUMNS, QuoteBrowser, filter_quotes, kwic_for, quote_table
-from ._report import as_text, save_figure, save_outputs, save_table, show, written_by_runner
+from ._report import as_text, save_figure, save_outputs, save_table, show
 from ._tables import NA_TEXT, Table, show_table, text_view
 from ._workbook import FORMULA_OPENERS, read_csv_table, sheet_names, workbook_bytes, write_workbook
 
@@ -33,5 +33,4 @@ __all__ = [
     "text_view",
     "workbook_bytes",
     "write_workbook",
-    "written_by_runner",
 ]

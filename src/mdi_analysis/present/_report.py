@@ -8,7 +8,6 @@ redirect with ``MDI_REPORTS_DIR`` so the committed default run is never overwrit
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -118,18 +117,6 @@ def save_figure(figure, name: str) -> Path:
     return path.relative_to(reports_dir())
 
 
-def written_by_runner() -> bool:
-    """True when the runner (or the tests) started this process and named its output folder.
-
-    Why: the runner tells every kernel where its outputs go through ``MDI_REPORTS_DIR``
-    (:func:`mdi_analysis.pipeline.kernel_environment`; ``run`` points it at ``reports/runs/…``,
-    the tests at a temporary folder). A notebook opened by hand in JupyterLab has no such
-    variable: writing would overwrite the committed default run's ``reports/tables`` with the
-    filters someone happened to try.
-    """
-    return bool(os.environ.get("MDI_REPORTS_DIR"))
-
-
 def save_outputs(tables: dict[str, pd.DataFrame] | None = None, figures: dict[str, object] | None = None) -> None:
     """The last cell of every notebook: write its tables and figures, then list what was written.
 
@@ -144,15 +131,13 @@ def save_outputs(tables: dict[str, pd.DataFrame] | None = None, figures: dict[st
     -------
     None
         Prints one ``wrote reports/…`` line per file, tables first.
+
+    Notes
+    -----
+    The folder is :func:`mdi_analysis.paths.reports_dir`: the runner's choice (``MDI_REPORTS_DIR``),
+    or ``reports/interactive/`` in a notebook run by hand, so trying other filters in JupyterLab
+    never overwrites the committed default run's tables.
     """
-    if not written_by_runner():
-        names = [f"tables/{n}.csv" for n in tables or {}] + [f"figures/{n}.png" for n in figures or {}]
-        print(
-            f"not written ({len(names)} file(s)): this notebook was not started by the runner, and only "
-            "`make reproduce` or `python -m mdi_analysis run` write under reports/ (they set MDI_REPORTS_DIR; "
-            "set it yourself to write elsewhere)"
-        )
-        return
     written = [save_table(frame, name) for name, frame in (tables or {}).items()]
     written += [save_figure(fig, name) for name, fig in (figures or {}).items()]
     for path in written:
