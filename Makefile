@@ -37,12 +37,12 @@ reproduce: $(STAMP)
 
 ## test: lint and format check (ruff), unit and property tests, nbval over every committed notebook,
 ## anonymity scan
-test: $(STAMP)
+test: install-lab
 	$(PY) -m ruff check --quiet .
 	$(PY) -m ruff format --check --quiet .
 	$(PY) -m pytest $(TEST_FLAGS)
 
-## install-lab: the optional `lab` extra (JupyterLab), once; `make lab` and .ci/run (the browser tests) need it
+## install-lab: the optional `lab` extra (JupyterLab), once; `make lab` and `make test` (the JupyterLab browser test) need it
 install-lab: $(STAMP)
 	@$(PY) -c "import jupyterlab" 2>/dev/null || $(call install_extras,dev$(comma)lab)
 

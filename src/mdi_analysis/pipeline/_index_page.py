@@ -231,7 +231,7 @@ def _figures_html(reports: Path) -> str:
         return '<div id="figures"><p>No figures in this run.</p></div>'
     items = [
         f'<figure><a href="figures/{escape(f.name)}"><img src="figures/{escape(f.name)}" '
-        f'alt="{escape(f.stem)}" loading="lazy"></a>'
+        f'alt="{escape(f.stem)}"></a>'
         f"<figcaption>{escape(f.stem.replace('_', ' '))}</figcaption></figure>"
         for f in figures
     ]

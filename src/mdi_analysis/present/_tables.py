@@ -145,16 +145,16 @@ class Table:
         Parameters
         ----------
         table_id : str, optional
-            The ``id`` of the ``<table>`` element (default: the Styler's ``T_<uuid>``).
+            The ``id`` of an element wrapping the table (the ``<table>`` keeps the Styler's ``T_<digest>``).
         """
         if self.empty:
             attribute = f' id="{escape(table_id)}"' if table_id else ""
             text = escape(empty_sentence(self.caption, [str(c) for c in self.frame.columns]))
             return f'<p class="empty-table"{attribute}>{text}</p>'
-        styler = self.styler()
-        if table_id:
-            styler = styler.set_table_attributes(f'id="{escape(table_id)}"')
-        return styler.to_html()
+        html = self.styler().to_html()
+        # The Styler already gives its <table> an id (T_<digest>, which its CSS rules select), and a
+        # second id attribute on the same element is ignored by browsers: wrap it instead.
+        return f'<div id="{escape(table_id)}" class="table-wrap">\n{html}</div>' if table_id else html
 
     def _repr_html_(self) -> str:
         return self.to_html()
