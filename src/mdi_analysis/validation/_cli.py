@@ -1,4 +1,5 @@
-"""Every figure of ``docs/validation.md`` in one call: ``python -m mdi_analysis.validation``.
+"""Every figure of ``docs/validation.md`` in one call: ``python -m mdi_analysis.validation``
+(``python -m mdi_analysis.validation placement`` prints only the placement table and its ablation).
 
 Why apart from notebook 04: the notebook shows one method and normaliser at a time within its
 time budget; the note reports both methods for every normaliser, with the bootstrap, the feature
@@ -77,10 +78,33 @@ def measure(
     return tables
 
 
-def main() -> None:
-    """Print :func:`measure` (3 decimals)."""
+def measure_placement(*, folds: int = 5, seed: int = 0) -> dict[str, pd.DataFrame]:
+    """The placement table (with the reader's reference row) and its ablation (issue 16)."""
+    from ..corpus import load_corpus
+    from ._ablation import ablation_evidence, placement_ablation, placement_table
+    from ._evidence import load_guide_expansion
+    from ._features import prepare
+
+    corpus = load_corpus()
+    data = validation_data(corpus)
+    codebook = load_codebook_categories()
+    expansion = load_guide_expansion(guide=corpus.interview_guide, codebook=codebook)
+    steps = ablation_evidence(data, corpus.sections, codebook, expansion)
+    table, _ = placement_table(prepare(data, codebook, "lemma"), steps["+ codebook categories"], folds=folds, seed=seed)
+    return {
+        "placement": table.drop(columns="source"),
+        "placement ablation": placement_ablation(steps, data, folds=folds, seed=seed),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Print :func:`measure` (3 decimals), or with the argument ``placement`` :func:`measure_placement`."""
+    import sys
+
     from ..present import show
 
-    for title, table in measure().items():
+    args = list(sys.argv[1:] if argv is None else argv)
+    tables = measure_placement() if args[:1] == ["placement"] else measure()
+    for title, table in tables.items():
         show(table, decimals=3, title=f"== {title}")
         print()
