@@ -152,7 +152,9 @@ def compound_parts(word: str) -> tuple[str, ...]:
     The head (right part) must be a known word; the modifier a known word, optionally followed by a
     linking ``s``/``e`` (``tidspress`` -> ``tid``, ``press``). The split with the shortest head that
     works is taken, because Norwegian compounds are right-headed and the head names what the word
-    is (``forslagskasse`` is a ``kasse``).
+    is (``forslagskasse`` is a ``kasse``). A linking letter is removed first (``tids`` -> ``tid``), and a
+    modifier of three letters counts only before a linking letter: the dictionary knows many short
+    strings, and without the rule ``innovasjon`` would split into ``inn`` + ``ovasjon``.
 
     Examples
     --------
@@ -167,10 +169,10 @@ def compound_parts(word: str) -> tuple[str, ...]:
         modifier, head = word[:cut], word[cut:]
         if not is_known_word(head):
             continue
-        if is_known_word(modifier):
-            return (modifier, head)
         if modifier[-1] in "se" and len(modifier) > 3 and is_known_word(modifier[:-1]):
             return (modifier[:-1], head)
+        if len(modifier) > 3 and is_known_word(modifier):
+            return (modifier, head)
     return ()
 
 
