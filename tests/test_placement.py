@@ -209,3 +209,28 @@ def test_suggest_placement_top3_with_evidence(real):
     pd.testing.assert_frame_equal(table, again)
     with pytest.raises(Exception, match="top"):
         v.suggest_placement(quotes, corpus=corpus, codebook=codebook, expansion=expansion, top=0)
+
+
+def test_suggestion_hits_on_a_fixture(real):
+    _, data, _, _ = real
+    ids = data.printed.index
+    # Every quote's own section scores 1, another section 0.5: a hit at k=1 for every quote.
+    sections = list(data.profiles.index)
+    values = np.zeros((len(ids), len(sections)))
+    for i, s in enumerate(data.printed):
+        values[i, sections.index(s)] = 1.0
+        values[i, sections.index(next(x for x in sections if x != s))] = 0.5
+    scores = pd.DataFrame(values, index=ids, columns=sections)
+    hits = v.suggestion_hits(scores, data, (1, 2), n_resamples=20)
+    assert hits["section_hits"].tolist() == [1.0, 1.0] and hits["rq_hits"].tolist() == [1.0, 1.0]
+    # Reversed: the own section last; k=1 can still hit through a re-printing's other section.
+    hits = v.suggestion_hits(-scores, data, (1,), n_resamples=20)
+    assert hits.loc[1, "section_hits"] < 0.1
+    assert 0.0 <= hits.loc[1, "section_low"] <= hits.loc[1, "section_hits"] <= hits.loc[1, "section_high"]
+
+
+def test_suggestion_hits_of_the_committed_guide_scores(steps, real):
+    _, data, _, _ = real
+    hits = v.suggestion_hits(v.guide_scores(steps["+ codebook categories"]), data, n_resamples=100)
+    assert hits.loc[3, "section_hits"] == pytest.approx(0.694, abs=5e-4)
+    assert hits.loc[1, "section_hits"] == pytest.approx(0.496, abs=5e-4)

@@ -26,6 +26,7 @@ from ._ablation import (
     load_placement_reference,
     placement_ablation,
     placement_table,
+    suggestion_hits,
 )
 from ._cli import main, measure
 from ._data import NO_SECTION, ValidationData, load_codebook_categories, validation_data
@@ -103,5 +104,6 @@ __all__ = [
     "profile_overlap",
     "scored_labels",
     "suggest_placement",
+    "suggestion_hits",
     "validation_data",
 ]

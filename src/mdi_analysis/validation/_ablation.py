@@ -108,6 +108,57 @@ def bootstrap_scores(
     return pd.DataFrame(rows).set_index("method").astype(float)
 
 
+def suggestion_hits(
+    scores: pd.DataFrame,
+    data: ValidationData,
+    ks: tuple[int, ...] = (1, 3),
+    *,
+    n_resamples: int = 2000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """How often a section the author placed the quote in is among the ``k`` best suggestions.
+
+    The measure for :func:`~mdi_analysis.validation.suggest_placement`, which shows a coder three
+    candidates: a hit at ``k = 3`` means the right section is on the list. The research-question
+    hit is the same with the suggestions' research questions.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        quotes x sections, higher is better (:func:`guide_scores`).
+    data : ValidationData
+        The reference (a re-printed statement hits with any of its sections).
+    ks : tuple of int
+        List lengths.
+    n_resamples, seed : int
+        The bootstrap of the 95 % intervals (resampled quotes).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``k``; ``section_hits``, ``section_low``, ``section_high``, ``rq_hits``, ``rq_low``,
+        ``rq_high``.
+    """
+    values = np.round(scores.reindex(data.printed.index).to_numpy(dtype=float), 12)
+    columns = np.asarray(scores.columns, dtype=object)
+    order = np.argsort(-values, axis=1, kind="stable")
+    rq_of = {s: int(q) for s, q in data.research_question.items()}
+    samples = np.random.default_rng(seed).integers(0, len(values), size=(n_resamples, len(values)))
+    rows = []
+    for k in ks:
+        top = [set(columns[order[i, :k]]) for i in range(len(values))]
+        section_hit = np.array([bool(t & set(acc)) for t, acc in zip(top, data.accepted)], dtype=float)
+        rq_hit = np.array(
+            [bool({rq_of[s] for s in t} & {rq_of[s] for s in acc}) for t, acc in zip(top, data.accepted)], dtype=float
+        )
+        row: dict[str, float] = {"k": int(k)}
+        for name, hit in (("section", section_hit), ("rq", rq_hit)):
+            row[f"{name}_hits"] = float(hit.mean())
+            row[f"{name}_low"], row[f"{name}_high"] = np.percentile(hit[samples].mean(axis=1), [2.5, 97.5])
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("k")
+
+
 def ablation_evidence(
     data: ValidationData, sections: pd.DataFrame, codebook: pd.DataFrame, expansion: pd.DataFrame
 ) -> dict[str, Evidence]:

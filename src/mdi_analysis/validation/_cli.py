@@ -79,11 +79,13 @@ def measure(
 
 
 def measure_placement(*, folds: int = 5, seed: int = 0) -> dict[str, pd.DataFrame]:
-    """The placement table (with the reader's reference row) and its ablation (issue 16)."""
+    """The placement table (with the reader's reference row), its ablation and the hit rate of
+    ``suggest_placement``'s list (issue 16)."""
     from ..corpus import load_corpus
-    from ._ablation import ablation_evidence, placement_ablation, placement_table
+    from ._ablation import ablation_evidence, placement_ablation, placement_table, suggestion_hits
     from ._evidence import load_guide_expansion
     from ._features import prepare
+    from ._placement import guide_scores
 
     corpus = load_corpus()
     data = validation_data(corpus)
@@ -94,6 +96,9 @@ def measure_placement(*, folds: int = 5, seed: int = 0) -> dict[str, pd.DataFram
     return {
         "placement": table.drop(columns="source"),
         "placement ablation": placement_ablation(steps, data, folds=folds, seed=seed),
+        "suggest_placement: author's section among the first k": suggestion_hits(
+            guide_scores(steps["+ codebook categories"]), data
+        ),
     }
 
 
