@@ -234,3 +234,68 @@ def test_suggestion_hits_of_the_committed_guide_scores(steps, real):
     hits = v.suggestion_hits(v.guide_scores(steps["+ codebook categories"]), data, n_resamples=100)
     assert hits.loc[3, "section_hits"] == pytest.approx(0.694, abs=5e-4)
     assert hits.loc[1, "section_hits"] == pytest.approx(0.496, abs=5e-4)
+
+
+def test_suggest_placement_skips_sections_without_evidence(real):
+    corpus, _, codebook, expansion = real
+    table = v.suggest_placement(["xyzzy qwerty", ""], corpus=corpus, codebook=codebook, expansion=expansion)
+    assert table.empty and list(table.columns)[:3] == ["quote", "rank", "section_id"]
+
+
+def test_nested_cv_never_sees_the_held_out_fold(real, steps, monkeypatch):
+    """Every fit (inner and outer) gets training positions disjoint from the outer test fold."""
+    _, data, _, _ = real
+    calls: list[tuple[frozenset, frozenset]] = []
+    original = _placement.ensemble_probabilities
+
+    def spy(evidence, train, train_labels, test, c):
+        calls.append((frozenset(map(int, train)), frozenset(map(int, test))))
+        return original(evidence, train, train_labels, test, c)
+
+    monkeypatch.setattr(_placement, "ensemble_probabilities", spy)
+    assignment = v.place_out_of_fold(steps["+ expanded profiles"], data)
+    folds = assignment.details["fold"].to_numpy()
+    outer_tests = [frozenset(np.flatnonzero(folds == k).tolist()) for k in range(5)]
+    outer_calls = [call for call in calls if call[1] in outer_tests]
+    assert len(outer_calls) == 5 and len(calls) == 5 + 5 * _placement.INNER_FOLDS * len(_placement.C_GRID)
+    per_fold = 1 + _placement.INNER_FOLDS * len(_placement.C_GRID)  # inner fits, then the outer fit
+    for k in range(5):
+        block = calls[k * per_fold : (k + 1) * per_fold]
+        outer_train, outer_test = block[-1]
+        assert outer_test in outer_tests and not outer_train & outer_test
+        for train, test in block[:-1]:  # the inner CV that chooses C: inside the outer training fold
+            assert not train & test and (train | test) <= outer_train
+
+
+def test_cli_rejects_an_unknown_argument(capsys):
+    from mdi_analysis.validation._cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["placment"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "placement" in err
+
+
+def test_nested_ensemble_cpu_time_is_bounded(real, steps):
+    """Notebook 04 runs the nested CV under nbval: ~2.5 s of CPU here; 20 s means something regressed."""
+    import time
+
+    _, data, _, _ = real
+    start = time.process_time()
+    v.place_out_of_fold(steps["+ codebook categories"], data)
+    assert time.process_time() - start < 20.0
+
+
+def test_top_confusions_counts_disagreements_most_frequent_first(real):
+    _, data, _, _ = real
+    predicted = data.printed.copy()
+    first_three = predicted.index[predicted == "4.1.4"][:3]
+    predicted[first_three] = "4.3.1"
+    predicted[predicted.index[predicted == "4.5.3"][:1]] = "4.3.2"
+    table = v.top_confusions(predicted, data)
+    assert table.to_dict("records") == [
+        {"thesis": "4.1.4", "assigned": "4.3.1", "quotes": 3},
+        {"thesis": "4.5.3", "assigned": "4.3.2", "quotes": 1},
+    ]
+    assert v.top_confusions(data.printed, data).empty

@@ -27,6 +27,7 @@ from ._ablation import (
     placement_ablation,
     placement_table,
     suggestion_hits,
+    top_confusions,
 )
 from ._cli import main, measure
 from ._data import NO_SECTION, ValidationData, load_codebook_categories, validation_data
@@ -105,5 +106,6 @@ __all__ = [
     "scored_labels",
     "suggest_placement",
     "suggestion_hits",
+    "top_confusions",
     "validation_data",
 ]

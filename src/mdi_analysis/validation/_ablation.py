@@ -159,6 +159,28 @@ def suggestion_hits(
     return pd.DataFrame(rows).set_index("k")
 
 
+def top_confusions(predicted: pd.Series, data: ValidationData, *, n: int = 10) -> pd.DataFrame:
+    """The most frequent (thesis section, assigned section) disagreements, scored with ``any``.
+
+    Where a method's errors sit, to compare with where the careful reader's sit (issue 16: the
+    overlaps 4.1.4/4.1.5/4.3.1, 4.1.5/4.3.2, 4.1.3/4.1.9/4.4.1 and 4.5.1/4.5.2/4.5.4).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``thesis``, ``assigned``, ``quotes``; at most ``n`` rows, most frequent first
+        (ties in section order).
+    """
+    frame = scored_labels(predicted, data, "any")
+    wrong = frame[frame["section_truth"] != frame["section_pred"]]
+    order = {s: i for i, s in enumerate([*data.sections, NO_SECTION])}
+    counts = wrong.groupby(["section_truth", "section_pred"]).size().rename("quotes").reset_index()
+    counts = counts.rename(columns={"section_truth": "thesis", "section_pred": "assigned"})
+    counts["_t"], counts["_a"] = counts["thesis"].map(order), counts["assigned"].map(order)
+    counts = counts.sort_values(["quotes", "_t", "_a"], ascending=[False, True, True], kind="stable")
+    return counts.drop(columns=["_t", "_a"]).head(n).reset_index(drop=True).astype({"quotes": "int64"})
+
+
 def ablation_evidence(
     data: ValidationData, sections: pd.DataFrame, codebook: pd.DataFrame, expansion: pd.DataFrame
 ) -> dict[str, Evidence]:

@@ -82,7 +82,7 @@ def measure_placement(*, folds: int = 5, seed: int = 0) -> dict[str, pd.DataFram
     """The placement table (with the reader's reference row), its ablation and the hit rate of
     ``suggest_placement``'s list (issue 16)."""
     from ..corpus import load_corpus
-    from ._ablation import ablation_evidence, placement_ablation, placement_table, suggestion_hits
+    from ._ablation import ablation_evidence, placement_ablation, placement_table, suggestion_hits, top_confusions
     from ._evidence import load_guide_expansion
     from ._features import prepare
     from ._placement import guide_scores
@@ -92,10 +92,15 @@ def measure_placement(*, folds: int = 5, seed: int = 0) -> dict[str, pd.DataFram
     codebook = load_codebook_categories()
     expansion = load_guide_expansion(guide=corpus.interview_guide, codebook=codebook)
     steps = ablation_evidence(data, corpus.sections, codebook, expansion)
-    table, _ = placement_table(prepare(data, codebook, "lemma"), steps["+ codebook categories"], folds=folds, seed=seed)
+    table, assignments = placement_table(
+        prepare(data, codebook, "lemma"), steps["+ codebook categories"], folds=folds, seed=seed
+    )
     return {
         "placement": table.drop(columns="source"),
         "placement ablation": placement_ablation(steps, data, folds=folds, seed=seed),
+        "ensemble_cv: most frequent section confusions": top_confusions(
+            assignments["ensemble_cv (nested C)"].predicted, data, n=12
+        ),
         "suggest_placement: author's section among the first k": suggestion_hits(
             guide_scores(steps["+ codebook categories"]), data
         ),
@@ -109,7 +114,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     from ..present import show
 
     args = list(sys.argv[1:] if argv is None else argv)
-    tables = measure_placement() if args[:1] == ["placement"] else measure()
+    if args not in ([], ["placement"]):
+        print(
+            f"python -m mdi_analysis.validation: unexpected argument(s) {' '.join(args)!r}; "
+            "expected none (every table) or 'placement'",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
+    tables = measure_placement() if args == ["placement"] else measure()
     for title, table in tables.items():
         show(table, decimals=3, title=f"== {title}")
         print()

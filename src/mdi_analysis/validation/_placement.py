@@ -262,7 +262,9 @@ def suggest_placement(
     -------
     pandas.DataFrame
         One row per quote and rank: ``quote``, ``rank`` (1 = best), ``section_id``,
-        ``research_question``, ``title``, ``score`` (cosine) and ``evidence``.
+        ``research_question``, ``title``, ``score`` (cosine) and ``evidence``. A section that shares
+        nothing with the quote (score 0) is never suggested, so a quote without any evidence has
+        no row.
     """
     from ..corpus import load_corpus
     from ._data import load_codebook_categories, section_profiles
@@ -284,7 +286,7 @@ def suggest_placement(
     questions = dict(zip(sections["section_id"].astype(str), sections["research_question"]))
     records = []
     for i, quote in enumerate(texts.index):
-        order = np.argsort(-np.round(scores[i], 12), kind="stable")[:top]
+        order = [j for j in np.argsort(-np.round(scores[i], 12), kind="stable")[:top] if scores[i, j] > 0]
         for rank, j in enumerate(order, start=1):
             section = evidence.sections[j]
             records.append(
@@ -298,4 +300,5 @@ def suggest_placement(
                     "evidence": evidence_words(rows[n + i], rows[j], names, n_words),
                 }
             )
-    return pd.DataFrame.from_records(records)
+    columns = ["quote", "rank", "section_id", "research_question", "title", "score", "evidence"]
+    return pd.DataFrame.from_records(records, columns=columns)
