@@ -278,7 +278,13 @@ def test_cli_rejects_an_unknown_argument(capsys):
 
 
 def test_nested_ensemble_cpu_time_is_bounded(real, steps):
-    """Notebook 04 runs the nested CV under nbval: ~2.5 s of CPU here; 20 s means something regressed."""
+    """Notebook 04 runs the nested CV under nbval: ~2.5 s of CPU here; 20 s means something regressed.
+
+    Process time, all threads: it caught a real regression, where ``guide_scores`` entered
+    ``single_thread`` before scikit-learn was imported, so the cached thread controller missed
+    scikit-learn's OpenMP pool and every later fit ran multi-threaded (10x the CPU on a loaded
+    machine). Runs after the ablation test, which calls ``guide_scores`` first.
+    """
     import time
 
     _, data, _, _ = real

@@ -66,6 +66,8 @@ def guide_scores(evidence: Evidence, quote_positions: np.ndarray | None = None) 
     """
     fit_rows = np.concatenate([np.arange(evidence.n_sections), evidence.quote_rows(quote_positions)])
     rows, _ = weighted_rows(evidence, fit_rows)
+    # Not inside single_thread(): its thread controller must first be built after scikit-learn is
+    # imported (see mdi_analysis.stats._threads), and this runs before any model is fitted.
     values = rows[evidence.n_sections :] @ rows[: evidence.n_sections].T
     return pd.DataFrame(values, index=evidence.quotes, columns=pd.Index(evidence.sections, name="section_id"))
 
@@ -106,10 +108,10 @@ def ensemble_probabilities(
     with single_thread():
         model.fit(x_train, y_train)
         learned = model.predict_proba(sparse.csr_matrix(x_test))
+        guide_p = softmax(x_test @ rows[:n].T)
     position = {s: i for i, s in enumerate(evidence.sections)}
     model_p = np.zeros((len(test), n))
     model_p[:, [position[c] for c in model.classes_]] = learned
-    guide_p = softmax(x_test @ rows[:n].T)
     return (1.0 - GUIDE_WEIGHT) * model_p + GUIDE_WEIGHT * guide_p
 
 
