@@ -401,6 +401,11 @@ def test_samples_from_other_programs_import_with_no_option(name: str, shared_mat
     assert list(back.utterances["utterance_id"]) == list(corpus.utterances["utterance_id"])
     assert list(back.utterances["text"]) == list(corpus.utterances["text"]), "texts exactly as data/corpus"
     assert set(back.utterances["role"]) == {UNKNOWN_ROLE}
+    if "qualcoder" in name:  # QualCoder kept the printed role labels as a source variable
+        labelled = exchange.read_qdpx(sample, role_from="variable:role_label").utterances
+        known = labelled["role"] != UNKNOWN_ROLE
+        assert known.sum() == corpus.utterances["role_label"].notna().sum() == 120
+        assert (labelled["role"][known] == corpus.utterances["role"][known]).all()
     thesis = back.codings[back.codings["coder"] == "thesis"]
     assert set(zip(thesis["utterance_id"], thesis["section_id"])) == set(
         zip(corpus.codings["utterance_id"], corpus.codings["section_id"])

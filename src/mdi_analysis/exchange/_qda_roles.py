@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..corpus.model import UNKNOWN_ROLE
+from ..corpus.model import ROLE_LABELS, UNKNOWN_ROLE
 from ..errors import OptionError, QdaFormatError
 from ..io import decode_text, read_input_bytes
 from ._qda_model import ROLE_VARIABLE
@@ -55,9 +55,14 @@ def parse_role_from(text: str | None) -> RoleSource | None:
     )
 
 
+_LABELS = {label.lower(): role for label, role in ROLE_LABELS.items()}
+
+
 def _role(value: str | None) -> str | None:
+    """A role value lower-cased; a role label the thesis prints maps to its side
+    (``Hovedtillitsvalgt`` → ``tillitsvalgt``), so the thesis's own labels give the thesis's roles."""
     text = (value or "").strip().lower()
-    return text or None
+    return _LABELS.get(text, text) or None
 
 
 def _value_text(value: ET.Element, ns: str) -> str | None:
