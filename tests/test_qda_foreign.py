@@ -227,10 +227,11 @@ def test_utterance_ids_are_readable_stable_and_unique():
 
 def test_coder_ids_come_from_user_names_and_our_own_names_map_back():
     known = {exchange.THESIS_CODER.name: "thesis"}
-    assert coder_ids(["thesis (Strømsvåg 2017)", "Kari Hansen", "kari hansen"], known) == [
+    assert coder_ids([exchange.THESIS_CODER.name, "Koder Nord", "koder nord", "Øst Å"], known) == [
         "thesis",
-        "kari-hansen",
-        "kari-hansen-2",
+        "koder-nord",
+        "koder-nord-2",
+        "ost-a",
     ]
 
 

@@ -37,7 +37,7 @@ _TRANSLITERATE = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "�
 
 def slug(text: str, separator: str = "-") -> str:
     """``text`` in ASCII letters, digits and ``separator`` (Norwegian letters transliterated, other
-    accents dropped), so an id reads like the name it came from: ``Strømsvåg`` → ``Stromsvag``."""
+    accents dropped), so an id reads like the name it came from: ``Intervju på møte`` → ``Intervju-pa-mote``."""
     ascii_text = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE)).encode("ascii", "ignore").decode()
     return re.sub(r"[^A-Za-z0-9]+", separator, ascii_text).strip(separator)
 
@@ -80,8 +80,8 @@ def utterance_ids(names: Iterable[str | None]) -> list[str]:
 
 
 def coder_ids(names: Iterable[str], known: dict[str, str]) -> list[str]:
-    """Coder ids from user names: a name this package writes maps back to its id (``thesis (Strømsvåg
-    2017)`` → ``thesis``); any other becomes its lower-case slug (``Kari Hansen`` → ``kari-hansen``).
+    """Coder ids from user names: a name this package writes maps back to its id (the thesis coder's
+    name → ``thesis``); any other becomes its lower-case slug (``Koder Nord`` → ``koder-nord``).
     Keyed on the name because QualCoder and ``qc`` keep a user's name but not its ``id``."""
     return _unique([known.get(name) or slug(name).lower() or "user" for name in names], "-")
 
