@@ -81,7 +81,7 @@ def utterance_ids(names: Iterable[str | None]) -> list[str]:
 
 def coder_ids(names: Iterable[str], known: dict[str, str]) -> list[str]:
     """Coder ids from user names: a name this package writes maps back to its id (the thesis coder's
-    name → ``thesis``); any other becomes its lower-case slug (``Koder Nord`` → ``koder-nord``).
+    name → ``thesis``); any other becomes its lower-case slug (``Koder 2`` → ``koder-2``).
     Keyed on the name because QualCoder and ``qc`` keep a user's name but not its ``id``."""
     return _unique([known.get(name) or slug(name).lower() or "user" for name in names], "-")
 
