@@ -360,7 +360,7 @@ def test_the_cli_prints_warnings_and_the_unused_summary(tmp_path: Path, capsys):
     assert import_qdpx_main([str(project.write(tmp_path / "p.qdpx")), "--out", str(out)]) == 0
     err = capsys.readouterr().err
     assert "warning: 1 of 1 sources have no case" in err
-    assert "not imported: 1 notes (memos), 1 variables (Alder)" in err
+    assert "not imported: notes (memos): 1, variables (Alder): 1" in err
     assert load_corpus(out).utterances["role"].tolist() == [UNKNOWN_ROLE]
     assert pd.read_csv(out / "coders.csv")["coder"].tolist() == ["a"]
 

@@ -329,7 +329,7 @@ def _read_root(
     categories = pd.DataFrame(
         {"category_id": codebook["category_id"], "framework_id": codebook["framework_id"], "name": codebook["category"]}
     ).astype("string")
-    unused_line = ", ".join(f"{n} {what}" for what, n in unused.items())
+    unused_line = ", ".join(f"{what}: {n}" for what, n in unused.items())
     return QdaCorpus(
         utterances,
         sections,
