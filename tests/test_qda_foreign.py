@@ -416,3 +416,19 @@ def test_samples_from_other_programs_import_with_no_option(name: str, shared_mat
     assert len(codebook.categories) == len(load_codebook().categories)
     categories = pd.read_csv(out / "category_codings.csv")
     assert len(categories[categories["coder"] == "keyword-lemma"]) == 429
+
+
+def test_overwrite_replaces_only_a_folder_this_command_made(tmp_path: Path, capsys):
+    out = tmp_path / "corpus"
+    assert import_qdpx_main([str(_nvivo(tmp_path)), "--out", str(out)]) == 0
+    assert import_qdpx_main([str(_maxqda(tmp_path)), "--out", str(out), "--overwrite"]) == 0
+    assert list(load_corpus(out).utterances["utterance_id"]) == ["Leder", "Leder_2"]
+    # A corpus folder another command made (here: marked as the transcript import's) is not replaced.
+    marker = out / ".mdi-analysis-output"
+    marker.write_text(marker.read_text(encoding="utf-8").replace("import-qdpx", "import-transcripts"), encoding="utf-8")
+    before = sorted(p.name for p in out.iterdir())
+    capsys.readouterr()
+    assert import_qdpx_main([str(_nvivo(tmp_path)), "--out", str(out), "--overwrite"]) == 2
+    assert "was made by import-transcripts, not by import-qdpx" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == before
+    assert list(load_corpus(out).utterances["utterance_id"]) == ["Leder", "Leder_2"]

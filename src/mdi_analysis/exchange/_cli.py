@@ -14,11 +14,10 @@ from pathlib import Path
 
 from ..corpus.model import ROLES
 from ..errors import InputDataError, MdiError, PersonalDataError, QdaValidationError
-from ..io import check_output_folder
 from ..paths import data_dir, relative_to_root
 from ..privacy import format_findings
 from ._qda_export import export_qdpx
-from ._qda_import import read_qdpx, write_corpus
+from ._qda_import import check_import_folder, read_qdpx, write_corpus
 from ._qda_model import DEFAULT_OUT
 from ._qda_roles import ROLE_FROM_HELP, parse_role_from
 from ._qda_schema import schema_path
@@ -143,7 +142,7 @@ def import_qdpx_main(argv: Sequence[str] | None = None) -> int:
     roles = [r.strip() for r in args.roles.split(",")] if args.roles else None
     try:
         role_from = parse_role_from(args.role_from)
-        check_output_folder(args.out, keep_other_files=False, overwrite=args.overwrite)
+        check_import_folder(args.out, overwrite=args.overwrite)
         project = read_qdpx(args.file, role_from=role_from)
         written, findings = write_corpus(
             project, args.file, args.out, allow_pii=args.allow_pii, roles=roles, overwrite=args.overwrite

@@ -20,8 +20,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..corpus.build import CODING_COLUMNS, UTTERANCE_COLUMNS  # the corpus files' own columns
-from ..errors import PersonalDataError, QdaFormatError
-from ..io import check_input_file, check_output_folder, write_folder, write_table
+from ..errors import OptionError, PersonalDataError, QdaFormatError
+from ..io import check_input_file, check_output_folder, output_marker, write_folder, write_table
+from ..paths import relative_to_root
 from ..privacy import Finding, scan_text
 from ._input_limits import ArchiveReader, Progress, open_archive
 from ._qda_codes import read_code_tree
@@ -40,7 +41,10 @@ from ._qda_model import (
 from ._qda_roles import RoleSource, parse_role_from, resolve_roles
 from ._qda_text import check_selection, coder_ids, read_source_text, utterance_ids
 
-__all__ = ["read_qdpx", "qdpx_to_corpus", "write_corpus"]
+__all__ = ["check_import_folder", "read_qdpx", "qdpx_to_corpus", "write_corpus"]
+
+#: The command recorded in the marker of a folder the import writes.
+MADE_BY = "import-qdpx"
 
 
 def read_qdpx(path: str | Path, *, role_from: RoleSource | str | None = None) -> QdaCorpus:
@@ -414,6 +418,19 @@ def _section_codings(utterances: pd.DataFrame, selections: pd.DataFrame, coders:
     return codings.reset_index(drop=True).astype("string")
 
 
+def check_import_folder(out_dir: str | Path, *, overwrite: bool = False) -> None:
+    """``out_dir`` may receive an import: new or empty, or (with ``overwrite``) a folder that
+    ``import-qdpx`` itself made (its marker says so) and that holds nothing else. A corpus folder
+    another command wrote (``import-transcripts``, ``build-corpus``) is not replaced by an import."""
+    check_output_folder(out_dir, keep_other_files=False, overwrite=overwrite)
+    marker = output_marker(Path(out_dir)) if Path(out_dir).is_dir() else None
+    if marker is not None and marker.made_by != MADE_BY:
+        raise OptionError(
+            f"{relative_to_root(Path(out_dir))} was made by {marker.made_by}, not by {MADE_BY}; nothing was changed: "
+            "choose a new or empty folder"
+        )
+
+
 def qdpx_to_corpus(
     path: str | Path,
     out_dir: str | Path,
@@ -443,7 +460,7 @@ def qdpx_to_corpus(
     PersonalDataError
         The anonymity scan found something and ``allow_pii`` is false; nothing was written.
     """
-    check_output_folder(out_dir, keep_other_files=False, overwrite=overwrite)
+    check_import_folder(out_dir, overwrite=overwrite)
     return write_corpus(
         read_qdpx(path, role_from=role_from), path, out_dir, allow_pii=allow_pii, roles=roles, overwrite=overwrite
     )
@@ -502,6 +519,6 @@ def write_corpus(
         return sorted(names)
 
     written = write_folder(
-        out_dir, write, made_by="import-qdpx", keep_other_files=False, overwrite=overwrite, prefix=".qdpx-corpus-"
+        out_dir, write, made_by=MADE_BY, keep_other_files=False, overwrite=overwrite, prefix=".qdpx-corpus-"
     )
     return written, findings
