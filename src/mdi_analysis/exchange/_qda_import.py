@@ -1,11 +1,14 @@
-"""REFI-QDA import: a ``.qdpx`` (ours, or ours after a QDA tool) back into corpus-shaped tables.
+"""REFI-QDA import: any QDA-XML 1.0 project (ours, ours after a QDA tool, or one NVivo, ATLAS.ti,
+MAXQDA, QualCoder or ``qc`` wrote) into corpus-shaped tables and a corpus folder.
 
-Why: a researcher who codes the quotes in NVivo or QualCoder should get the codings back into the
-notebooks. :func:`read_qdpx` reads a project into the corpus tables, and :func:`qdpx_to_corpus`
-writes them as a corpus folder that :func:`mdi_analysis.corpus.load_corpus` reads, behind the same
-anonymity gate as the transcript import (a QDA tool may have added text). Members are read
-within the size limits of ``_input_limits`` (a ``.qdpx`` of one megabyte can hold a member that
-inflates to gigabytes), and a project with many sources prints progress lines on standard error.
+Why: a researcher who codes quotes in a QDA program should get them, and every coder's codings,
+into the notebooks. :func:`read_qdpx` reads a project into the corpus tables (source text and ids
+in ``_qda_text``, roles in ``_qda_roles``, the code tree in ``_qda_codes``), and
+:func:`write_corpus` writes them as a corpus folder that :func:`mdi_analysis.corpus.load_corpus`
+reads, behind the same anonymity gate as the transcript import (a QDA tool may have added text).
+Members are read within the size limits of ``_input_limits`` (a ``.qdpx`` of one megabyte can hold
+a member that inflates to gigabytes), and a project with many sources prints progress lines on
+standard error.
 """
 
 from __future__ import annotations
