@@ -5,10 +5,11 @@ read-back tables), building ``project.qde`` (``_qda_project``), the export pipel
 anonymity check (``_qda_export``), validation against the shipped QDA-XML schema (``_qda_schema``),
 reading any QDA-XML 1.0 project into a corpus folder (``_qda_import``, with the sources' text and
 ids in ``_qda_text``, the roles in ``_qda_roles`` and the code tree as a codebook in
-``_qda_codes``), reading ``.txt``/``.docx`` transcripts into speaker turns (``_transcripts_read``) and turning them into a corpus folder behind
-the personal-data gate (``_transcripts_import``), and the three commands ``export-qdpx``,
-``import-qdpx`` and ``import-transcripts`` (``_cli``). Everything that leaves or enters the
-compendium here is scanned for personal data before it is written.
+``_qda_codes``), reading ``.txt``/``.docx`` transcripts into speaker turns (``_transcripts_read``)
+and turning them into a corpus folder behind the personal-data gate (``_transcripts_import``), and
+the three commands ``export-qdpx``, ``import-qdpx`` and ``import-transcripts`` (``_cli``).
+Everything that leaves or enters the compendium here is scanned for personal data before it is
+written.
 
 May import: ``errors``, ``options``, ``paths``, ``io``, ``corpus``, ``coding``, ``privacy``.
 Nothing in the package imports from here; the command line reaches it through
