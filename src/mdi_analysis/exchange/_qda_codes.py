@@ -22,7 +22,7 @@ import pandas as pd
 from ._qda_model import ID_MARKER_RE
 from ._qda_text import slug
 
-__all__ = ["CodeTree", "read_code_tree", "UNGROUPED"]
+__all__ = ["CodeTree", "KnownCodes", "read_code_tree", "UNGROUPED"]
 
 UNGROUPED = "ungrouped"
 _SECTION_NAME_RE = re.compile(r"^(\d+(?:\.\d+)+)\s")
@@ -77,12 +77,39 @@ def _definition(body: str) -> str | None:
     return "\n".join(lines).strip() or None
 
 
-def read_code_tree(root: ET.Element, ns: str, coded: set[str], path: Path) -> CodeTree:
+@dataclass(frozen=True)
+class KnownCodes:
+    """The committed codebook's ids by name, so that our own codes keep their ids after a program
+    dropped the descriptions with the id marker (``qc``): framework name → id, and (framework name,
+    category name) → id; a category name may carry its framework id, as the export writes the two
+    names that occur twice (``Autonomi (mdi_kultur)``)."""
+
+    frameworks: dict[str, str]
+    categories: dict[tuple[str, str], str]
+
+    @classmethod
+    def from_codebook(cls, frameworks: pd.DataFrame, categories: pd.DataFrame) -> KnownCodes:
+        framework_ids = dict(zip(frameworks["framework"].astype(str), frameworks["framework_id"].astype(str)))
+        names = dict(zip(frameworks["framework_id"].astype(str), frameworks["framework"].astype(str)))
+        known: dict[tuple[str, str], str] = {}
+        for category_id, framework_id, name in zip(
+            categories["category_id"].astype(str), categories["framework_id"].astype(str), categories["category"]
+        ):
+            framework = names.get(framework_id, "")
+            known[(framework, str(name))] = category_id
+            known[(framework, f"{name} ({framework_id})")] = category_id
+        return cls(framework_ids, known)
+
+
+def read_code_tree(root: ET.Element, ns: str, coded: set[str], path: Path, known: KnownCodes | None = None) -> CodeTree:
     """Read every code of the project's ``CodeBook``.
 
     ``coded`` holds the GUIDs (lower case) of the codes that carry codings, so that a parent code
-    coded directly is a category too.
+    coded directly is a category too. ``known``: the committed codebook's ids by name, used for a
+    code without the id marker whose framework and name are the committed ones (only the id is
+    taken; definition and patterns come from the project alone).
     """
+    known = known or KnownCodes({}, {})
     tree = CodeTree()
     framework_ids: dict[str, str] = {}  # framework code GUID (or "") → framework_id
     taken_frameworks: set[str] = set()
@@ -95,7 +122,10 @@ def read_code_tree(root: ET.Element, ns: str, coded: set[str], path: Path) -> Co
         name = parent.get("name", "") if parent is not None else UNGROUPED
         description = (parent.findtext(ns + "Description") or "").strip() if parent is not None else ""
         marker = ID_MARKER_RE.search(description)
-        base = marker.group(2) if marker and marker.group(1) == "framework" else (slug(name, "_").lower() or "codes")
+        if marker and marker.group(1) == "framework":
+            base = marker.group(2)
+        else:
+            base = known.frameworks.get(name) or slug(name, "_").lower() or "codes"
         framework_id, number = base, 1
         while framework_id in taken_frameworks:
             number += 1
@@ -121,6 +151,8 @@ def read_code_tree(root: ET.Element, ns: str, coded: set[str], path: Path) -> Co
         description = (code.findtext(ns + "Description") or "").strip()
         marker = ID_MARKER_RE.search(description)
         framework_id = framework_of(parent, trail)
+        if marker_id is None and parent is not None:
+            marker_id = known.categories.get((parent.get("name", ""), name))
         if marker_id and marker_id.split(".")[0] == framework_id:
             base = marker_id
         else:

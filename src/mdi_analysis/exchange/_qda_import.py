@@ -24,11 +24,11 @@ import pandas as pd
 
 from ..corpus.build import CODING_COLUMNS, UTTERANCE_COLUMNS  # the corpus files' own columns
 from ..errors import OptionError, PersonalDataError, QdaFormatError
-from ..io import check_input_file, check_output_folder, output_marker, write_folder, write_table
+from ..io import check_input_file, check_output_folder, load_codebook, output_marker, write_folder, write_table
 from ..paths import relative_to_root
 from ..privacy import Finding, scan_text
 from ._input_limits import ArchiveReader, Progress, open_archive
-from ._qda_codes import read_code_tree
+from ._qda_codes import KnownCodes, read_code_tree
 from ._qda_model import (
     CATEGORY_CODING_COLUMNS,
     PROJECT_FILE,
@@ -195,7 +195,8 @@ def _read_root(
     variables = {(v.get("guid") or "").lower(): v.get("name") or "" for v in root.iter(ns + "Variable")}
     sources = list(root.iter(ns + "TextSource"))
     coded = {(ref.get("targetGUID") or "").lower() for s in sources for ref in s.iter(ns + "CodeRef")}
-    tree = read_code_tree(root, ns, coded, path)
+    committed = load_codebook()
+    tree = read_code_tree(root, ns, coded, path, KnownCodes.from_codebook(committed.frameworks, committed.categories))
     ids = dict(zip(((s.get("guid") or "").lower() for s in sources), utterance_ids(s.get("name") for s in sources)))
     id_of_name = {s.get("name") or "": ids[(s.get("guid") or "").lower()] for s in sources}
     roles, warnings, used_cases = resolve_roles(root, ns, sources, variables, ids, role_from, path)
