@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..corpus.build import CODING_COLUMNS, UTTERANCE_COLUMNS  # the corpus files' own columns
-from ..errors import OptionError, PersonalDataError, QdaFormatError
+from ..errors import InputDataError, OptionError, PersonalDataError, QdaFormatError
 from ..io import check_input_file, check_output_folder, load_codebook, output_marker, write_folder, write_table
 from ..paths import relative_to_root
 from ..privacy import Finding, scan_text
@@ -195,8 +195,12 @@ def _read_root(
     variables = {(v.get("guid") or "").lower(): v.get("name") or "" for v in root.iter(ns + "Variable")}
     sources = list(root.iter(ns + "TextSource"))
     coded = {(ref.get("targetGUID") or "").lower() for s in sources for ref in s.iter(ns + "CodeRef")}
-    committed = load_codebook()
-    tree = read_code_tree(root, ns, coded, path, KnownCodes.from_codebook(committed.frameworks, committed.categories))
+    try:  # our own codes by name; an import must not depend on data/codebook being readable
+        committed = load_codebook()
+        known = KnownCodes.from_codebook(committed.frameworks, committed.categories)
+    except InputDataError:
+        known = None
+    tree = read_code_tree(root, ns, coded, path, known)
     ids = dict(zip(((s.get("guid") or "").lower() for s in sources), utterance_ids(s.get("name") for s in sources)))
     id_of_name = {s.get("name") or "": ids[(s.get("guid") or "").lower()] for s in sources}
     roles, warnings, used_cases = resolve_roles(root, ns, sources, variables, ids, role_from, path)
