@@ -184,3 +184,23 @@ def test_notebooks_02_and_08_run_on_an_imported_project(tmp_path: Path):
     assert "manual coding: koder-a" in printed
     assert "A = koder-a, B = koder-b" in printed
     assert "tema.tidspress" in printed
+
+
+def test_compare_human_coders_picks_the_first_two_humans_and_says_when_there_is_no_pair():
+    codings = pd.DataFrame(
+        [
+            ("U1", "a.x", "anna"),
+            ("U2", "a.x", "anna"),
+            ("U1", "a.x", "bo"),
+            ("U3", "a.y", "bo"),
+            ("U5", "a.y", "keyword-lemma"),
+        ],
+        columns=["utterance_id", "category_id", "coder"],
+    )
+    table, first, second = stats.compare_human_coders(codings, IDS, CATEGORIES)
+    assert (first, second) == ("anna", "bo")
+    # a.z is used by neither coder and left out; a.x: U1 both, U2 anna only → 4 of 5 agree
+    assert table["category_id"].tolist() == ["a.x", "a.y"]
+    assert table.set_index("category_id").loc["a.x", "agreement_pct"] == pytest.approx(80.0)
+    alone, first, second = stats.compare_human_coders(codings[codings["coder"] != "bo"], IDS, CATEGORIES)
+    assert alone.empty and (first, second) == ("anna", None)

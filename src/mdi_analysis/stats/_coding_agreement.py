@@ -26,6 +26,7 @@ from ..io import read_table
 from ._agreement import cohen_kappa
 
 __all__ = [
+    "compare_human_coders",
     "THESIS_MANUAL",
     "agreement_summary",
     "codebook_dir",
@@ -314,3 +315,47 @@ def most_disputed(table: pd.DataFrame) -> str | None:
     """The category with the most disagreements (ties: codebook order), for the KWIC default."""
     disputed = table["manual_not_keyword"] + table["keyword_not_manual"]
     return None if not len(table) or disputed.max() == 0 else str(table.loc[disputed.idxmax(), "category_id"])
+
+
+def compare_human_coders(
+    category_codings: pd.DataFrame,
+    utterance_ids: Sequence[str],
+    categories: pd.DataFrame,
+    coder_a: str | None = None,
+    coder_b: str | None = None,
+) -> tuple[pd.DataFrame, str | None, str | None]:
+    """Two human coders of one project compared per code, NVivo's coding comparison style.
+
+    Why a function: the notebook must run on any imported project, with zero, one or several human
+    coders; choosing the pair and skipping when there is no pair belongs here, not in a cell.
+
+    Parameters
+    ----------
+    category_codings : pandas.DataFrame
+        From :func:`load_category_codings` (``utterance_id``, ``category_id``, ``coder``).
+    utterance_ids : sequence of str
+        Every quote of the corpus, coded or not (a quote neither coder codes still agrees).
+    categories : pandas.DataFrame
+        The codebook's categories.
+    coder_a, coder_b : str, optional
+        The coders to compare; default the first and second of :func:`human_coders`.
+
+    Returns
+    -------
+    (pandas.DataFrame, str or None, str or None)
+        :func:`coder_agreement` for the codes either coder used (empty without two coders), and the
+        two coder ids compared (None where there is none).
+    """
+    humans = human_coders(category_codings)
+    first = coder_a or (humans[0] if humans else None)
+    second = coder_b or (humans[1] if len(humans) > 1 else None)
+    ids = categories["category_id"]
+    if first is None or second is None:
+        empty = coding_matrix(category_codings.iloc[0:0], [], [])
+        return coder_agreement(empty, empty, categories.iloc[0:0]), first, second
+    a, b = (
+        coding_matrix(category_codings[category_codings["coder"] == coder], utterance_ids, ids)
+        for coder in (first, second)
+    )
+    table = coder_agreement(a, b, categories)
+    return table[(table["a_n"] > 0) | (table["b_n"] > 0)].reset_index(drop=True), first, second
