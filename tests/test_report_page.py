@@ -231,3 +231,26 @@ def test_the_anonymity_scan_reads_the_workbook_sheet_by_sheet(tmp_path):
     report = scan_report([clean, leaking])
     assert {f.file.name for f in report.findings} == {"leaking.xlsx"}
     assert all(f.kind != "unscanned" for f in report.findings)
+
+
+def test_a_table_file_without_columns_becomes_an_empty_sheet_not_a_crash(tmp_path):
+    from openpyxl import load_workbook
+
+    from mdi_analysis.present._workbook import read_csv_table, write_workbook
+
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    (folder / "empty.csv").write_text("\n", encoding="utf-8")
+    (folder / "full.csv").write_text("a,b\n1,x\n", encoding="utf-8")
+    assert read_csv_table(folder / "empty.csv").empty
+    book = load_workbook(write_workbook(folder, tmp_path / "tables.xlsx"))
+    assert book.sheetnames == ["empty", "full"]
+    assert book["full"]["A2"].value == 1
+
+
+def test_two_coders_compared_on_no_codes_still_name_the_columns():
+    from mdi_analysis import stats
+
+    empty = pd.DataFrame(index=["U1"])
+    table = stats.coder_agreement(empty, empty, pd.DataFrame(columns=["category_id", "category"]))
+    assert table.empty and list(table.columns)[:3] == ["category_id", "category", "kappa"]

@@ -138,7 +138,10 @@ def _without_timestamps(xlsx: bytes) -> bytes:
 def read_csv_table(path: Path) -> pd.DataFrame:
     """A table of ``reports/tables`` as written: numbers become numbers, text stays text (``"007"``
     keeps its zeros; a column of :data:`ID_COLUMNS` such as ``section`` = ``4.6`` stays text)."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except pd.errors.EmptyDataError:  # a table with neither rows nor columns: an empty sheet
+        return pd.DataFrame()
     for column in frame.columns:
         if str(column) in ID_COLUMNS:  # "4.6" is a section, not four point six
             frame[column] = frame[column].replace("", None)

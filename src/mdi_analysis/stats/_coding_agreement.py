@@ -170,7 +170,24 @@ def coder_agreement(coder_a: pd.DataFrame, coder_b: pd.DataFrame, categories: pd
                 "b_n": int(b.sum()),
             }
         )
-    return pd.DataFrame(rows)
+    # No codes: still the columns, so that the written table says what it would hold.
+    return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+
+
+#: The columns of :func:`coder_agreement`, in order.
+COMPARISON_COLUMNS = [
+    "category_id",
+    "category",
+    "kappa",
+    "agreement_pct",
+    "a_and_b_pct",
+    "neither_pct",
+    "disagreement_pct",
+    "a_not_b_pct",
+    "b_not_a_pct",
+    "a_n",
+    "b_n",
+]
 
 
 def disagreements(
