@@ -176,7 +176,7 @@ def test_notebooks_02_and_08_run_on_an_imported_project(tmp_path: Path):
         assert result.returncode == 0, result.stderr[-2000:]
         runs[notebook] = nbformat.read(next(out.glob("*.ipynb")), as_version=4)
     printed = "".join(
-        output.get("text", "")
+        output.get("text", "") + output.get("data", {}).get("text/plain", "")  # printed lines and tables
         for cell in runs["08"].cells
         if cell.cell_type == "code"
         for output in cell.get("outputs", [])
