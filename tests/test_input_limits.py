@@ -251,3 +251,14 @@ def test_a_long_import_prints_progress_and_a_short_one_nothing(monkeypatch, caps
     assert any(line.startswith("tests/fixtures/transcripts/intervju_arbeidsgiver.txt: reading: ") for line in err)
     assert any(" sorting into sections: " in line and line.endswith(" s)") for line in err)
     assert any(line.startswith("scanning for personal data: 1 of ") for line in err)
+
+
+def test_the_one_input_reader_refuses_a_file_over_its_limit_and_reads_one_at_it(tmp_path):
+    from mdi_analysis.io import read_input_bytes
+
+    path = tmp_path / "t.txt"
+    path.write_bytes(b"x" * 10)
+    assert read_input_bytes(path, expected="a file", max_bytes=10) == b"x" * 10
+    assert read_input_bytes(path, expected="a file") == b"x" * 10
+    with pytest.raises(InputDataError, match=r"the file is 10 bytes, over the limit of 9 bytes.*raise the limit with X=1"):
+        read_input_bytes(path, expected="a file", max_bytes=9, raise_with="X=1")
