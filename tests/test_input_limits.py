@@ -260,5 +260,5 @@ def test_the_one_input_reader_refuses_a_file_over_its_limit_and_reads_one_at_it(
     path.write_bytes(b"x" * 10)
     assert read_input_bytes(path, expected="a file", max_bytes=10) == b"x" * 10
     assert read_input_bytes(path, expected="a file") == b"x" * 10
-    with pytest.raises(InputDataError, match=r"the file is 10 bytes, over the limit of 9 bytes.*raise the limit with X=1"):
+    with pytest.raises(InputDataError, match=r"the file is 10 bytes, over the limit of 9 bytes.*limit with X=1"):
         read_input_bytes(path, expected="a file", max_bytes=9, raise_with="X=1")
