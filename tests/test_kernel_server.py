@@ -196,8 +196,10 @@ def _files_under(*folders: Path) -> list[str]:
     [
         "SIGKILL",
         "SIGTERM",
-        # Ctrl-C once left the runner alive under load: its notebook threads were joined at exit
-        # while they still waited on killed kernels. They are daemon threads now (_DaemonPool).
+        # Ctrl-C left the runner alive in loaded CI runs: the signal can land on a notebook thread,
+        # which does not wake the main thread from a wait without a timeout (it waits in slices
+        # now, _first_done), and threads still waiting on killed kernels were joined at exit (they
+        # are daemon threads now, _DaemonPool).
         "Ctrl-C",
     ],
 )
@@ -299,3 +301,18 @@ def test_the_runner_runs_notebooks_in_daemon_threads_so_exit_never_waits_for_the
     failing = _DaemonPool().submit(lambda: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         failing.result(timeout=5)
+
+
+def test_the_runner_waits_for_runs_in_slices_and_takes_the_earliest_submitted_of_those_done():
+    from concurrent.futures import Future
+
+    from mdi_analysis.pipeline._runner import _first_done
+
+    first, second = Future(), Future()
+    timer = threading.Timer(0.6, lambda: (second.set_result(2), first.set_result(1)))
+    timer.start()
+    started = time.monotonic()
+    assert _first_done({first: "a", second: "b"}) in (first, second)
+    assert time.monotonic() - started >= 0.5  # it waited across several slices
+    timer.join()
+    assert _first_done({first: "a", second: "b"}) is first

@@ -25,7 +25,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import Future, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -296,7 +296,7 @@ def _schedule(
             running[pool.submit(_execute_run, run, reports, update_committed)] = run
         if not running:
             break
-        finished = next(as_completed(running))
+        finished = _first_done(running)
         run = running.pop(finished)
         result = finished.result()
         results.append(result)
@@ -306,6 +306,19 @@ def _schedule(
         print(f"[{len(results)}/{total}] {mark} {result.notebook} {result.seconds:5.1f}s{note}", flush=True)
         if not result.ok:
             print(f"       {result.error}", flush=True)
+
+
+def _first_done(running: dict) -> Future:
+    """The first of the ``running`` futures to finish.
+
+    Waits in short slices: a Ctrl-C that the kernel delivers to one of the notebook threads instead
+    of the main thread does not interrupt a wait without a timeout, so the runner would never see
+    it; each slice's end lets the main thread raise the pending KeyboardInterrupt.
+    """
+    while True:
+        done, _ = wait(running, timeout=0.25, return_when=FIRST_COMPLETED)
+        if done:
+            return min(done, key=lambda future: list(running).index(future))
 
 
 class _DaemonPool:
