@@ -158,3 +158,66 @@ def test_property_kappa_equals_scikit_learn(pair):
         warnings.simplefilter("ignore", RuntimeWarning)
         expected = cohen_kappa_score(truth, predicted)
     assert cohen_kappa(truth, predicted) == pytest.approx(expected, abs=1e-12)
+
+
+# --- boundaries and defaults, pinned ----------------------------------------------------------------
+
+
+def test_no_items_give_undefined_scores():
+    result = agreement([], [])
+    assert list(result) == ["n", "accuracy", "kappa", "macro_f1"] and result["n"] == 0
+    assert all(np.isnan(result[k]) for k in ("accuracy", "kappa", "macro_f1"))
+    with pytest.raises(ValueError, match="truth and predicted differ in length"):
+        agreement(["a"], [])
+
+
+def test_a_class_never_assigned_or_never_true_scores_zero_not_one():
+    table = class_scores(["a", "a", "b"], ["a", "a", "a"], ["a", "b", "c"])
+    assert table.index.tolist() == ["a", "b", "c"]
+    assert table.columns.tolist() == ["thesis_n", "assigned_n", "precision", "recall", "f1"]
+    assert table.loc["b"].tolist() == [1, 0, 0.0, 0.0, 0.0]  # never assigned: precision 0
+    assert table.loc["c"].tolist() == [0, 0, 0.0, 0.0, 0.0]  # neither: f1 0
+    assert table.loc["a", "precision"] == pytest.approx(2 / 3) and table.loc["a", "recall"] == 1.0
+    assert table.loc["a", "f1"] == pytest.approx(0.8)
+    one = class_scores(["a"], ["b"], ["a", "b"])  # one item each way: precision/recall with a single count
+    assert one.loc["a"].tolist() == [1, 0, 0.0, 0.0, 0.0] and one.loc["b"].tolist() == [0, 1, 0.0, 0.0, 0.0]
+    single = class_scores(["a"], ["a"], ["a"])
+    assert single.loc["a"].tolist() == [1, 1, 1.0, 1.0, 1.0]
+
+
+def test_agreement_labels_default_to_the_truth_labels_sorted():
+    assert agreement(["b", "a", "b"], ["b", "a", NONE])["macro_f1"] == pytest.approx((1.0 + 2 / 3) / 2)
+    assert agreement(["b", "a", "b"], ["b", "a", NONE], ["a", "b", NONE])["macro_f1"] == pytest.approx(
+        (1.0 + 2 / 3 + 0.0) / 3
+    )
+
+
+def test_majority_baseline_counts_and_ties():
+    assert majority_baseline(["b", "a", "b"])["label"] == "b"
+    assert majority_baseline(["a", "b"])["label"] == "a"  # a tie goes to the first label
+    assert majority_baseline(["a", "b"], ["b", "a"])["label"] == "b"
+    result = majority_baseline(["a", "b", "b"], ["c", "a", "b"])  # c never occurs: count 0
+    assert result["label"] == "b" and result["macro_f1"] == pytest.approx((0 + 0 + 0.8) / 3)
+    assert majority_baseline(["a", "a"], ["c", "a"])["label"] == "a"
+
+
+def test_kappa_is_undefined_when_both_coders_use_one_label_only():
+    assert np.isnan(fast_kappa(np.array([0, 0, 0]), np.array([0, 0, 0]), 2))
+    draws = kappa_draws(np.array([0, 0, 1]), np.array([0, 0, 1]), np.array([[0, 1, 0], [0, 1, 2]]), 2)
+    assert np.isnan(draws[0]) and draws[1] == 1.0
+    assert kappa_draws(np.array([0, 1]), np.array([1, 0]), np.array([[0, 1]]), 3).tolist() == [-1.0]
+
+
+def test_paired_bootstrap_defaults_are_2000_resamples_from_seed_0():
+    rng = np.random.default_rng(5)
+    truth = rng.integers(0, 3, 40)
+    predicted = np.where(rng.random(40) < 0.7, truth, rng.integers(0, 3, 40))
+    coded = {"x": (truth, predicted), "y": (truth, truth)}
+    default = paired_bootstrap_kappa(coded, 3, reference={"x": "y"})
+    explicit = paired_bootstrap_kappa(coded, 3, reference={"x": "y"}, n_resamples=2000, seed=0)
+    pd.testing.assert_frame_equal(default, explicit)
+    samples = np.random.default_rng(0).integers(0, 40, size=(2000, 40))
+    draws = kappa_draws(truth, predicted, samples, 3)
+    assert default.loc["x", "ci_low"] == float(np.nanquantile(draws, 0.025))
+    assert default.loc["x", "ci_high"] == float(np.nanquantile(draws, 0.975))
+    assert np.isnan(default.loc["y", "diff"])

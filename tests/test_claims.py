@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from mdi_analysis import audit, pipeline, present
 from mdi_analysis.audit import _claims as claims
 
 
@@ -150,3 +151,25 @@ def test_a_second_audit_of_the_same_data_reuses_each_verdict(monkeypatch):
     changed = table.head(1).assign(relation="a changed relation")
     with pytest.raises(pytest.fail.Exception):  # a claim that differs in any field is evaluated anew
         claims.audit(changed, fresh)
+
+
+def _digest_of(table: pd.DataFrame, name: str, tmp_path, monkeypatch) -> str:
+    """The digest of ``table`` as notebook 22 writes it (present.save_table under a scratch reports/)."""
+    monkeypatch.setenv("MDI_REPORTS_DIR", str(tmp_path))
+    path = tmp_path / present.save_table(table, name)
+    return pipeline.table_digest(path)
+
+
+def test_the_whole_audit_is_the_committed_one(data, tmp_path, monkeypatch):
+    """Every claim's computed value, verdict and reason, exactly as notebook 22 writes them.
+
+    The same table the nbval run compares through ``notebooks/table-digests.json``, recomputed by a
+    unit test, so that any change in a rule, a threshold or a reason fails here too (and mutation
+    testing, which runs unit tests only, sees it)."""
+    committed = pipeline.load_digests()["22_audit-claims.ipynb"]
+    # A fresh AuditData (its memo empty) with the already coded corpus: every rule runs here.
+    fresh = claims.load_audit_data(corpus=data.corpus, matrix=data.coding_matrix)
+    table = claims.audit(claims.load_claims(), fresh)
+    assert _digest_of(table, "claims_audit", tmp_path, monkeypatch) == committed["claims_audit.csv"]
+    board = audit.build_scoreboard(fresh)
+    assert _digest_of(board, "scoreboard", tmp_path, monkeypatch) == committed["scoreboard.csv"]

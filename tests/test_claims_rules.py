@@ -12,12 +12,16 @@ quotes U094–U096) and a coding matrix of zeros in which the test marks the quo
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
 from mdi_analysis.audit import _claims as claims
 from mdi_analysis.audit import _claims_survey as survey_rules
 from mdi_analysis.audit._claims_model import ROLE_DIFFERENCE, SMALL_DIFFERENCE
+from mdi_analysis.corpus import load_corpus
+from mdi_analysis.io import load_codebook
 
 EMPLOYER = ["U090", "U091", "U092", "U093"]
 UNION = ["U094", "U095", "U096"]
@@ -26,20 +30,25 @@ ALFA, BETA, GAMMA = "tema.lederskap", "tema.tidspress", "tema.kultur"
 
 @pytest.fixture(scope="module")
 def real() -> claims.AuditData:
-    return claims.load_audit_data()
+    # The tests set the coding themselves: a matrix with every category is passed, so the corpus
+    # is not coded (that takes seconds and would dominate a mutation-testing run).
+    corpus = load_corpus()
+    categories = load_codebook().categories["category_id"]
+    matrix = pd.DataFrame(0, index=corpus.utterances["utterance_id"], columns=categories)
+    return claims.load_audit_data(corpus=corpus, matrix=matrix)
 
 
 def world(real: claims.AuditData, coded: dict[str, list[str]], *, match: str = "mention") -> claims.AuditData:
     """The real corpus with a coding in which exactly the quotes in ``coded`` carry each category."""
-    matrix = pd.DataFrame(0, index=real.coding_matrix.index, columns=real.coding_matrix.columns)
+    matrix = real.coding_matrix.copy()
     for category, ids in coded.items():
         matrix.loc[ids, category] = 1
     themes = pd.DataFrame(
         {
-            "theme": ["alfa", "beta", "gamma", "uten"],
-            "category_ids": [ALFA, BETA, GAMMA, None],
-            "match": [match, match, "stance", "none"],
-            "limitation": [None, None, None, "no category"],
+            "theme": ["alfa", "beta", "gamma", "uten", "tom"],
+            "category_ids": [ALFA, BETA, GAMMA, None, None],
+            "match": [match, match, "stance", "none", "mention"],
+            "limitation": [None, None, None, "no category", None],
         }
     ).astype({"theme": "string", "category_ids": "string", "match": "string", "limitation": "string"})
     return claims.AuditData(real.corpus, real.survey, real.sample, matrix, themes)
@@ -287,3 +296,136 @@ def test_differs_little_is_at_most_one_printed_step(left, right, close):
 def test_survey_terms(term, holds):
     values = {"A": 4.2, "B": 4.0, "D": 4.2, "NO": 4.1}
     assert survey_rules._unit_term_holds(term, values) is holds
+
+
+# ------------------------------------------------------------------------------ every other branch, exactly
+
+ABOVE = {
+    "kind": "quote_count",
+    "quantity": "n_quotes",
+    "checkable_from": "corpus",
+    "scope": "above",
+    "scope_sections": "4.1.9",
+    "section_id": "4.1.9",
+    "line_start": 3722,
+    "scope_role": "tillitsvalgt",
+}  # 4.1.9: four union quotes just above line 3722, five in the subsection
+JUST_ABOVE = "4 tillitsvalgt quote(s) just above (of 4); 5 in all of 4.1.9"
+REPRINTS = "links.csv pairs whose two printings stand in different subsections"
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"quantity": "share:alfa"}, ("", "not_verifiable", "no keyword measure for share:alfa")),
+        (
+            {"relation": "varies"},
+            ("", "not_verifiable", "«varies» describes differing answers; there is no count to check"),
+        ),
+        ({"quantity": "theme:uten"}, ("", "not_verifiable", "no category")),
+        ({"quantity": "theme:tom"}, ("", "not_verifiable", "no codebook category for this theme")),
+        (
+            {"scope_sections": "9.9"},
+            (
+                "0 of 0 arbeidsgiver quote(s) in scope coded tema.lederskap",
+                "not_verifiable",
+                "no quotes of that role in scope",
+            ),
+        ),
+        (
+            {"relation": "<= 3"},
+            (
+                "2 of 4 arbeidsgiver quote(s) in scope coded tema.lederskap (U090, U091)",
+                "not_verifiable",
+                "relation '<= 3' is not evaluated for themes",
+            ),
+        ),
+        ({"relation": "uten > alfa"}, ("", "not_verifiable", "no codebook category for theme 'uten'")),
+        ({"relation": "tom < alfa"}, ("", "not_verifiable", "no codebook category for theme 'tom'")),
+        (
+            {**ABOVE, "expected": 4.0},
+            (
+                JUST_ABOVE,
+                "agrees_above_only",
+                "true of the 4 quotes since the author's previous comment, "
+                "but 4.1.9 prints 5 tillitsvalgt quotes in all",
+            ),
+        ),
+        (
+            {**ABOVE, "expected": 5.0},
+            (JUST_ABOVE, "partly", "the subsection has 5, but only 4 stand just above the statement"),
+        ),
+        (
+            {**ABOVE, "expected": 3.0},
+            (JUST_ABOVE, "contradicted", "the thesis states 3; its quotes give 4 just above and 5 in 4.1.9"),
+        ),
+        (
+            {**ABOVE, "scope": "section", "expected": 5.0},
+            ("5 tillitsvalgt quote(s) in 4.1.9", "agrees", "the thesis states 5, the subsection prints 5"),
+        ),
+        (
+            {**ABOVE, "scope": "section", "scope_sections": "4.1.9;4.1.8", "expected": 4.0},
+            ("5 tillitsvalgt quote(s) in 4.1.9", "contradicted", "the thesis states 4, the subsection prints 5"),
+        ),
+        (
+            {**ABOVE, "checkable_from": "coding", "expected": 1.0},
+            (
+                "5 tillitsvalgt quote(s) in 4.1.9",
+                "not_verifiable",
+                "the statement is about what one particular quote says; the corpus confirms only how many "
+                "tillitsvalgt quotes 4.1.9 has (5), not which of them says it",
+            ),
+        ),
+        (
+            {**ABOVE, "checkable_from": "coding", "scope_role": "both", "expected": 1.0},
+            (
+                "9 quote(s) in 4.1.9",
+                "not_verifiable",
+                "the statement is about what one particular quote says; the corpus confirms only how many "
+                "quotes 4.1.9 has (9), not which of them says it",
+            ),
+        ),
+        (
+            {"checkable_from": "corpus", "quantity": "count:other"},
+            ("", "not_verifiable", "no corpus measure for count:other"),
+        ),
+        (
+            {"checkable_from": "corpus", "quantity": "count:repeated_answers"},
+            ("8 quote(s) re-printed under another question", "agrees", REPRINTS),
+        ),
+    ],
+)
+def test_every_branch_gives_its_exact_verdict(real, fields, expected):
+    result = verdict(world(real, {ALFA: EMPLOYER[:2]}), **fields)
+    assert (result.computed, result.verdict, result.reason) == expected
+
+
+def test_theme_comparison_that_does_not_hold_says_so(real):
+    result = verdict(world(real, {ALFA: EMPLOYER[:1], BETA: EMPLOYER[:2]}), relation="alfa > beta")
+    assert result.reason == "the counts point the other way; keyword mentions approximate the author's «focus»"
+    result = verdict(world(real, {ALFA: EMPLOYER[:2], BETA: EMPLOYER[:1]}), relation="alfa > beta")
+    assert result.reason == "the counts point the same way; keyword mentions approximate the author's «focus»"
+
+
+def test_above_claims_need_the_commentary_spans(real):
+    data = world(real, {})
+    bare = dataclasses.replace(data, corpus=dataclasses.replace(data.corpus, commentary=None))
+    result = verdict(bare, **ABOVE, expected=4.0)
+    assert (result.computed, result.verdict) == ("5 tillitsvalgt quote(s) in 4.1.9", "not_verifiable")
+    assert result.reason == "«ovennevnte» needs the author's comment spans (commentary.csv), which this corpus lacks"
+    empty = dataclasses.replace(
+        data, corpus=dataclasses.replace(data.corpus, commentary=data.corpus.commentary.head(0))
+    )
+    assert verdict(empty, **ABOVE, expected=4.0).verdict == "not_verifiable"
+
+
+@pytest.mark.parametrize(("links", "expected"), [(1, "contradicted"), (2, "agrees"), (3, "agrees")])
+def test_repeated_answers_need_at_least_two_reprints_across_subsections(real, links, expected):
+    data = world(real, {})
+    fewer = dataclasses.replace(data, corpus=dataclasses.replace(data.corpus, links=data.corpus.links.head(links)))
+    result = verdict(fewer, checkable_from="corpus", quantity="count:repeated_answers")
+    assert (result.computed, result.verdict, result.reason) == (
+        f"{links} quote(s) re-printed under another question",
+        expected,
+        REPRINTS,
+    )

@@ -14,6 +14,7 @@ from scipy.stats import chi2_contingency
 from mdi_analysis import stats
 from mdi_analysis.coding import code_texts
 from mdi_analysis.corpus import load_corpus
+from mdi_analysis.errors import OptionError
 
 # --- a 2×2 table computed by hand -------------------------------------------------------------
 #
@@ -342,3 +343,162 @@ def test_equal_relative_frequencies_score_zero(share, of, target_units, referenc
     for statistic in (stats.g2, stats.chi2):
         assert statistic(np.array([a]), np.array([b]), tn, rn, correction)[0] == pytest.approx(0.0, abs=1e-9)
     assert stats.log_ratio(np.array([a]), np.array([b]), tn, rn)[0] == pytest.approx(0.0, abs=1e-12)
+
+
+# --- the tables notebook 06 writes, pinned ---------------------------------------------------------
+
+
+def test_the_term_keyness_tables_are_the_committed_ones(thesis_corpus, tmp_path, monkeypatch):
+    """Notebook 06's term table and its summary, recomputed with its defaults, against the digests
+    ``make reproduce`` committed (``notebooks/table-digests.json``): every G², p, p_bh and count."""
+    from mdi_analysis import pipeline, present
+
+    terms = stats.role_term_keyness(
+        thesis_corpus, normaliser="lemma", measure="lr", correction="default", min_count=5, min_quotes=2
+    )
+    monkeypatch.setenv("MDI_REPORTS_DIR", str(tmp_path))
+    committed = pipeline.load_digests()["06_compare-roles-keyness.ipynb"]
+    for name, table in {"keyness_terms": terms, "keyness_summary": stats.keyness_summary(terms)}.items():
+        assert pipeline.table_digest(tmp_path / present.save_table(table, name)) == committed[f"{name}.csv"], name
+
+
+def test_keyness_summary_counts_each_side_at_alpha():
+    table = pd.DataFrame(
+        {
+            "feature": ["a", "b", "c", "d", "e"],
+            "key_for": ["T", "T", "R", "R", "R"],
+            "p": [0.01, 0.05, 0.049, 0.2, 0.001],
+            "p_bh": [0.04, 0.06, 0.05, 0.3, 0.005],
+        }
+    )
+    table.attrs.update(labels=("T", "R"), target_total=100, reference_total=80)
+    summary = stats.keyness_summary(table)
+    assert summary.index.tolist() == ["T", "R", "all"]
+    assert summary.columns.tolist() == ["size", "features", "p < 0.05", "p_bh < 0.05", "expected by chance"]
+    assert summary["size"].tolist() == [100, 80, 180] and str(summary["size"].dtype) == "int64"
+    assert summary["features"].tolist() == [2, 3, 5]
+    assert summary["p < 0.05"].tolist() == [1, 2, 3]  # p = 0.05 is not below 0.05
+    assert summary["p_bh < 0.05"].tolist() == [1, 1, 2]
+    assert (
+        summary.loc["all", "expected by chance"] == 0.25 and summary.loc[["T", "R"], "expected by chance"].isna().all()
+    )
+    loose = stats.keyness_summary(table, alpha=0.1)
+    assert loose["p < 0.1"].tolist() == [2, 2, 4] and loose.loc["all", "expected by chance"] == pytest.approx(0.5)
+    with pytest.raises(OptionError, match="alpha"):
+        stats.keyness_summary(table, alpha=0)
+
+
+# --- the corrections and adjustments at their boundaries --------------------------------------------
+
+
+def test_yates_applies_exactly_when_an_expected_count_is_below_five_and_the_deviation_is_at_least_half():
+    # a=3, b=1 of 10+10: N=20, E11 = 4·10/20 = 2 (< 5); |ad − bc| = |3·9 − 1·7| = 20 ≥ N/2 = 10
+    assert stats.yates_delta(3, 1, 10, 10) == 0.5
+    # a=2, b=2: |2·8 − 2·8| = 0 < 10: no correction
+    assert stats.yates_delta(2, 2, 10, 10) == 0.0
+    # |ad − bc| exactly N/2: a=2, b=1 of 5+5 → N=10, |2·4 − 1·3| = 5 = N/2: applies (≥)
+    assert stats.yates_delta(2, 1, 5, 5) == 0.5
+    # |ad − bc| below N/2: a=2, b=1 of 7+5 → N=12, |2·4 − 1·5| = 3 < 6 (E11 = 1.75): no correction
+    assert stats.yates_delta(2, 1, 7, 5) == 0.0
+    # every expected count ≥ 5 (E11 = 20): never corrected, whatever the deviation
+    assert stats.yates_delta(30, 10, 1000, 1000) == 0.0
+    # smallest expected count exactly 5: a+b = 10 of 10+10 → E11 = E12 = 5: not below 5
+    assert stats.yates_delta(10, 0, 10, 10) == 0.0
+    # just below: a+b = 9 of 10+10 → E = 4.5
+    assert stats.yates_delta(9, 0, 10, 10) == 0.5
+
+
+def test_williams_q_is_one_with_an_empty_cell_and_above_one_otherwise():
+    assert stats.williams_q(0, 10, 1000, 1000) == 1.0
+    assert stats.williams_q(10, 0, 1000, 1000) == 1.0
+    assert stats.williams_q(1000, 10, 1000, 1000) == 1.0  # c = 0
+    assert stats.williams_q(30, 10, 1000, 1000) == pytest.approx(1.012505, abs=1e-6)
+
+
+def test_bh_adjust_caps_at_one_and_keeps_the_input_order():
+    assert stats.bh_adjust([]).size == 0
+    assert stats.bh_adjust([0.9, 0.95]).tolist() == [0.95, 0.95]
+    assert stats.bh_adjust([0.6, 0.6, 0.6]).tolist() == [0.6, 0.6, 0.6]
+    assert stats.bh_adjust([0.8, 0.9, 1.0]).max() == 1.0
+    assert stats.bh_adjust([0.02, 0.5, 0.01]).tolist() == pytest.approx([0.03, 0.5, 0.03])
+    assert stats.bh_adjust([0.7]).tolist() == [0.7]
+
+
+def test_a_feature_exactly_at_its_expected_count_is_key_for_the_reference_side():
+    # a = E11: 20 of 40 in 1000 + 1000; the sign rule (a > E11 → target) puts it on the reference side
+    assert stats.g2(20, 20, 1000, 1000)[()] == 0.0
+    assert stats.g2(21, 19, 1000, 1000) > 0 > stats.g2(19, 21, 1000, 1000)
+
+
+def test_pct_diff_and_log_ratio_with_empty_counts():
+    assert stats.pct_diff(30, 10, 1000, 1000) == pytest.approx(200.0)
+    assert stats.pct_diff(5, 0, 1000, 1000) == np.inf and np.isnan(stats.pct_diff(0, 0, 1000, 1000))
+    assert stats.pct_diff(0, 10, 1000, 1000) == -100.0
+    assert stats.log_ratio(0, 4, 1000, 1000) == pytest.approx(math.log2(0.5 / 4))
+    assert stats.log_ratio(4, 0, 1000, 1000) == pytest.approx(math.log2(4 / 0.5))
+
+
+def test_chi2_pvalue_keeps_the_shape_and_passes_nan():
+    values = stats.chi2_pvalue(np.array([[0.0, 3.841458820694124], [np.inf, np.nan]]))
+    assert values.shape == (2, 2) and values[0, 0] == 1.0 and values[0, 1] == pytest.approx(0.05)
+    assert np.isnan(values[1, 0]) and np.isnan(values[1, 1])  # not finite: no p-value
+    assert stats.chi2_pvalue(-3.841458820694124) == pytest.approx(0.05)
+
+
+def test_keyness_aligns_features_of_either_side_and_keeps_single_occurrences_by_default():
+    table = stats.keyness({"a": 3, "b": 1}, {"a": 1, "c": 2}, target_total=10, reference_total=10)
+    rows = table.set_index("feature")[["n_target", "n_reference"]].to_dict("index")
+    assert rows == {
+        "a": {"n_target": 3, "n_reference": 1},
+        "b": {"n_target": 1, "n_reference": 0},
+        "c": {"n_target": 0, "n_reference": 2},
+    }
+    assert table.attrs == {
+        "measure": "lr",
+        "correction": "default",
+        "labels": ("target", "reference"),
+        "target_total": 10.0,
+        "reference_total": 10.0,
+        "statistic": "G2",
+    }
+    assert table["p_bh"].notna().all()
+    assert sorted(stats.keyness({"a": 3, "b": 1}, {"a": 1, "c": 0}, min_count=0)["feature"]) == ["a", "b"]
+    assert stats.keyness({"a": 3, "b": 1}, {"a": 1, "c": 2}, min_count=2)["feature"].tolist() == ["a", "c"]
+    chi = stats.keyness({"a": 3}, {"a": 1}, "chi2", "none", target_total=5, reference_total=5, labels=("x", "y"))
+    assert chi.attrs["statistic"] == "chi2" and chi.attrs["correction"] == "none" and chi.attrs["labels"] == ("x", "y")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"min_count": -1}, "min_count must be an integer (a frequency) >= 0, got -1"),
+        ({"target_total": 0}, "both sides need a positive total (target 0, reference 10)"),
+        ({"reference_total": 0}, "both sides need a positive total (target 10, reference 0)"),
+        ({"target_total": 1}, "both sides need a positive total (target 1, reference 10)"),
+        ({"reference_total": 1}, "a feature's count exceeds its side's total"),
+        ({"target_counts": {"a": -1}}, "target_counts must be non-negative whole numbers"),
+        ({"reference_counts": {"a": 0.5}}, "reference_counts must be non-negative whole numbers"),
+        ({"correction": "yate"}, "correction"),
+        ({"measure": "g2"}, "measure"),
+    ],
+)
+def test_keyness_input_errors_name_what_is_wrong(arguments, message):
+    kw = {"target_counts": {"a": 3, "b": 1}, "reference_counts": {"a": 1, "c": 2}}
+    kw |= {"target_total": 10, "reference_total": 10} | arguments
+    if arguments == {"target_total": 1}:
+        kw["target_counts"] = {"a": 0}
+        kw["target_total"] = 1
+        message = "a feature's count exceeds its side's total"  # 1 token is a positive total
+        kw["reference_counts"] = {"a": 11}
+    with pytest.raises(OptionError) as error:
+        stats.keyness(**kw)
+    assert message in str(error.value)
+
+
+def test_summary_and_top_keys_option_errors():
+    table = stats.keyness({"a": 3, "b": 1}, {"a": 1, "c": 2}, target_total=10, reference_total=10)
+    assert stats.keyness_summary(table, alpha=1)["p < 1"].sum() >= 0  # alpha = 1 is allowed
+    with pytest.raises(OptionError, match=r"alpha must be a significance level in \(0, 1\], got 1.5"):
+        stats.keyness_summary(table, alpha=1.5)
+    with pytest.raises(OptionError, match="n must be an integer >= 1, got 0"):
+        stats.top_keys(table, 0)

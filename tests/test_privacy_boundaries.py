@@ -79,3 +79,85 @@ def test_an_attribution_line_above_a_quote_counts_too(words, linked):
 
 def test_an_attribution_line_must_stand_in_the_same_block_as_the_quote():
     assert found("«Vi har satt av tid til innovasjon.»\n\nord Ål\n") == []
+
+
+# ------------------------------------------------------------------------------ national identity numbers
+
+
+def national_id(birth: str, individual: str = "123") -> str | None:
+    """An 11-digit number with correct mod-11 check digits for ``birth`` (DDMMYY), or None if none exists."""
+    digits = [int(c) for c in birth + individual]
+    k1 = (11 - sum(w * d for w, d in zip((3, 7, 6, 1, 8, 9, 4, 5, 2), digits)) % 11) % 11
+    if k1 == 10:
+        return None
+    k2 = (11 - sum(w * d for w, d in zip((5, 4, 3, 2, 7, 6, 5, 4, 3, 2), [*digits, k1])) % 11) % 11
+    return None if k2 == 10 else f"{birth}{individual}{k1}{k2}"
+
+
+def with_check_digits(birth: str) -> str:
+    for individual in range(100, 1000):
+        number = national_id(birth, str(individual))
+        if number:
+            return number
+    raise AssertionError(birth)
+
+
+def national_ids(text: str) -> list[str]:
+    return [f.match for f in scan_text(text, source="notes.md") if f.kind == "national_id"]
+
+
+@pytest.mark.parametrize(
+    ("birth", "valid"),
+    [
+        ("010190", True),
+        ("310190", True),  # day 31
+        ("000190", False),  # day 0
+        ("320190", False),  # day 32
+        ("410190", True),  # D-number: day + 40
+        ("710190", True),
+        ("400190", False),
+        ("720190", False),
+        ("011290", True),  # month 12
+        ("010090", False),  # month 0
+        ("011390", False),  # month 13
+        ("014190", True),  # H-number: month + 40
+        ("015290", True),
+        ("014090", False),
+        ("015390", False),
+        ("018190", True),  # synthetic test numbers: month + 80
+        ("019290", True),
+        ("018090", False),
+        ("019390", False),
+    ],
+)
+def test_a_national_id_needs_a_possible_date(birth, valid):
+    number = with_check_digits(birth)
+    assert national_ids(f"fnr {number}\n") == ([number] if valid else [])
+
+
+def test_a_national_id_needs_both_check_digits():
+    number = with_check_digits("150765")
+    assert national_ids(f"fnr {number}\n") == [number]
+    first, second = int(number[9]), int(number[10])
+    assert national_ids(f"fnr {number[:9]}{(first + 1) % 10}{second}\n") == []
+    assert national_ids(f"fnr {number[:10]}{(second + 1) % 10}\n") == []
+    assert national_ids(f"fnr {number[:6]} {number[6:]}\n") == [f"{number[:6]} {number[6:]}"]
+
+
+def test_a_check_digit_that_would_be_ten_makes_no_valid_number():
+    # 11 - (sum mod 11) == 10 has no digit: numbers whose first or second check would be 10 are never issued.
+    birth, found = "010190", []
+    for individual in range(1000):
+        digits = [int(c) for c in f"{birth}{individual:03d}"]
+        k1 = (11 - sum(w * d for w, d in zip((3, 7, 6, 1, 8, 9, 4, 5, 2), digits)) % 11) % 11
+        if k1 == 10:
+            found.append(f"{birth}{individual:03d}")
+    assert found
+    for prefix in found[:5]:
+        for tail in ("00", "10", "01"):
+            assert national_ids(f"fnr {prefix}{tail}\n") == []
+    # a first check digit of 11 % 11 = 0 is valid
+    zero = next(n for i in range(1000) if (n := national_id(birth, f"{i:03d}")) and n[9] == "0" and n[10] != "0")
+    assert national_ids(f"fnr {zero}\n") == [zero]
+    zero_second = next(n for i in range(1000) if (n := national_id(birth, f"{i:03d}")) and n[10] == "0")
+    assert national_ids(f"fnr {zero_second}\n") == [zero_second]
