@@ -473,9 +473,9 @@ def test_a_few_megabytes_scan_in_well_under_a_few_seconds(tmp_path: Path) -> Non
     rows = [corpus_row(f"U{i:04d}", quote * 3) for i in range(6500)]
     path = write(tmp_path / "big.csv", CORPUS_HEADER + "".join(rows))
     assert path.stat().st_size > 2_000_000
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a bound on the work, not on how busy the machine is
     assert scan_paths([path]) == []
-    assert time.perf_counter() - start < 5.0
+    assert time.process_time() - start < 5.0
 
 
 # --------------------------------------------------------------------------------------------

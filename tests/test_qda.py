@@ -22,9 +22,10 @@ import xmlschema
 from mdi_analysis import exchange, paths
 from mdi_analysis.coding import code_texts
 from mdi_analysis.corpus import load_corpus
+from mdi_analysis.corpus.build import UTTERANCE_COLUMNS
 from mdi_analysis.corpus.model import count_words
 from mdi_analysis.errors import PersonalDataError, QdaValidationError
-from mdi_analysis.exchange._qda_model import UTTERANCE_COLUMNS, ZIP_DATE_TIME
+from mdi_analysis.exchange._qda_model import ZIP_DATE_TIME
 from mdi_analysis.io._codebook import load_codebook
 from mdi_analysis.io._tables import write_table
 
@@ -279,7 +280,8 @@ def test_round_trip_writes_the_committed_corpus_files_byte_for_byte(exported: Pa
         "category_codings.csv",
     }
     assert len(load_corpus(tmp_path / "corpus").utterances) == 121
-    assert not list((tmp_path / "corpus").glob(".*")), "no staging folder left behind"
+    assert [p.name for p in (tmp_path / "corpus").glob(".*")] == [".mdi-analysis-output"], "no staging folder"
+    assert not list(tmp_path.glob(".qdpx-corpus-*")), "no staging folder left behind"
 
 
 def test_a_coding_added_in_a_qda_tool_keeps_its_offsets(exported: Path, tmp_path: Path):

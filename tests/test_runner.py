@@ -10,7 +10,7 @@ import pytest
 
 from mdi_analysis import paths, pipeline
 from mdi_analysis.__main__ import main
-from mdi_analysis.errors import InputDataError
+from mdi_analysis.errors import InputDataError, OptionError
 from mdi_analysis.pipeline import _runner as runner  # the scheduler's internals, replaced in tests
 
 
@@ -208,7 +208,7 @@ def test_run_names_a_notebook_or_a_parameter_set():
         "11_reproduce-results.ipynb",
         {"research_question": 3},
     )
-    with pytest.raises(SystemExit, match="matches 0 notebooks"):
+    with pytest.raises(OptionError, match="matches 0 notebooks"):
         pipeline.find_run("99")
 
 

@@ -19,7 +19,7 @@ import pytest
 from mdi_analysis import exchange, paths
 from mdi_analysis.coding import code_texts
 from mdi_analysis.corpus import load_corpus
-from mdi_analysis.errors import InputDataError, PersonalDataError
+from mdi_analysis.errors import InputDataError, OptionError, PersonalDataError
 from mdi_analysis.io._codebook import load_codebook
 from mdi_analysis.privacy import scan_paths
 
@@ -265,16 +265,21 @@ def test_refuses_non_empty_folders_and_the_committed_corpus(tmp_path: Path):
     out = tmp_path / "mine"
     out.mkdir()
     (out / "notes.txt").write_text("old", encoding="utf-8")
-    with pytest.raises(FileExistsError):
+    with pytest.raises(OptionError, match="not made by mdi-analysis"):
+        exchange.write_import(result, out, overwrite=True)
+    (out / "notes.txt").unlink()
+    exchange.write_import(result, out)
+    with pytest.raises(OptionError, match="pass --overwrite"):
         exchange.write_import(result, out)
     exchange.write_import(result, out, overwrite=True)
     assert sorted(p.name for p in out.iterdir()) == [
+        ".mdi-analysis-output",
         "interview_guide.csv",
         "research_questions.csv",
         "sections.csv",
         "utterances.csv",
     ]
-    with pytest.raises(FileExistsError, match="committed thesis corpus"):
+    with pytest.raises(OptionError, match="committed thesis corpus"):
         exchange.write_import(result, paths.data_dir() / "corpus", overwrite=True)
     assert exchange.import_transcripts_main([str(CLEAN), "--out", str(out)]) == 2
 

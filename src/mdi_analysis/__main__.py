@@ -10,6 +10,11 @@ Commands
   export-qdpx            REFI-QDA export for NVivo, ATLAS.ti, MAXQDA, QualCoder (--out FILE)
   import-qdpx FILE       a .qdpx back into the corpus format (--out DIR)
   import-transcripts F…  .txt/.docx interviews into a corpus folder (--out DIR); PII blocks the write
+
+Exit status (defined in README.md, "Exit status")
+  0  done              1  a check failed: PII found (nothing written), a notebook failed,
+                          build-corpus --check differs
+  2  bad input or options: one line names the file, row or element; nothing written or deleted
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ import time
 from pathlib import Path
 
 import yaml
+
+from .errors import MdiError, OptionError, PersonalDataError
 
 #: Commands implemented by other modules' own argument parsers: name → (module, function, help).
 DELEGATES: dict[str, tuple[str, str, str]] = {
@@ -40,8 +47,19 @@ DELEGATES: dict[str, tuple[str, str, str]] = {
 
 
 def _parse_parameters(pairs: list[list[str]]) -> dict[str, object]:
-    """``-p name value`` pairs; values are read as YAML so lists, numbers and null work (as in papermill)."""
-    return {name: yaml.safe_load(value) for name, value in pairs}
+    """``-p name value`` pairs; values are read as YAML so lists, numbers and null work (as in papermill).
+
+    Names are checked against the notebook later (``pipeline.run_one``); a value that is not
+    YAML is an :class:`~mdi_analysis.errors.OptionError` here.
+    """
+    parameters: dict[str, object] = {}
+    for name, value in pairs:
+        try:
+            parameters[name] = yaml.safe_load(value)
+        except yaml.YAMLError as error:
+            problem = str(error).splitlines()[0]
+            raise OptionError(f"-p {name[:60]}: {value[:60]!r} is not a YAML value ({problem})") from None
+    return parameters
 
 
 def _reproduce(args: argparse.Namespace) -> int:
@@ -90,7 +108,14 @@ def _run(args: argparse.Namespace) -> int:
     if args.notebook is None:
         print("run: name a notebook (e.g. 01), or use --list to see them", file=sys.stderr)
         return 2
-    out = pipeline.run_one(args.notebook, _parse_parameters(args.parameter or []), Path(args.out) if args.out else None)
+    parameters = _parse_parameters(args.parameter or [])
+    try:
+        out = pipeline.run_one(args.notebook, parameters, Path(args.out) if args.out else None)
+    except MdiError:
+        raise
+    except Exception as error:  # noqa: BLE001 - a failing notebook is a result (exit 1), not a crash
+        print(f"run: FAILED {args.notebook}: {pipeline.summarise_failure(error)}", file=sys.stderr)
+        return 1
     print(f"run: wrote {out}")
     return 0
 
@@ -128,14 +153,27 @@ def main(argv: list[str] | None = None) -> int:
         sub.add_parser(name, help=text, add_help=False)
 
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in DELEGATES:
-        import importlib
+    command = argv[0] if argv else "mdi-analysis"
+    try:
+        if argv and argv[0] in DELEGATES:
+            import importlib
 
-        module_name, function, _ = DELEGATES[argv[0]]
-        module = importlib.import_module(module_name)
-        return int(getattr(module, function)(argv[1:]) or 0)
-    args = parser.parse_args(argv)
-    return int(args.func(args) or 0)
+            module_name, function, _ = DELEGATES[argv[0]]
+            module = importlib.import_module(module_name)
+            return int(getattr(module, function)(argv[1:]) or 0)
+        args = parser.parse_args(argv)
+        return int(args.func(args) or 0)
+    except PersonalDataError as error:  # the anonymity gate: exit 1, as the scan itself
+        print(f"{command}: {error}", file=sys.stderr)
+        return 1
+    except MdiError as error:  # bad input or options: one line, exit 2 (README.md, exit status)
+        print(f"{command}: {_one_line(error)}", file=sys.stderr)
+        return 2
+
+
+def _one_line(error: BaseException) -> str:
+    """The error's message on one line (a message quoting a file may hold a newline)."""
+    return " ".join(str(error).split("\n"))
 
 
 if __name__ == "__main__":

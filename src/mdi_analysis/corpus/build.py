@@ -239,7 +239,10 @@ def render_csv(frame: pd.DataFrame) -> str:
 def write_corpus(built: BuiltCorpus, out_dir: str | Path) -> list[Path]:
     """Write the tables to ``out_dir`` after validating them in a temporary folder.
 
-    Other files in ``out_dir`` (README.draft.md) are left alone.
+    Other files in ``out_dir`` (README.draft.md) are left alone. ``out_dir`` must be new, empty
+    or made by the package: the committed ``data/corpus/`` carries the package's marker file
+    (:data:`mdi_analysis.io.OUTPUT_MARKER`, listing these files), so a rebuild replaces exactly its
+    named files there, and a folder of the researcher's own is refused.
 
     Parameters
     ----------
@@ -257,6 +260,8 @@ def write_corpus(built: BuiltCorpus, out_dir: str | Path) -> list[Path]:
     ------
     InputDataError
         The built tables do not pass :func:`load_corpus`; nothing in ``out_dir`` is replaced.
+    OptionError
+        ``out_dir`` is not empty and was not made by the package; nothing is written.
     """
     from .schema import load_corpus  # local import: schema imports nothing from here, keep it so
 
@@ -267,7 +272,7 @@ def write_corpus(built: BuiltCorpus, out_dir: str | Path) -> list[Path]:
         return list(built.frames)
 
     # 0666 minus the umask: data files are as readable as any file the user creates.
-    return write_folder(out_dir, write, prefix=".corpus-build-", mode=0o666)
+    return write_folder(out_dir, write, made_by="build-corpus", prefix=".corpus-build-", mode=0o666)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from ..errors import ExtractionError, InputDataError
+from ..errors import ExtractionError, InputDataError, OptionError
 from ..paths import data_dir, relative_to_root, thesis_path
 from .build import BuiltCorpus, build_corpus, compare_corpus, write_corpus
 
@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         written = write_corpus(built, out_dir)
     except InputDataError as error:
         print(f"build-corpus: the rebuilt corpus does not validate, nothing written: {error}", file=sys.stderr)
+        return 2
+    except OptionError as error:
+        print(f"build-corpus: {error}", file=sys.stderr)
         return 2
     print(f"build-corpus: wrote {len(written)} files to {relative_to_root(out_dir)} ({_summary(built)})")
     return 0

@@ -8,15 +8,12 @@ anonymity scanner found something and nothing was written, 2 bad input or option
 from __future__ import annotations
 
 import argparse
-import re
 import sys
-import xml.etree.ElementTree as ET
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..corpus.model import ROLES
-from ..errors import InputDataError, PersonalDataError, QdaFormatError, QdaValidationError
+from ..errors import InputDataError, MdiError, PersonalDataError, QdaValidationError
 from ..paths import data_dir, relative_to_root
 from ..privacy import format_findings
 from ._qda_export import export_qdpx
@@ -121,9 +118,14 @@ def import_qdpx_main(argv: Sequence[str] | None = None) -> int:
         prog="mdi-analysis import-qdpx", description="Convert a REFI-QDA project (.qdpx) back into a corpus folder."
     )
     parser.add_argument("file", type=Path)
-    parser.add_argument("--out", type=Path, required=True, help="corpus folder to write")
+    parser.add_argument("--out", type=Path, required=True, help="corpus folder to create (must be new or empty)")
     parser.add_argument("--roles", help="comma-separated roles (default: arbeidsgiver,tillitsvalgt)")
     parser.add_argument("--allow-pii", action="store_true")
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace a non-empty --out folder that an earlier import made (never a folder of your own)",
+    )
     args = parser.parse_args(list(argv) if argv is not None else None)
     if args.out.resolve() == (data_dir() / "corpus").resolve():
         print(
@@ -133,12 +135,14 @@ def import_qdpx_main(argv: Sequence[str] | None = None) -> int:
         return 2
     roles = [r.strip() for r in args.roles.split(",")] if args.roles else None
     try:
-        written, findings = qdpx_to_corpus(args.file, args.out, allow_pii=args.allow_pii, roles=roles)
+        written, findings = qdpx_to_corpus(
+            args.file, args.out, allow_pii=args.allow_pii, roles=roles, overwrite=args.overwrite
+        )
     except PersonalDataError as error:
         print(format_findings(error.findings), file=sys.stderr)
         print(f"import-qdpx: {error}", file=sys.stderr)
         return 1
-    except (InputDataError, QdaFormatError, zipfile.BadZipFile, ET.ParseError, FileNotFoundError) as error:
+    except MdiError as error:
         print(f"import-qdpx: {error}", file=sys.stderr)
         return 2
     if findings:
@@ -206,7 +210,11 @@ def _transcripts_parser() -> argparse.ArgumentParser:
         help="write even when the anonymity scanner finds something (the findings are still printed); "
         "the output must then not be published",
     )
-    parser.add_argument("--overwrite", action="store_true", help="replace the content of a non-empty --out folder")
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace a non-empty --out folder that an earlier import made (never a folder of your own)",
+    )
     return parser
 
 
@@ -230,7 +238,7 @@ def import_transcripts_main(argv: Sequence[str] | None = None) -> int:
             guide_corpus=args.guide_corpus,
             id_prefix=args.id_prefix,
         )
-    except (InputDataError, ValueError, re.error) as error:
+    except (MdiError, ValueError) as error:
         print(f"import-transcripts: {error}", file=sys.stderr)
         return 2
     for warning in result.warnings:
@@ -254,7 +262,7 @@ def import_transcripts_main(argv: Sequence[str] | None = None) -> int:
             return 1
     try:
         written = write_import(result, args.out, allow_pii=args.allow_pii, overwrite=args.overwrite)
-    except (FileExistsError, ValueError, InputDataError) as error:
+    except (MdiError, ValueError) as error:
         print(f"import-transcripts: {error}", file=sys.stderr)
         return 2
     utterances = result.frames["utterances.csv"]

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from ..errors import PersonalDataError
+from ..errors import OptionError, PersonalDataError
 from ..io import load_codebook, write_atomic
 from ..paths import data_dir, relative_to_root
 from ..privacy import Finding, scan_text
@@ -89,6 +90,23 @@ def scan_export(export: QdaExport, utterances: pd.DataFrame, out_name: str = DEF
     return findings
 
 
+def _check_export_target(out: Path) -> None:
+    """Only a missing file or an earlier export (a ZIP holding ``project.qde``) may be replaced:
+    ``--out README.md`` must not turn a file of the researcher's into an archive."""
+    if not out.exists() and not out.is_symlink():
+        return
+    if out.is_file() and zipfile.is_zipfile(out):
+        try:
+            with zipfile.ZipFile(out) as archive:
+                if PROJECT_FILE in archive.namelist():
+                    return
+        except (zipfile.BadZipFile, OSError):
+            pass
+    raise OptionError(
+        f"{relative_to_root(out)} exists and is not a .qdpx export; nothing was changed: choose a new file name"
+    )
+
+
 def export_qdpx(
     out: str | Path = DEFAULT_OUT,
     *,
@@ -126,8 +144,16 @@ def export_qdpx(
     -------
     tuple
         The path, the export and the findings (empty unless ``allow_pii``).
+
+    Raises
+    ------
+    OptionError
+        ``out`` exists and is not an earlier export (a folder, or a file that is not a .qdpx
+        archive): it is never replaced.
     """
     from ..corpus import ROLES, load_corpus
+
+    _check_export_target(Path(out))
 
     corpus = load_corpus(corpus_dir, roles=roles or ROLES)
     codebook = load_codebook(codebook_dir)

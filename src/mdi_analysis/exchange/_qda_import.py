@@ -3,7 +3,9 @@
 Why: a researcher who codes the quotes in NVivo or QualCoder should get the codings back into the
 notebooks. :func:`read_qdpx` reads a project into the corpus tables, and :func:`qdpx_to_corpus`
 writes them as a corpus folder that :func:`mdi_analysis.corpus.load_corpus` reads, behind the same
-anonymity gate as the transcript import (a QDA tool may have added text).
+anonymity gate as the transcript import (a QDA tool may have added text). Members are read
+within the size limits of ``_input_limits`` (a ``.qdpx`` of one megabyte can hold a member that
+inflates to gigabytes), and a project with many sources prints progress lines on standard error.
 """
 
 from __future__ import annotations
@@ -11,17 +13,19 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
 
+from ..corpus.build import CODING_COLUMNS, UTTERANCE_COLUMNS  # the corpus files' own columns
 from ..errors import PersonalDataError, QdaFormatError
-from ..io import write_folder, write_table
+from ..io import check_input_file, check_output_folder, decode_text, write_folder, write_table
 from ..privacy import Finding, scan_text
+from ._input_limits import ArchiveReader, Progress, open_archive
 from ._qda_model import (
     CATEGORY_CODING_COLUMNS,
-    CODING_COLUMNS,
     ID_MARKER_RE,
     NS,
     PROJECT_FILE,
@@ -30,7 +34,6 @@ from ._qda_model import (
     SECTION_COLUMNS,
     SELECTION_COLUMNS,
     SOURCES_FOLDER,
-    UTTERANCE_COLUMNS,
     QdaCorpus,
     cell_text,
 )
@@ -70,14 +73,20 @@ def read_qdpx(path: str | Path) -> QdaCorpus:
         The corpus tables, every coded selection, the coders and the categories.
     """
     path = Path(path)
-    with zipfile.ZipFile(path) as archive:
-        names = set(archive.namelist())
+    expected = "a REFI-QDA project (.qdpx, a ZIP archive)"
+    check_input_file(path, expected="a .qdpx file")
+    with open_archive(path, str(path), not_zip="not a ZIP archive", expected=expected) as archive:
+        names = set(archive.names())
         qde_name = (
             PROJECT_FILE if PROJECT_FILE in names else next((n for n in sorted(names) if n.endswith(".qde")), None)
         )
         if qde_name is None:
             raise QdaFormatError(f"{path}: no project.qde in the archive")
-        root = ET.fromstring(archive.read(qde_name))
+        try:
+            root = ET.fromstring(_read_member(archive, qde_name, path))
+        except ET.ParseError as error:
+            raise QdaFormatError(f"{path}: {qde_name} is not well-formed XML ({error})") from None
+        _check_unique_guids(root, path)
         folder = SOURCES_FOLDER if any(n.startswith(SOURCES_FOLDER + "/") for n in names) else "Sources"
 
         def source_text(source: ET.Element) -> str:
@@ -90,9 +99,49 @@ def read_qdpx(path: str | Path) -> QdaCorpus:
             member = f"{folder}/{target[len('internal://') :]}"
             if member not in names:
                 raise QdaFormatError(f"{path}: source {source.get('name')!r}: {member} is missing")
-            return archive.read(member).decode("utf-8").replace("\r\n", "\n")
+            text, _ = decode_text(
+                _read_member(archive, member, path),
+                f"{path} ({member}, source {source.get('name')!r})",
+                expected="UTF-8 text (REFI-QDA plain-text sources are UTF-8)",
+            )
+            return text.replace("\r\n", "\n")
 
         return _read_root(root, source_text, path)
+
+
+def _read_member(archive: ArchiveReader, member: str, path: Path) -> bytes:
+    """One member's bytes; a damaged or encrypted member is a :class:`QdaFormatError`, not a zlib traceback."""
+    try:
+        return archive.read(member)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError) as error:
+        raise QdaFormatError(f"{path}: {member} cannot be read from the archive ({error})") from None
+
+
+def _check_unique_guids(root: ET.Element, path: Path) -> None:
+    """Every ``guid`` in the project names one element (REFI-QDA requires it): with two sources or
+    codes under one GUID, every reference to it would silently pick one of them."""
+    seen: dict[str, str] = {}
+    for element in root.iter():
+        guid = (element.get("guid") or "").lower()
+        if not guid:
+            continue
+        tag = element.tag.rsplit("}", 1)[-1]
+        what = f"{tag} {element.get('name')!r}" if element.get("name") else tag
+        if guid in seen:
+            raise QdaFormatError(
+                f"{path}: GUID {guid} is used twice ({seen[guid]} and {what}); expected a unique GUID per element"
+            )
+        seen[guid] = what
+
+
+def _whole_number(value: object, path: Path, where: str, *, high: int | None = None) -> int:
+    """A non-negative whole number from the XML (a position, a line, a research question), or one
+    line naming the element: ``int()`` would accept ``-5`` and raise a traceback on ``abc``."""
+    text = str(value).strip()
+    if not re.fullmatch(r"\d{1,15}", text) or (high is not None and int(text) > high):
+        bound = f"0 to {high}" if high is not None else "0 or more"
+        raise QdaFormatError(f"{path}: {where} is {text[:40]!r}; expected a whole number from {bound}")
+    return int(text)
 
 
 def _read_root(root: ET.Element, source_text: SourceText, path: Path) -> QdaCorpus:
@@ -104,11 +153,11 @@ def _read_root(root: ET.Element, source_text: SourceText, path: Path) -> QdaCorp
         [(cid, name, guid) for guid, (cid, name) in users.items()], columns=["coder", "name", "guid"]
     ).astype("string")
     variables = {v.get("guid", "").lower(): v.get("name", "") for v in root.iter(NS + "Variable")}
-    codes, sections_rows, rq_rows, category_rows = _read_codes(root)
+    codes, sections_rows, rq_rows, category_rows = _read_codes(root, path)
     utterance_rows, selection_rows = _read_sources(
         root, source_text, path, _roles_of_sources(root, variables), variables, codes, users
     )
-    utterances = _utterance_frame(utterance_rows)
+    utterances = _utterance_frame(utterance_rows, path)
     selections = pd.DataFrame(selection_rows, columns=SELECTION_COLUMNS)
     selections = selections.astype({c: "string" for c in SELECTION_COLUMNS if c not in ("start", "end")})
     selections[["start", "end"]] = selections[["start", "end"]].astype("int64")
@@ -131,7 +180,11 @@ def _read_root(root: ET.Element, source_text: SourceText, path: Path) -> QdaCorp
 
     sections = pd.DataFrame(sections_rows, columns=SECTION_COLUMNS)
     sections["research_question"] = pd.array(
-        [None if cell_text(v) is None else int(v) for v in sections["research_question"]], dtype="Int64"
+        [
+            None if cell_text(v) is None else _whole_number(v, path, f"section {s!r}, research question")
+            for s, v in zip(sections["section_id"], sections["research_question"])
+        ],
+        dtype="Int64",
     )
     sections = sections.astype({"section_id": "string", "title": "string"})
     research_questions = pd.DataFrame(rq_rows, columns=RQ_COLUMNS)
@@ -151,7 +204,7 @@ def _read_root(root: ET.Element, source_text: SourceText, path: Path) -> QdaCorp
 
 
 def _read_codes(
-    root: ET.Element,
+    root: ET.Element, path: Path
 ) -> tuple[CodeIndex, list[dict[str, object]], list[dict[str, object]], list[dict[str, object]]]:
     """Every code's kind and id (from the description marker, else from the tree position and
     name), and the section, research-question and category rows the code tree describes."""
@@ -181,7 +234,8 @@ def _read_codes(
                 child_context["research_question"] = key
                 text = re.sub(r"^Research question \d+:\s*", "", body)
                 if text and not re.fullmatch(r"Research question \d+\.", body):
-                    rq_rows.append({"research_question": int(key), "text": text})
+                    number = _whole_number(key, path, f"code {name!r}, research question")
+                    rq_rows.append({"research_question": number, "text": text})
             elif kind == "section":
                 title = name[len(key) :].strip() if name.startswith(key) else name
                 sections_rows.append(
@@ -225,7 +279,10 @@ def _read_sources(
     """One utterance row per text source (its variables as columns), one selection row per coding."""
     utterance_rows: list[dict[str, object]] = []
     selection_rows: list[dict[str, object]] = []
-    for source in root.iter(NS + "TextSource"):
+    sources = list(root.iter(NS + "TextSource"))
+    progress = Progress(f"{path}: reading", len(sources), "sources")
+    for number, source in enumerate(sources, start=1):
+        progress.update(number)
         guid = source.get("guid", "").lower()
         uid = source.get("name") or ""
         text = source_text(source)
@@ -240,7 +297,13 @@ def _read_sources(
                     row[name] = child.text
         utterance_rows.append(row)
         for selection in source.findall(NS + "PlainTextSelection"):
-            start, end = int(selection.get("startPosition", "0")), int(selection.get("endPosition", "0"))
+            where = f"source {uid!r}, selection {selection.get('guid', '?')}"
+            start = _whole_number(selection.get("startPosition", "0"), path, f"{where}, startPosition", high=len(text))
+            end = _whole_number(selection.get("endPosition", "0"), path, f"{where}, endPosition", high=len(text))
+            if end < start:
+                raise QdaFormatError(
+                    f"{path}: {where}: endPosition {end} is before startPosition {start}; expected start <= end"
+                )
             selection_user = (selection.get("creatingUser") or "").lower()
             for coding in selection.findall(NS + "Coding"):
                 ref = coding.find(NS + "CodeRef")
@@ -266,7 +329,7 @@ def _read_sources(
     return utterance_rows, selection_rows
 
 
-def _utterance_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+def _utterance_frame(rows: list[dict[str, object]], path: Path) -> pd.DataFrame:
     """utterances.csv's columns and types; ``n_words`` is recounted from the text."""
     from ..corpus.model import count_words
 
@@ -278,7 +341,11 @@ def _utterance_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     utterances = utterances[UTTERANCE_COLUMNS]
     for column in ("line_start", "line_end", "n_words"):
         utterances[column] = pd.array(
-            [None if cell_text(v) is None else int(v) for v in utterances[column]], dtype="Int64"
+            [
+                None if cell_text(v) is None else _whole_number(v, path, f"source {uid!r}, variable {column}")
+                for uid, v in zip(utterances["utterance_id"], utterances[column])
+            ],
+            dtype="Int64",
         )
     for column in set(UTTERANCE_COLUMNS) - {"line_start", "line_end", "n_words"}:
         utterances[column] = utterances[column].astype("string")
@@ -290,7 +357,7 @@ def _section_codings(utterances: pd.DataFrame, selections: pd.DataFrame, coders:
     corpus builder defines them, sorted by coder, utterance, basis and section."""
     coder_order = {cid: i for i, cid in enumerate(coders["coder"])}
     utterance_order = {uid: i for i, uid in enumerate(utterances["utterance_id"])}
-    printed = dict(zip(utterances["utterance_id"], utterances["section_id"]))
+    printed = {uid: cell_text(section) for uid, section in zip(utterances["utterance_id"], utterances["section_id"])}
     reprint = {
         (str(first), str(section)): str(uid)
         for uid, first, section in zip(utterances["utterance_id"], utterances["duplicate_of"], utterances["section_id"])
@@ -330,7 +397,12 @@ def _section_codings(utterances: pd.DataFrame, selections: pd.DataFrame, coders:
 
 
 def qdpx_to_corpus(
-    path: str | Path, out_dir: str | Path, *, allow_pii: bool = False, roles: Sequence[str] | None = None
+    path: str | Path,
+    out_dir: str | Path,
+    *,
+    allow_pii: bool = False,
+    roles: Sequence[str] | None = None,
+    overwrite: bool = False,
 ) -> tuple[list[Path], list[Finding]]:
     """Write a .qdpx as a corpus folder (utterances, sections, codings, research questions, and
     ``category_codings.csv``, which ``load_corpus`` does not read). The notebooks can then run on
@@ -339,7 +411,10 @@ def qdpx_to_corpus(
     The folder is built in a temporary directory, scanned for PII and validated with
     ``load_corpus`` before it replaces anything. A QDA tool may have added text, so this is the
     same gate as the transcript import: if the scanner finds anything, nothing is written, unless
-    ``allow_pii``. Other files in ``out_dir`` are left alone.
+    ``allow_pii``. The folder is replaced as a whole, so no file of an earlier import is left
+    beside the new ones (a corpus mixed from two imports would not load): ``out_dir`` must be new
+    or empty, or, with ``overwrite``, a folder the package made that holds nothing else
+    (:func:`~mdi_analysis.io.check_output_folder`, checked before the archive is read).
 
     Parameters
     ----------
@@ -351,15 +426,28 @@ def qdpx_to_corpus(
         Write even when the anonymity scanner finds something.
     roles : sequence of str, optional
         Roles of a corpus with other roles than the thesis's two.
+    overwrite : bool
+        Replace a non-empty ``out_dir`` that an earlier import (or another command of the
+        package) made.
 
     Returns
     -------
     tuple
         The written files (sorted by name) and the findings (empty unless ``allow_pii``).
+
+    Raises
+    ------
+    OptionError
+        ``out_dir`` may not be written; nothing was read or written.
+    QdaFormatError, InputDataError
+        The archive cannot be read as a corpus; nothing was written.
+    PersonalDataError
+        The anonymity scan found something and ``allow_pii`` is false; nothing was written.
     """
     from ..corpus import ROLES, load_corpus
     from ..corpus.build import FLOAT_FORMAT, render_csv
 
+    check_output_folder(out_dir, keep_other_files=False, overwrite=overwrite)
     read = read_qdpx(path)
     frames = {
         "utterances.csv": read.utterances,
@@ -381,4 +469,7 @@ def qdpx_to_corpus(
         load_corpus(staging, roles=roles or ROLES)
         return sorted(names)
 
-    return write_folder(out_dir, write, prefix=".qdpx-corpus-"), findings
+    written = write_folder(
+        out_dir, write, made_by="import-qdpx", keep_other_files=False, overwrite=overwrite, prefix=".qdpx-corpus-"
+    )
+    return written, findings

@@ -89,19 +89,6 @@ SOURCE_VARIABLES: tuple[tuple[str, str, str], ...] = (
 )
 ROLE_VARIABLE = "role"
 
-UTTERANCE_COLUMNS = [
-    "utterance_id",
-    "role",
-    "role_label",
-    "text",
-    "section_id",
-    "line_start",
-    "line_end",
-    "n_words",
-    "duplicate_of",
-    "flags",
-]
-CODING_COLUMNS = ["utterance_id", "section_id", "coder", "basis", "via_utterance_id"]
 CATEGORY_CODING_COLUMNS = ["utterance_id", "category_id", "coder"]
 SELECTION_COLUMNS = ["utterance_id", "coder", "code_kind", "code_id", "code_name", "start", "end", "text"]
 SECTION_COLUMNS = ["section_id", "research_question", "title"]

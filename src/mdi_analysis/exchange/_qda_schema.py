@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import QdaValidationError
+from ._input_limits import ArchiveReader
 from ._qda_model import NS, PROJECT_FILE, SOURCES_FOLDER
 
 __all__ = ["schema_path", "validate_qde", "validate_qdpx"]
@@ -119,6 +120,8 @@ def validate_qdpx(path: str | Path | bytes) -> None:
     ------
     QdaValidationError
         With the first three problems (and how many more there are).
+    InputDataError
+        A member over the size limits of ``_input_limits``, or one that cannot be inflated.
     """
     if isinstance(path, bytes):
         path, handle = Path("<qdpx in memory>"), io.BytesIO(path)
@@ -129,23 +132,23 @@ def validate_qdpx(path: str | Path | bytes) -> None:
         archive = zipfile.ZipFile(handle)
     except zipfile.BadZipFile:
         raise QdaValidationError(f"{path}: not a ZIP file (a .qdpx is a ZIP archive)") from None
-    with archive:
+    with ArchiveReader(archive, str(path)) as reader:  # members within the size limits (_input_limits)
         names = set(archive.namelist())
         if PROJECT_FILE not in names:
             raise QdaValidationError(f"{path}: no {PROJECT_FILE} at the top of the archive")
-        data = archive.read(PROJECT_FILE)
+        data = reader.read(PROJECT_FILE)
         validate_qde(data)
         root = ET.fromstring(data)
         problems: list[str] = []
         for source in root.iter(NS + "TextSource"):
-            problems.extend(_source_file_problems(archive, names, source))
+            problems.extend(_source_file_problems(reader, names, source))
     if problems:
         raise QdaValidationError(
             f"{path}: " + "; ".join(problems[:3]) + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else "")
         )
 
 
-def _source_file_problems(archive: zipfile.ZipFile, names: set[str], source: ET.Element) -> list[str]:
+def _source_file_problems(archive: ArchiveReader, names: set[str], source: ET.Element) -> list[str]:
     """What is wrong with one source's file in ``sources/`` (nothing for an external or inline text)."""
     target = source.get("plainTextPath")
     if not target or not target.startswith("internal://"):

@@ -37,9 +37,10 @@ import pandas as pd
 
 from ..corpus.model import ROLES, count_words
 from ..errors import InputDataError, OptionError, PersonalDataError
-from ..io import write_folder, write_table
+from ..io import check_output_folder, write_folder, write_table
 from ..paths import data_dir, relative_to_root
 from ..privacy import Finding, scan_text
+from ._input_limits import Progress
 from ._transcripts_read import DEFAULT_LABEL_PATTERN, INTERVIEWER, Transcript, Turn, read_transcript, role_value
 
 __all__ = [
@@ -179,18 +180,22 @@ def build_import(
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", default_section):
         raise OptionError(f"default section {default_section!r}: use letters, digits, '.', '_' or '-'")
     roles = tuple(roles)
-    guide_dir = Path(guide_corpus) if guide_corpus else data_dir() / "corpus"
-    guide = _Guide.load(guide_dir) if detect_sections else None
+    # The transcripts first: a file that cannot be read fails at once, before the guide is loaded.
     transcripts = [
         read_transcript(p, speakers=speakers, role=role, roles=roles, label_pattern=label_pattern) for p in paths
     ]
+    guide_dir = Path(guide_corpus) if guide_corpus else data_dir() / "corpus"
+    guide = _Guide.load(guide_dir) if detect_sections else None
 
     rows: list[dict[str, object]] = []
     turn_of: dict[str, Turn] = {}
     used_sections: list[str] = []
     for transcript in transcripts:
         section, detected = default_section, False
+        shown = relative_to_root(transcript.file)
+        progress = Progress(f"{shown}: sorting into sections", len(transcript.turns), "turns")
         for turn in transcript.turns:
+            progress.update(turn.number)
             if turn.speaker == INTERVIEWER:
                 question = guide.match(turn.text) if guide else None
                 if question is not None:
@@ -289,7 +294,9 @@ def _scan(result: ImportResult) -> list[ImportFinding]:
     findings: list[ImportFinding] = []
     seen: set[tuple[str, str, str]] = set()
     columns = ["utterance_id", "role", "role_label", "text", "section_id"]
+    progress = Progress("scanning for personal data", len(utterances), "utterances")
     for position in range(len(utterances)):
+        progress.update(position + 1)
         row = utterances.iloc[[position]][columns]
         uid = str(row["utterance_id"].iloc[0])
         for finding in scan_text(_render(row), source="utterances.csv", fmt=".csv"):
@@ -380,10 +387,12 @@ def write_import(
     """Write the import as a corpus folder, or nothing at all.
 
     Refuses (:class:`~mdi_analysis.errors.PersonalDataError`) when the scan found anything and ``allow_pii`` is false.
-    Refuses (``FileExistsError``) to write into a non-empty folder unless ``overwrite``, and never
-    writes into the committed ``data/corpus/``. The folder is built next to ``out_dir``, validated
-    with ``load_corpus`` and then moved into place, so ``out_dir`` holds either the previous content
-    or the complete new corpus.
+    Refuses (:class:`~mdi_analysis.errors.OptionError`) to write into a non-empty folder unless
+    ``overwrite`` and the folder is one the package made (its marker file lists everything in it;
+    :func:`~mdi_analysis.io.check_output_folder`), and never writes into the committed
+    ``data/corpus/``. The folder is built next to ``out_dir``, validated with ``load_corpus`` and
+    then moved into place, so ``out_dir`` holds either the previous content or the complete new
+    corpus.
     """
     from ..corpus import load_corpus
     from ..corpus.build import FLOAT_FORMAT
@@ -392,11 +401,11 @@ def write_import(
         raise PersonalDataError(result.findings, "the transcripts")
     out_dir = Path(out_dir).resolve()
     if out_dir == (data_dir() / "corpus").resolve():
-        raise FileExistsError(f"{relative_to_root(out_dir)} is the committed thesis corpus; import into another folder")
-    if out_dir.exists() and (not out_dir.is_dir() or (any(out_dir.iterdir()) and not overwrite)):
-        raise FileExistsError(f"{relative_to_root(out_dir)} exists and is not empty; choose a new folder or overwrite")
+        raise OptionError(f"{relative_to_root(out_dir)} is the committed thesis corpus; import into another folder")
+    check_output_folder(out_dir, keep_other_files=False, overwrite=overwrite)
     if len(result.frames["utterances.csv"]) == 0:
-        raise ValueError("no respondent turns to write")
+        files = ", ".join(relative_to_root(t.file) for t in result.transcripts) or "the transcripts"
+        raise InputDataError(files, "no respondent turns to write", expected="turns labelled with a respondent's label")
 
     def write(staging: Path) -> list[str]:
         for name, frame in result.frames.items():
@@ -404,7 +413,14 @@ def write_import(
         load_corpus(staging, roles=result.roles)  # InputDataError if the import is not a valid corpus
         return list(result.frames)
 
-    return write_folder(out_dir, write, keep_other_files=False, prefix=f".{out_dir.name}.import-")
+    return write_folder(
+        out_dir,
+        write,
+        made_by="import-transcripts",
+        keep_other_files=False,
+        overwrite=overwrite,
+        prefix=f".{out_dir.name}.import-",
+    )
 
 
 def import_transcripts(

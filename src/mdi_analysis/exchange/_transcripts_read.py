@@ -19,6 +19,9 @@ into a corpus folder behind the anonymity gate. Decisions (details in
   ``R:`` needs one of the latter two.
 - **A label that is not in the speaker map stays text**, with a warning when it looks like one
   (``Kari:``), so a name used as a label is never lost silently.
+- **Bounded reads** (``_input_limits``): a transcript over 20 MB, or a ``.docx`` with a part over
+  50 MB (200 MB together), is refused with one line before it fills the memory; a long file
+  prints progress lines on standard error.
 """
 
 from __future__ import annotations
@@ -31,7 +34,9 @@ from pathlib import Path
 
 from ..corpus.model import ROLE_LABELS, ROLES
 from ..errors import InputDataError, OptionError
+from ..io import check_input_file, decode_text
 from ..paths import relative_to_root
+from ._input_limits import Progress, open_archive, read_bounded
 
 __all__ = [
     "INTERVIEWER",
@@ -176,6 +181,7 @@ def _read_lines(path: Path, warnings: list[str]) -> tuple[list[tuple[int, str]],
     paragraphs for .docx. A .docx paragraph becomes its lines followed by a blank line, so both
     formats share one parser. A table row of two or more cells becomes ``first cell: other cells``,
     because transcripts in tables put the speaker in the first column."""
+    check_input_file(path, expected="an existing transcript")
     suffix = path.suffix.lower()
     if suffix == ".docx":
         return _docx_lines(path), "paragraph"
@@ -183,14 +189,11 @@ def _read_lines(path: Path, warnings: list[str]) -> tuple[list[tuple[int, str]],
         raise InputDataError(
             relative_to_root(path), f"unsupported file type {suffix!r}", expected="a .txt (UTF-8) or .docx transcript"
         )
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputDataError(relative_to_root(path), "file not found", expected="an existing transcript") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
+    raw = read_bounded(path, relative_to_root(path))
+    # UTF-8, or UTF-16/32 with a byte-order mark (Word's "Unicode text"); other 8-bit text is read as
+    # Windows-1252 with a warning; UTF-16 without a mark (NUL bytes) is refused.
+    text, codec = decode_text(raw, relative_to_root(path), expected="a .txt transcript in UTF-8", legacy="cp1252")
+    if codec == "cp1252":
         warnings.append(f"{relative_to_root(path)}: not UTF-8, read as Windows-1252. Check æ, ø and å in the output")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return list(enumerate(lines, start=1)), "line"
@@ -205,13 +208,19 @@ def _docx_lines(path: Path) -> list[tuple[int, str]]:
         from docx.text.paragraph import Paragraph
     except ImportError as error:  # pragma: no cover - a declared dependency
         raise InputDataError(relative_to_root(path), f"python-docx is needed to read .docx ({error})") from None
+    # python-docx reads every part whole: each is read once here first, within the size limits.
+    expected = "a .docx file (save .doc files as .docx)"
+    with open_archive(
+        path, relative_to_root(path), not_zip="cannot be read as a Word document (BadZipFile)", expected=expected
+    ) as archive:
+        archive.check_all()
     try:
         document = docx.Document(str(path))
     except Exception as error:  # noqa: BLE001 - python-docx raises several types for a broken file
         raise InputDataError(
             relative_to_root(path),
             f"cannot be read as a Word document ({type(error).__name__})",
-            expected="a .docx file (save .doc files as .docx)",
+            expected=expected,
         ) from None
     lines: list[tuple[int, str]] = []
     number = 0
@@ -254,7 +263,10 @@ def read_transcript(
     """
     path = Path(path)
     speakers = dict(DEFAULT_SPEAKERS if speakers is None else speakers)
-    pattern = re.compile(label_pattern)
+    try:
+        pattern = re.compile(label_pattern)
+    except re.error as error:
+        raise OptionError(f"label_pattern {label_pattern!r} is not a regular expression ({error})") from None
     if not {"label", "text"} <= set(pattern.groupindex):
         raise OptionError("label_pattern needs the named groups 'label' and 'text'")
     warnings: list[str] = []
@@ -293,7 +305,9 @@ def read_transcript(
             warnings.append(f"{name}: {unit} {current['line']}: turn '{current['label']}:' has no text; skipped")
         current, paragraphs = None, []
 
+    progress = Progress(f"{name}: reading", lines[-1][0] if lines else 0, f"{unit}s")
     for line_no, line in lines:
+        progress.update(line_no)
         stripped = line.strip()
         if stripped:
             numbered[line_no] = (numbered[line_no] + " " + stripped) if line_no in numbered else stripped

@@ -1,14 +1,16 @@
 """Validated loaders for the input tables, and the one place files are written.
 
-Owns: reading CSV tables with pandera schemas (``_tables``), the survey (KS 10-faktor, ch. 8 and
-4.6), the sample (3.1/3.2/3.5), the theory codebook, the published values of ``data/expected``
-(used only to compare), and atomic writes of files and folders (``_files``). May import:
-``errors``, ``options``, ``paths``. Everything else in the package reads data through here.
+Owns: reading input files as bytes and text (``_text``), CSV tables with pandera schemas
+(``_tables``), the survey (KS 10-faktor, ch. 8 and 4.6), the sample (3.1/3.2/3.5), the theory
+codebook, the published values of ``data/expected`` (used only to compare), and atomic writes of
+files and of folders; a folder the package makes carries its marker, and only such folders are
+ever replaced (``_files``). May import: ``errors``, ``options``, ``paths``. Everything else in the
+package reads data through here.
 """
 
 from ._codebook import Codebook, load_codebook
 from ._expected import compare_published, load_expected, published_summary, round_half_up
-from ._files import write_atomic, write_folder, write_if_changed
+from ._files import OUTPUT_MARKER, check_output_folder, output_marker, write_atomic, write_folder, write_if_changed
 from ._sample import Sample, coverage, load_sample, municipality_table, respondent_table, sample_values
 from ._survey import (
     MEAN_ROW as SURVEY_MEAN_ROW,
@@ -27,16 +29,21 @@ from ._survey import (
     plot_data as survey_plot_data,
 )
 from ._tables import check_allowed, fail_row, read_table, require_columns, write_table
+from ._text import check_input_file, decode_text, read_input_bytes
 
 __all__ = [
+    "OUTPUT_MARKER",
     "SURVEY_MEAN_ROW",
     "Codebook",
     "Sample",
     "Survey",
     "chapter8_table",
     "check_allowed",
+    "check_input_file",
+    "check_output_folder",
     "compare_published",
     "coverage",
+    "decode_text",
     "default_units",
     "factor_table",
     "fail_row",
@@ -45,8 +52,10 @@ __all__ = [
     "load_sample",
     "load_survey",
     "municipality_table",
+    "output_marker",
     "plot_scores",
     "published_summary",
+    "read_input_bytes",
     "read_table",
     "require_columns",
     "respondent_table",

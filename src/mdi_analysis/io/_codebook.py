@@ -123,13 +123,13 @@ def load_codebook(directory: str | Path | None = None) -> Codebook:
     Raises
     ------
     InputDataError
-        A missing or unreadable file, a schema violation (duplicate id, unknown kind, empty or
+        A missing or unreadable file, a file without data rows, a schema violation (duplicate id, unknown kind, empty or
         malformed pattern list), an unknown ``framework_id`` or a ``category_id`` that does not start
         with it; the message names file, row, line and column.
     """
     directory = Path(directory) if directory else data_dir() / "codebook"
-    frameworks = read_table(directory / "frameworks.csv", FRAMEWORKS_SCHEMA)
-    categories = read_table(directory / "categories.csv", CATEGORIES_SCHEMA)
+    frameworks = read_table(directory / "frameworks.csv", FRAMEWORKS_SCHEMA, min_rows=1)
+    categories = read_table(directory / "categories.csv", CATEGORIES_SCHEMA, min_rows=1)
     check_allowed(categories, "framework_id", frameworks["framework_id"], "framework")
     for position, (category_id, framework_id) in enumerate(zip(categories["category_id"], categories["framework_id"])):
         if category_id.split(".")[0] != framework_id:

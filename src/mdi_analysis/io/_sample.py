@@ -79,16 +79,18 @@ def load_sample(directory: str | Path | None = None) -> Sample:
     Raises
     ------
     InputDataError
-        A missing or unreadable file, or a row that breaks the schema (negative or non-whole counts,
-        ``arsverk`` above ``employees``, an unknown side, a duplicate respondent row).
+        A missing or unreadable file, a file without data rows, or a row that breaks the schema
+        (negative or non-whole counts, ``arsverk`` above ``employees``, an unknown side, a duplicate
+        respondent row).
     """
     directory = Path(directory) if directory else data_dir() / "sample"
     municipalities = read_table(
         directory / "municipalities.csv",
         MUNICIPALITIES_SCHEMA,
         numeric={"inhabitants": "int", "arsverk": "int", "employees": "int"},
+        min_rows=1,
     )
-    respondents = read_table(directory / "respondents.csv", RESPONDENTS_SCHEMA, numeric={"count": "int"})
+    respondents = read_table(directory / "respondents.csv", RESPONDENTS_SCHEMA, numeric={"count": "int"}, min_rows=1)
     return Sample(municipalities=municipalities, respondents=respondents)
 
 

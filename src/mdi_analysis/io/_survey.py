@@ -92,16 +92,20 @@ def load_survey(directory: str | Path | None = None) -> Survey:
     Raises
     ------
     InputDataError
-        A missing or unreadable file, a row that breaks its schema (a score outside 1–5, a duplicate
-        factor × unit), not exactly one reference unit, or a score for an unknown unit or factor.
+        A missing or unreadable file, a file without data rows, a row that breaks its schema (a score
+        outside 1–5, a duplicate factor × unit), not exactly one reference unit, or a score for an
+        unknown unit or factor.
     """
     directory = Path(directory) if directory else data_dir() / "survey"
     factors = read_table(
         directory / "ks10_factors.csv",
         FACTORS_SCHEMA,
         numeric={"factor_no": "int", "mdi_relevant": "bool", "table_4_6_line": "int"},
+        min_rows=1,
     )
-    units = read_table(directory / "units.csv", UNITS_SCHEMA, numeric={"is_reference": "bool", "thesis_line": "int"})
+    units = read_table(
+        directory / "units.csv", UNITS_SCHEMA, numeric={"is_reference": "bool", "thesis_line": "int"}, min_rows=1
+    )
     if int(units["is_reference"].sum()) != 1:
         raise InputDataError(
             relative_to_root(directory / "units.csv"),
@@ -113,6 +117,7 @@ def load_survey(directory: str | Path | None = None) -> Survey:
         directory / "ks10_scores.csv",
         SCORES_SCHEMA,
         numeric={"factor_no": "int", "score": "float", "thesis_line": "int"},
+        min_rows=1,
     )
     check_allowed(scores, "unit", units["unit"], "municipality/unit code")
     check_allowed(scores, "factor_no", factors["factor_no"], "factor number")

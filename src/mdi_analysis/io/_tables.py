@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from pandera.errors import SchemaError, SchemaErrors
 from ..errors import InputDataError
 from ..paths import relative_to_root
 from ._files import write_atomic
+from ._text import decode_text, read_input_bytes
 
 SEPARATORS = (",", ";")
 
@@ -41,17 +43,9 @@ class RawTable:
 
 
 def _decode(path: Path, raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw.count(b"\n", 0, err.start) + 1
-        byte = raw[err.start : err.start + 1].hex()
-        raise InputDataError(
-            relative_to_root(path),
-            f"byte 0x{byte} is not valid UTF-8 (the file looks like Latin-1/Windows-1252)",
-            line=line,
-            expected="UTF-8 text, with or without BOM (in Excel: 'CSV UTF-8')",
-        ) from None
+    expected = "UTF-8 text, with or without BOM (in Excel: 'CSV UTF-8')"
+    text, _ = decode_text(raw, relative_to_root(path), expected=expected)
+    return text
 
 
 def _detect_separator(path: Path, header: str) -> str:
@@ -71,25 +65,31 @@ def read_raw(path: str | Path) -> RawTable:
     """Parse a CSV file into a frame of strings (empty cells become missing values)."""
     path = Path(path)
     name = relative_to_root(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputDataError(name, "file not found", expected="an existing CSV file") from None
+    raw = read_input_bytes(path, expected="an existing CSV file")
     text = _decode(path, raw)
     if not text.strip():
         raise InputDataError(name, "the file is empty", expected="a header row and data rows")
     header_line = text.splitlines()[0]
     separator = _detect_separator(path, header_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    header = [h.strip() for h in next(reader)]
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as error:
+        raise _csv_error(name, error, None, 1) from None
     if len(set(header)) != len(header):
         dup = next(h for h in header if header.count(h) > 1)
         raise InputDataError(name, f"column name {dup!r} appears twice in the header", line=1)
     rows: list[list[str]] = []
     lines: list[int] = []
     start_line = reader.line_num + 1
-    for record in reader:
+    while True:
         row_number = len(rows) + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            raise _csv_error(name, error, row_number, start_line) from None
         if not record or all(not cell.strip() for cell in record):
             start_line = reader.line_num + 1
             continue
@@ -110,11 +110,27 @@ def read_raw(path: str | Path) -> RawTable:
     return RawTable(frame=frame, lines=lines, separator=separator, display_name=name)
 
 
+def _csv_error(name: str, error: csv.Error, row: int | None, line: int) -> InputDataError:
+    """A record :mod:`csv` cannot parse (a field over its 131,072-character limit, which an
+    unclosed quote also causes, or a NUL byte) as one line naming the row."""
+    return InputDataError(
+        name,
+        f"cannot be parsed as CSV ({error})",
+        row=row,
+        line=line,
+        expected=f"fields under {csv.field_size_limit():,} characters and every opened quote closed",
+    )
+
+
 def _to_number(value: object, decimal_comma: bool) -> float:
+    """A cell as a finite float; ``ValueError`` otherwise (``1e400`` is infinity, not a number)."""
     text = str(value).strip().replace("\u2212", "-").replace("\u00a0", "").replace(" ", "")
     if decimal_comma or ("," in text and "." not in text):
         text = text.replace(",", ".")
-    return float(text)
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{value!r} is not finite")
+    return number
 
 
 def _convert_column(table: RawTable, column: str, dtype: str) -> pd.Series:
@@ -134,11 +150,11 @@ def _convert_column(table: RawTable, column: str, dtype: str) -> pd.Series:
                 continue
             number = _to_number(value, table.separator == ";")
             if dtype == "int":
-                if number != int(number):
+                if number != int(number) or abs(number) >= 2**63:
                     raise ValueError
                 number = int(number)
             out.append(number)
-        except ValueError:
+        except (ValueError, OverflowError):
             expected = {"float": "a number", "int": "a whole number", "bool": "true or false"}[dtype]
             raise InputDataError(
                 table.display_name,
@@ -228,6 +244,7 @@ def read_table(
     schema: pa.DataFrameSchema,
     *,
     numeric: dict[str, str] | None = None,
+    min_rows: int = 0,
 ) -> pd.DataFrame:
     """Read ``path`` and validate it against ``schema``; numbers in ``numeric`` ({column: 'float'|'int'|'bool'}).
 
@@ -242,6 +259,9 @@ def read_table(
         The columns and checks the table must meet; columns it does not name are kept as text.
     numeric : dict of str to {"float", "int", "bool"}, optional
         Columns to convert before validation (``int`` → Int64, ``bool`` accepts true/false/1/0/ja/nei).
+    min_rows : int
+        Fewer data rows is an error: a survey or sample file with only its header is a file that
+        lost its data, and reading it as "no values" would report every value as missing.
 
     Returns
     -------
@@ -254,9 +274,16 @@ def read_table(
     InputDataError
         The first problem, naming file, row, file line, column and what was expected: file missing,
         empty or not UTF-8, no separator, a duplicate header, a wrong number of fields, a missing
-        column, a cell that is not a number, or a schema check that fails.
+        column, fewer than ``min_rows`` rows, a cell that is not a number, or a schema check that fails.
     """
     table = read_raw(path)
+    if len(table.frame) < min_rows:
+        raise InputDataError(
+            table.display_name,
+            f"{len(table.frame)} data rows under the header",
+            line=2,
+            expected=f"at least {min_rows} data row{'s' if min_rows > 1 else ''}",
+        )
     missing = [c for c, col in schema.columns.items() if col.required and c not in table.frame.columns]
     if missing:
         raise InputDataError(

@@ -15,6 +15,7 @@ from ._kernel_server import running_server
 from ._notebooks import (
     PARAMETER_SETS_DIR,
     NotebookRun,
+    check_parameter_names,
     clean_notebook,
     describe_parameters,
     discover_notebooks,
@@ -37,8 +38,10 @@ from ._runner import (
     list_parameters,
     print_summary,
     reproduce,
+    run_folder,
     run_one,
     select_runs,
+    summarise_failure,
 )
 
 __all__ = [
@@ -46,6 +49,7 @@ __all__ = [
     "PARAMETER_SETS_DIR",
     "NotebookRun",
     "RunResult",
+    "check_parameter_names",
     "clean_notebook",
     "compare_digests",
     "describe_parameters",
@@ -67,9 +71,11 @@ __all__ = [
     "print_summary",
     "render_html",
     "reproduce",
+    "run_folder",
     "run_one",
     "running_server",
     "select_runs",
+    "summarise_failure",
     "table_digest",
     "write_index_html",
     "without_outputs",

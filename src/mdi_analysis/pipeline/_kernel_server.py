@@ -21,10 +21,22 @@ environment, working folder and standard streams to the server over a Unix socke
 forks, and the child becomes the kernel. The stub stands in for the kernel towards Jupyter
 (signals are forwarded, its exit code is the kernel's), and if the stub dies the server kills
 the kernel.
+
+Lifetime: nothing of a run outlives the runner, however it ends (its last ``with`` block, Ctrl-C,
+``kill -TERM``, ``kill -9``). The server's standard input is a pipe from the runner; end of file on
+it (the runner closed it, or the runner is gone and the system closed it) stops the server, which
+kills its kernels and removes its temporary folder. That folder holds the server's socket and, put
+there by the runner, every kernel's sockets, connection file and staging folder, so one removal
+leaves nothing behind. On Linux the server also asks for a signal when the runner dies, and each
+kernel for SIGKILL when the server dies (``prctl(PR_SET_PDEATHSIG)``), so no kernel survives even a
+killed server; a stub ends when its connection to the server closes. A request the server cannot
+read (not JSON, cut short, too long, too slow) is answered with an ``error`` line and the server
+keeps serving.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import selectors
@@ -71,6 +83,14 @@ PRELOAD = (
     "ipywidgets",
 )
 
+#: A request (argv, environment, working folder as one JSON line) longer than this is refused: a
+#: real one is a few kilobytes, and the server must not grow on whatever a client sends.
+MAX_REQUEST_BYTES = 8 << 20
+#: Seconds a client may take to send its request; the server serves one request at a time.
+REQUEST_SECONDS = 10.0
+#: ``prctl`` option asking for a signal when the parent ends (linux/prctl.h).
+PR_SET_PDEATHSIG = 1
+
 #: The matplotlib backend ipykernel would choose; set before matplotlib is imported in the server
 #: so that pyplot in a forked kernel draws inline exactly as in a separately started one.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
@@ -116,16 +136,35 @@ def _preload() -> None:
                 pass  # optional in some environments; the notebook imports it itself if needed
 
 
-def _become_kernel(request: dict, fds: list[int], closing: list) -> None:
+def _die_with_parent(signum: int, parent: int) -> bool:
+    """Ask Linux to send ``signum`` to this process when its parent ends; False if it already has.
+
+    Why: a parent killed with SIGKILL runs no cleanup, so its children must notice by themselves.
+    The signal is tied to the parent *thread* that started this process, which is the main thread
+    for both the server (started by ``running_server``) and the kernels (forked by the server's
+    loop). Elsewhere than Linux this is a no-op and the runner's pipe is the only watch.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0)
+        except (OSError, AttributeError):  # no libc symbol: keep the pipe watch only
+            pass
+    return os.getppid() == parent  # the parent may have ended before the request took effect
+
+
+def _become_kernel(request: dict, fds: list[int], closing: list, server: int) -> None:
     """In the forked child: take over the stub's streams, folder and environment; run the kernel.
 
-    ``closing`` holds the server's own sockets and selector, which the kernel must not keep open.
+    ``closing`` holds the server's own sockets and selector, which the kernel must not keep open;
+    ``server`` is the server's pid (the kernel dies with it).
     """
     try:
+        if not _die_with_parent(signal.SIGKILL, server):
+            os._exit(1)
         for resource in closing:
             resource.close()
         for target, fd in enumerate(fds[:3]):
-            os.dup2(fd, target)
+            os.dup2(fd, target)  # fd 0 was the runner's pipe; the kernel keeps no copy of it
         for fd in fds:
             os.close(fd)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -158,11 +197,35 @@ def _become_kernel(request: dict, fds: list[int], closing: list) -> None:
     os._exit(code)
 
 
-def serve(path: str) -> None:
-    """Accept kernel requests on the Unix socket ``path`` until terminated (the server's main)."""
-    os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # as jupyter_client sets for kernels
-    _preload()
+def serve(path: str, runner: int) -> None:
+    """Accept kernel requests on the Unix socket ``path`` until the runner (pid ``runner``) closes
+    this process's standard input, ends, or sends SIGTERM (the server's main).
+
+    Whatever stops it, the kernels are killed and the socket's folder is removed on the way out.
+    """
+    stopping = False
+
+    def stop(_signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    # Before pre-loading (seconds): a runner that ends meanwhile stops the server right after it.
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in the terminal is the runner's to handle
+    try:
+        if not _die_with_parent(signal.SIGTERM, runner):
+            return
+        os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
+        os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # as jupyter_client sets for kernels
+        _preload()
+        if not stopping:
+            _serve_requests(path, lambda: stopping)
+    finally:
+        shutil.rmtree(os.path.dirname(path), ignore_errors=True)
+
+
+def _serve_requests(path: str, stopped: Callable[[], bool]) -> None:
+    """The server's loop: fork a kernel per request, kill it when its stub goes, reap it when it ends."""
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     # Bound under a temporary name and renamed once listening: the socket file existing is the
     # runner's signal that the server is ready.
@@ -171,55 +234,118 @@ def serve(path: str) -> None:
     os.replace(path + ".starting", path)
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ)
+    selector.register(sys.stdin.fileno(), selectors.EVENT_READ, "runner")
     children: dict[int, socket.socket] = {}
-    stopping = False
+    runner_gone = False
+    try:
+        while not (stopped() or runner_gone):
+            for key, _ in selector.select(timeout=0.02):
+                if key.data == "runner":  # only end of file is expected: the runner closed it or died
+                    runner_gone = not os.read(key.fd, 4096)
+                elif key.fileobj is listener:
+                    _start_kernel(listener, selector, children)
+                else:  # the stub closed its connection: it was killed, so the kernel goes too
+                    pid = key.data
+                    selector.unregister(key.fileobj)
+                    if pid in children:
+                        _kill(pid)
+            _reap(children, selector)
+    finally:
+        for pid in list(children):
+            _kill(pid)
+        _reap(children, selector, block=True)
+        listener.close()
 
-    def stop(_signum: int, _frame: object) -> None:
-        nonlocal stopping
-        stopping = True
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in the terminal is the runner's to handle
-    while not stopping:
-        for key, _ in selector.select(timeout=0.02):
-            if key.fileobj is listener:
-                conn, _ = listener.accept()
-                request, fds = _read_request(conn)
-                if request is None:  # the stub went away before asking: nothing to start
-                    conn.close()
-                    continue
-                pid = os.fork()
-                if pid == 0:
-                    _become_kernel(request, fds, [selector, listener, *children.values(), conn])
-                for fd in fds:
-                    os.close(fd)
-                conn.sendall(f"pid {pid}\n".encode())
-                children[pid] = conn
-                selector.register(conn, selectors.EVENT_READ, pid)
-            else:  # the stub closed its connection: it was killed, so the kernel goes too
-                pid = key.data
-                selector.unregister(key.fileobj)
-                if pid in children:
-                    _kill(pid)
-        _reap(children, selector)
-    for pid in list(children):
-        _kill(pid)
-    _reap(children, selector, block=True)
+def _start_kernel(listener: socket.socket, selector: selectors.BaseSelector, children: dict) -> None:
+    """Accept one stub, read its request and fork its kernel; a request it cannot read is answered
+    with one ``error`` line, and the server carries on."""
+    try:
+        conn, _ = listener.accept()
+    except OSError:  # e.g. out of file descriptors for a moment; the stub will see its connect fail
+        return
+    try:
+        request, fds = _read_request(conn)
+    except ValueError as problem:
+        _answer(conn, f"error {problem}")
+        conn.close()
+        return
+    if request is None:  # the stub went away before asking: nothing to start
+        conn.close()
+        return
+    server = os.getpid()
+    try:
+        pid = os.fork()
+    except OSError as problem:
+        _close(fds)
+        _answer(conn, f"error cannot fork a kernel: {problem}")
+        conn.close()
+        return
+    if pid == 0:
+        _become_kernel(request, fds, [selector, *children.values(), listener, conn], server)
+    for fd in fds:
+        os.close(fd)
+    _answer(conn, f"pid {pid}")  # if the stub is gone already, its connection reads as closed below
+    children[pid] = conn
+    selector.register(conn, selectors.EVENT_READ, pid)
+
+
+def _answer(conn: socket.socket, line: str) -> None:
+    try:
+        conn.sendall(line.encode("utf-8", "replace") + b"\n")
+    except OSError:
+        pass
 
 
 def _read_request(conn: socket.socket) -> tuple[dict | None, list[int]]:
-    """The stub's request (one JSON line) and its three standard streams; None if it hung up."""
-    message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
-    while message and not message.endswith(b"\n"):
-        chunk = conn.recv(1 << 20)
-        if not chunk:
-            message = b""
-        message += chunk
-    if not message or len(fds) != 3:
-        for fd in fds:
+    """The stub's request (one JSON line) and its three standard streams; None if it hung up
+    without sending anything. ValueError (and no descriptor left open) for anything else."""
+    fds: list[int] = []
+    try:
+        conn.settimeout(REQUEST_SECONDS)
+        first, fds, _, _ = socket.recv_fds(conn, 1 << 16, 3)
+        message = bytearray(first)
+        while message and not message.endswith(b"\n"):
+            if len(message) > MAX_REQUEST_BYTES:
+                raise ValueError(f"request longer than {MAX_REQUEST_BYTES} bytes")
+            chunk = conn.recv(1 << 20)
+            if not chunk:
+                raise ValueError("request cut short (no end of line)")
+            message += chunk
+        if not message:
+            _close(fds)
+            return None, []
+        request = json.loads(message)
+        if not (
+            isinstance(request, dict)
+            and isinstance(request.get("argv"), list)
+            and all(isinstance(a, str) for a in request["argv"])
+            and isinstance(request.get("cwd"), str)
+            and isinstance(request.get("env"), dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in request["env"].items())
+        ):
+            raise ValueError('request is not {"argv": [str], "cwd": str, "env": {str: str}}')
+        if len(fds) != 3:
+            raise ValueError(f"request came with {len(fds)} file descriptors instead of 3 (stdin, stdout, stderr)")
+        conn.settimeout(None)
+        return request, fds
+    except (json.JSONDecodeError, UnicodeDecodeError) as problem:
+        _close(fds)
+        raise ValueError(f"request is not JSON in UTF-8 ({problem})") from None
+    except ValueError:
+        _close(fds)
+        raise
+    except OSError as problem:  # a timeout is one too
+        _close(fds)
+        raise ValueError(f"request not received ({type(problem).__name__}: {problem})") from None
+
+
+def _close(fds: list[int]) -> None:
+    for fd in fds:
+        try:
             os.close(fd)
-        return None, []
-    return json.loads(message), fds
+        except OSError:
+            pass
 
 
 def _kill(pid: int) -> None:
@@ -244,16 +370,37 @@ def _reap(children: dict[int, socket.socket], selector: selectors.BaseSelector, 
             selector.unregister(conn)
         except (KeyError, ValueError):
             pass
-        try:
-            conn.sendall(f"exit {os.waitstatus_to_exitcode(status)}\n".encode())
-        except OSError:
-            pass
+        _answer(conn, f"exit {os.waitstatus_to_exitcode(status)}")
         conn.close()
 
 
 # --------------------------------------------------------------------------------------------
 # Starting and stopping the server from the runner
 # --------------------------------------------------------------------------------------------
+
+
+def start_server(path: str) -> subprocess.Popen:
+    """Start a server that listens on ``path``; it ends when the returned process's stdin is closed
+    or when this process dies.
+
+    Used by :func:`running_server` and by the test session's nbval kernels (``conftest.py``).
+
+    Parameters
+    ----------
+    path : str
+        Where the server's Unix socket will be (its folder must exist).
+
+    Returns
+    -------
+    subprocess.Popen
+        The server; close its ``stdin`` to end it (it kills its kernels and removes its folder).
+    """
+    # This file is run by path, not imported as ``mdi_analysis.pipeline._kernel_server``: importing
+    # it through the package would load the package's public faces (and with them the project's own
+    # modules) into the server, and so into every kernel forked from it.
+    code = f"import runpy; runpy.run_path({__file__!r}, run_name='__main__')"  # argv: the socket, this pid
+    # Its standard input is the pipe whose end of file tells it that this process is done or gone.
+    return subprocess.Popen([sys.executable, "-c", code, path, str(os.getpid())], stdin=subprocess.PIPE)
 
 
 @contextmanager
@@ -275,31 +422,38 @@ def running_server(timeout: float = 60.0, while_starting: Callable[[], None] | N
         return
     folder = tempfile.mkdtemp(prefix="mdi-kernels-")
     path = os.path.join(folder, "server.sock")
-    # This file is run by path, not imported as ``mdi_analysis.pipeline._kernel_server``: importing
-    # it through the package would load the package's public faces (and with them the project's own
-    # modules) into the server, and so into every kernel forked from it.
-    code = f"import runpy; runpy.run_path({__file__!r}, run_name='__main__')"  # its sys.argv[1]: the socket
-    process = subprocess.Popen([sys.executable, "-c", code, path], stdin=subprocess.DEVNULL)
-    if while_starting is not None:
-        while_starting()
-    ready = _wait_until_listening(process, path, timeout)
+    process = start_server(path)
     previous = os.environ.get(SERVER_ENV)
-    if ready:
-        os.environ[SERVER_ENV] = path
     try:
+        if while_starting is not None:
+            while_starting()
+        ready = _wait_until_listening(process, path, timeout)
+        if ready:
+            os.environ[SERVER_ENV] = path
         yield ready
     finally:
         if previous is None:
             os.environ.pop(SERVER_ENV, None)
         else:
             os.environ[SERVER_ENV] = previous
-        process.terminate()
+        process.stdin.close()  # the server kills its kernels, removes its folder and ends
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def scratch_folder() -> str | None:
+    """The running server's folder, where the runner puts a kernel's sockets, connection file and
+    staging files (None without a server: the system's temporary folder then).
+
+    Why there: if the runner is killed, the server removes that folder on its way out, and with it
+    every temporary file of the run; nothing else would.
+    """
+    server = os.environ.get(SERVER_ENV)
+    return os.path.dirname(server) if server and os.path.exists(server) else None
 
 
 def _wait_until_listening(process: subprocess.Popen, path: str, timeout: float) -> bool:
@@ -315,4 +469,4 @@ def _wait_until_listening(process: subprocess.Popen, path: str, timeout: float) 
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1])
+    serve(sys.argv[1], int(sys.argv[2]))

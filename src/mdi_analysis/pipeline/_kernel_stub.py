@@ -11,7 +11,10 @@ only the runner, where Jupyter's one interrupt is a courtesy sent just before th
 request; passed on with a delay it would reach the kernel while it handles that request.
 
 If this process is killed, the server sees its connection close and kills the kernel, so no
-kernel outlives the process Jupyter is managing.
+kernel outlives the process Jupyter is managing. If the server ends (it does when the runner
+ends), it kills the kernel and reports that, or its connection just closes; either way this
+process ends too. A request the server refuses is answered with ``error <why>``, printed here
+before exiting with 1.
 """
 
 import json
@@ -26,8 +29,12 @@ def main(argv: list[str]) -> int:
     conn.connect(os.environ["MDI_KERNEL_SERVER"])
     request = {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ)}
     socket.send_fds(conn, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
-    reader = conn.makefile("r", encoding="utf-8")
-    pid = int(reader.readline().split()[1])  # "pid <n>"
+    reader = conn.makefile("r", encoding="utf-8", errors="replace")
+    answer = reader.readline()  # "pid <n>", or "error <why>"
+    if not answer.startswith("pid "):
+        print(f"kernel server: {answer.strip() or 'closed the connection'}", file=sys.stderr)
+        return 1
+    pid = int(answer.split()[1])
 
     def forward(signum: int, _frame: object) -> None:
         try:

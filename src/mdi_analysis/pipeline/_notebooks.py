@@ -25,6 +25,7 @@ from __future__ import annotations
 import ast
 import copy
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from typing import Any
 import nbformat
 
 from ..errors import InputDataError
+from ..options import check_choice
 from ..paths import notebooks_dir, relative_to_root
 
 NOTEBOOK_PATTERN = re.compile(r"^(\d{2})_[a-z0-9][a-z0-9-]*\.ipynb$")
@@ -122,6 +124,34 @@ def notebook_parameters(path: Path) -> dict[str, tuple[Any, str]]:
             rest = lines[node.end_lineno - 1][node.end_col_offset :].strip()
             found[node.targets[0].id] = (ast.literal_eval(node.value), rest.lstrip("#").strip())
     return found
+
+
+def check_parameter_names(path: Path, names: Iterable[str]) -> None:
+    """Every name must be a parameter the notebook's ``parameters`` cell declares.
+
+    Why: papermill writes ``name = value`` lines into the notebook, so a name is code. A name the
+    notebook does not declare is at best a typo that silently changes nothing, and at worst
+    (``x\nimport os; os.system(...)``) a command run by the kernel, or (``../../t``) a folder
+    name that leads out of ``reports/runs/``. Only the declared names, all Python identifiers,
+    pass.
+
+    Parameters
+    ----------
+    path : Path
+        The notebook (a template, for a parameter set).
+    names : iterable of str
+        The names given (``-p NAME VALUE``).
+
+    Raises
+    ------
+    OptionError
+        The first name that is not declared, with the names that are.
+    """
+    declared = notebook_parameters(path)
+    for name in names:
+        if name not in declared:
+            shown = name if len(name) <= 60 else name[:57] + "..."  # a 300-character name stays one short line
+            check_choice(shown, declared, f"parameter for {path.name}")
 
 
 def parameter_sets(path: Path) -> dict[str, dict[str, Any]]:

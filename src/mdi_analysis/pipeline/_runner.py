@@ -32,11 +32,14 @@ from typing import Any
 
 import nbformat
 
-from ..io._files import write_if_changed
-from ..paths import relative_to_root, reports_dir
+from ..errors import OptionError
+from ..io._files import mark_folder, output_marker, write_if_changed
+from ..paths import project_root, relative_to_root, reports_dir
 from ._digests import DIGESTS_FILE, run_digests, save_digests
+from ._kernel_server import running_server, scratch_folder
 from ._notebooks import (
     NotebookRun,
+    check_parameter_names,
     clean_notebook,
     describe_parameters,
     discover_notebooks,
@@ -75,7 +78,7 @@ def _prepare_in_parent() -> None:
     prepare_exporters()
 
 
-def _summarise_exception(exc: BaseException) -> str:
+def summarise_failure(exc: BaseException) -> str:
     """One readable line from a papermill failure (the notebook's own error, not the runner's stack)."""
     name = getattr(exc, "ename", type(exc).__name__)
     value = getattr(exc, "evalue", str(exc))
@@ -116,14 +119,17 @@ def execute_notebook(source: Path, output: Path, *, parameters: dict[str, Any] |
     logging.getLogger("papermill.translators").setLevel(logging.ERROR)
     # IPC transport: the kernel is local anyway, and TCP without keys makes ipykernel print a warning.
     # Each kernel gets its own socket folder: kernels started in parallel from one process would
-    # otherwise pick the same socket names and wait for each other forever.
-    sockets = tempfile.mkdtemp(prefix="mdi-kernel-")
+    # otherwise pick the same socket names and wait for each other forever. The folder also holds
+    # the connection file, and lies in the kernel server's folder when one runs, which the server
+    # removes if this process is killed (nothing of the run is left in the temporary folder).
+    sockets = tempfile.mkdtemp(prefix="mdi-kernel-", dir=scratch_folder())
     config = Config()
     # Forks the kernel from the pre-loaded server when one runs (kernel_server.running_server);
     # otherwise exactly Jupyter's own AsyncKernelManager.
     config.NotebookClient.kernel_manager_class = "mdi_analysis.pipeline._kernel_server.ForkedKernelManager"
     config.KernelManager.transport = "ipc"
     config.KernelManager.ip = str(Path(sockets) / "kernel")
+    config.KernelManager.connection_file = str(Path(sockets) / "kernel.json")
     try:
         pm.execute_notebook(
             str(source),
@@ -143,12 +149,12 @@ def execute_notebook(source: Path, output: Path, *, parameters: dict[str, Any] |
 def _execute_run(run: NotebookRun, reports: Path, update_committed: bool) -> RunResult:
     """Execute one run into a temporary file; only a successful run replaces any output."""
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="mdi-run-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="mdi-run-", dir=scratch_folder()) as tmp:
         executed = Path(tmp) / run.file_name
         try:
             execute_notebook(run.source, executed, parameters=run.parameters)
         except Exception as exc:  # noqa: BLE001 - any notebook failure is reported, not raised
-            return RunResult(run.file_name, False, time.perf_counter() - start, _summarise_exception(exc))
+            return RunResult(run.file_name, False, time.perf_counter() - start, summarise_failure(exc))
         nb = clean_notebook(nbformat.read(executed, as_version=4))
     digests = run_digests(nb, reports / "tables")  # now: no other run writes this run's tables
     text = notebook_text(nb)
@@ -231,8 +237,6 @@ def reproduce(
     reports.mkdir(parents=True, exist_ok=True)
     previous = _load_durations(reports)
     results: list[RunResult] = []
-    from ._kernel_server import running_server
-
     with kernel_environment(reports), running_server(while_starting=_prepare_in_parent):
         _schedule(runs, _resolve_needs(runs), previous, reports, update_committed, max(1, jobs), results)
     _save_durations(reports, {**previous, **{r.notebook: round(r.seconds, 2) for r in results if r.ok}})
@@ -277,7 +281,7 @@ def _schedule(
     done_ok: set[str] = set()
     failed: set[str] = set()
     total = len(runs)
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+    with _notebook_pool(jobs) as pool:
         running: dict = {}
         while pending or running:
             blocked = [r for r in pending if any(n in failed for n in needs[r.name])]
@@ -305,6 +309,21 @@ def _schedule(
             print(f"[{len(results)}/{total}] {mark} {result.notebook} {result.seconds:5.1f}s{note}", flush=True)
             if not result.ok:
                 print(f"       {result.error}", flush=True)
+
+
+@contextmanager
+def _notebook_pool(jobs: int) -> Iterator[ThreadPoolExecutor]:
+    """Threads for the runs, not waited for when the block is left early (Ctrl-C, an error).
+
+    Why not ``with ThreadPoolExecutor()``: its exit waits for the running notebooks to finish.
+    Leaving at once ends the kernel server (``reproduce``'s block), which kills their kernels, so
+    the runs still executing fail at once and the runner ends. A normal exit has nothing running.
+    """
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 DURATIONS_FILE = ".durations.json"
@@ -337,6 +356,11 @@ def find_run(notebook: str) -> NotebookRun:
     -------
     NotebookRun
         Not committed anywhere (``committed`` is None).
+
+    Raises
+    ------
+    OptionError
+        ``notebook`` names no notebook or parameter set, or more than one.
     """
     paths = discover_notebooks()
     found = [
@@ -352,7 +376,7 @@ def find_run(notebook: str) -> NotebookRun:
         ]
     if len(found) != 1:
         names = ", ".join(sorted({p.name for p in paths} | {r.file_name for r in pipeline_runs(paths)}))
-        raise SystemExit(f"run: {notebook!r} matches {len(found)} notebooks; choose one of: {names}")
+        raise OptionError(f"{notebook!r} matches {len(found)} notebooks; choose one of: {names}")
     run = found[0]
     if not run.title:
         run.title = notebook_title(run.source)
@@ -362,7 +386,9 @@ def find_run(notebook: str) -> NotebookRun:
 def run_one(notebook: str, parameters: dict[str, Any], out: Path | None = None) -> Path:
     """Run one notebook with other parameters into an ignored folder (default ``reports/runs/<name>``).
 
-    The committed notebook is never touched, and tables/figures go to the same folder.
+    The committed notebook is never touched, and tables/figures go to the same folder. The
+    parameter names and the folder are checked before anything is written or a kernel started
+    (:func:`~mdi_analysis.pipeline._notebooks.check_parameter_names`, :func:`run_folder`).
 
     Parameters
     ----------
@@ -371,19 +397,25 @@ def run_one(notebook: str, parameters: dict[str, Any], out: Path | None = None) 
     parameters : dict
         Parameters to inject; they override a parameter set's own.
     out : Path, optional
-        Output folder (default ``reports/runs/<name>__<parameters>``).
+        Output folder (default ``reports/runs/<name>__<parameters>``): a folder under
+        ``reports/runs/``, or a new one outside the repository (:func:`run_folder`).
 
     Returns
     -------
     Path
         The executed notebook (its HTML page is next to it).
+
+    Raises
+    ------
+    OptionError
+        An unknown notebook or parameter name, or an output folder that is not allowed; nothing
+        was written.
     """
     run = find_run(notebook)
-    if out is None:
-        tag = "-".join(f"{k}={_slug(v)}" for k, v in sorted(parameters.items())) or "default"
-        out = reports_dir() / "runs" / f"{run.name}__{tag}"
-    out.mkdir(parents=True, exist_ok=True)
+    check_parameter_names(run.source, list(parameters))
+    out = run_folder(run, parameters, out)
     executed = out / run.file_name
+    mark_folder(out, f"run {run.name}", [executed.name, executed.with_suffix(".html").name, "tables", "figures"])
     _warm_caches()
     with kernel_environment(out):
         execute_notebook(run.source, executed, parameters={**run.parameters, **parameters})
@@ -391,6 +423,64 @@ def run_one(notebook: str, parameters: dict[str, Any], out: Path | None = None) 
     write_if_changed(executed, notebook_text(nb))
     render_html(nb, executed.with_suffix(".html"))
     return executed
+
+
+def run_folder(run: NotebookRun, parameters: dict[str, Any], out: str | Path | None = None) -> Path:
+    """Where :func:`run_one` writes: an absolute folder under ``reports/runs/`` or outside the repository.
+
+    Why so strict: the kernel writes the run's tables and figures into this folder, and the runner
+    the executed notebook, so a folder inside the repository would overwrite committed notebooks
+    (``--out notebooks``), data (``--out data``) or the default run's tables (``--out reports``).
+    A relative ``out`` is resolved once, against the current folder: the kernel runs in
+    ``notebooks/`` and would otherwise resolve it differently from the runner and split the output
+    between two folders. A folder outside the repository must be new or empty, or one an earlier
+    run made (it carries :data:`~mdi_analysis.io.OUTPUT_MARKER`).
+
+    Parameters
+    ----------
+    run : NotebookRun
+        From :func:`find_run`.
+    parameters : dict
+        The parameters given (their names are already checked); they name the default folder.
+    out : str or Path, optional
+        The folder asked for.
+
+    Returns
+    -------
+    Path
+        The absolute folder (not yet created).
+
+    Raises
+    ------
+    OptionError
+        ``out`` is inside the repository but not under ``reports/runs/``, or an existing folder
+        outside it that is neither empty nor made by a run.
+    """
+    runs = (reports_dir() / "runs").resolve()
+    if out is None:
+        tag = "-".join(f"{_slug(k)}={_slug(v)}" for k, v in sorted(parameters.items())) or "default"
+        return runs / f"{run.name}__{tag}"
+    target = Path(out).expanduser().resolve()
+    if runs in target.parents:
+        return target
+    root = project_root().resolve()
+    where = relative_to_root(target)
+    if target == root or root in target.parents:
+        raise OptionError(
+            f"--out {where} is inside the repository; a run writes only under "
+            f"{relative_to_root(runs)}/ or into a new folder outside the repository"
+        )
+    if target.exists() and (not target.is_dir() or (any(target.iterdir()) and not _made_by_a_run(target))):
+        raise OptionError(
+            f"--out {where} exists and was not made by a run; choose a new or empty folder, "
+            f"or one under {relative_to_root(runs)}/"
+        )
+    return target
+
+
+def _made_by_a_run(folder: Path) -> bool:
+    marker = output_marker(folder)
+    return marker is not None and marker.made_by.startswith("run ")
 
 
 def list_parameters(notebook: str | None = None) -> str:
@@ -417,8 +507,11 @@ def list_parameters(notebook: str | None = None) -> str:
 
 
 def _slug(value: Any) -> str:
+    """A value as part of a folder name: letters, digits, ``_`` and ``.`` only, at most 40
+    characters, never a path of its own (``../x`` becomes ``_x``, a name of only dots ``x``)."""
     text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
-    return re.sub(r"[^A-Za-z0-9æøåÆØÅ_.]+", "_", text).strip("_")[:40] or "x"
+    slug = re.sub(r"[^A-Za-z0-9æøåÆØÅ_.]+", "_", text).strip("_")[:40].strip(".")
+    return slug or "x"
 
 
 def print_summary(results: list[RunResult], seconds: float, expected_total: int) -> None:

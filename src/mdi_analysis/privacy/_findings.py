@@ -63,17 +63,33 @@ class Collector:
     def __init__(self, file: Path, location: str) -> None:
         self.file, self.location = file, location
         self.findings: list[Finding] = []
+        self._index: dict[tuple[int, str, str], int] = {}
 
     def add(self, unit: Unit, start: int, end: int, kind: str, detail: str, match: str | None = None) -> None:
-        self.findings.append(
-            Finding(
-                file=self.file,
-                line=unit.line_at(start),
-                column=unit.column_at(start),
-                kind=kind,
-                match=match if match is not None else " ".join(unit.text[start:end].split()),
-                context=_snippet(unit.text, start, end),
-                location=self.location,
-                detail=detail,
-            )
+        """Record a finding. The same text of the same kind on the same line is one finding (the
+        first one that names a column, else the first one), as the report shows it; deciding that
+        here keeps a line that repeats one name 50,000 times from costing 50,000 snippets."""
+        line = unit.line_at(start)
+        match = match if match is not None else " ".join(unit.text[start:end].split())
+        key = (line, kind, match)
+        index = self._index.get(key)
+        if index is not None and self.findings[index].column is not None:
+            return
+        column = unit.column_at(start)
+        if index is not None and column is None:
+            return
+        finding = Finding(
+            file=self.file,
+            line=line,
+            column=column,
+            kind=kind,
+            match=match,
+            context=_snippet(unit.text, start, end),
+            location=self.location,
+            detail=detail,
         )
+        if index is None:
+            self._index[key] = len(self.findings)
+            self.findings.append(finding)
+        else:
+            self.findings[index] = finding

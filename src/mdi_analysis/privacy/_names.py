@@ -6,6 +6,7 @@ Reads prose and quote cells only (a given-name list, capitalised name pairs, "je
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from ._findings import Collector
@@ -36,13 +37,19 @@ _STOPWORDS = frozenset(
 
 _UTTERANCE_ID = re.compile(r"(?<!\w)U\d{3,}(?!\w)")
 _NAME_CHARS = "a-zæøåäöüéèáàóôíñ"
+_UPPER_CHARS = "A-ZÆØÅÄÖÜÉÈÁÀÓÔÍÑ"
+# A capitalised word ("Kari", "Anne-Lise") or a word in capitals ("KARI", "ANNE-LISE": names
+# in a heading, a signature, a form). Capitals count as a name only where the rules say so (see
+# name_rules), because headings and acronyms are in capitals too.
 _TOKEN = WordPattern(
-    rf"[A-ZÆØÅ][{_NAME_CHARS}]+(?:-[A-ZÆØÅ][{_NAME_CHARS}]+)*(?![\w-])",
+    rf"[A-ZÆØÅ](?:[{_NAME_CHARS}]++(?:-[A-ZÆØÅ][{_NAME_CHARS}]++)*+|[{_UPPER_CHARS}]++(?:-[{_UPPER_CHARS}]{{2,}}+)*+)"
+    r"(?![\w-])",
     not_after="'’-",
 )
 _TRIGGER = WordPattern(
     rf"(?P<trigger>[Jj]eg heter|heter|kalles|kalt|navnet (?:mitt |hans |hennes )?(?:er|var)|"
-    rf"fra|hos|ved)[ \u00a0]+(?P<name>[A-ZÆØÅ][{_NAME_CHARS}]+(?:-[A-ZÆØÅ][{_NAME_CHARS}]+)*)(?![\w-])"
+    rf"fra|hos|ved)[ \u00a0]++"
+    rf"(?P<name>[A-ZÆØÅ](?:[{_NAME_CHARS}]++(?:-[A-ZÆØÅ][{_NAME_CHARS}]++)*+|[{_UPPER_CHARS}]++))(?![\w-])"
 )
 _PARTICLES = frozenset({"von", "van", "de", "der", "den", "af", "di", "da", "le", "la"})
 _SENTENCE_END = set('.!?:;«»"“”„([{—–|>*•…)')
@@ -104,24 +111,86 @@ def _looks_english(text: str) -> bool:
     return english >= 2 and english > sum(w in _NORWEGIAN for w in words)
 
 
-def _sentence_initial(text: str, start: int, span_start: int) -> bool:
-    before = text[span_start:start].rstrip()
-    return not before or before[-1] in _SENTENCE_END
+def _sentence_initial(text: str, start: int) -> bool:
+    """Whether the word at ``start`` opens a sentence (only white space or punctuation before it).
+
+    Looks back from ``start`` only as far as the white space goes: copying the text before every
+    word made a long line of capitalised words quadratic."""
+    i = start - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    return i < 0 or text[i] in _SENTENCE_END
+
+
+def _caps(word: str) -> bool:
+    """A word in capitals (two letters or more: "KARI", not "K")."""
+    return len(word) > 1 and word.isupper()
+
+
+def _title(word: str) -> str:
+    """The capitalised form of a word in capitals: "ANNE-LISE" -> "Anne-Lise"."""
+    return "-".join(part.capitalize() for part in word.split("-"))
+
+
+class _Spans:
+    """Sorted, merged spans with an overlap test in O(log n): the masks of a line of many places
+    or deny-listed names made the test "does this word overlap a mask" quadratic."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for a, b in sorted(spans):
+            if merged and a < merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        self.starts = [a for a, _ in merged]
+        self.ends = [b for _, b in merged]
+
+    def overlaps(self, a: int, b: int) -> bool:
+        i = bisect.bisect_right(self.ends, a)  # the first span that ends after a
+        return i < len(self.starts) and self.starts[i] < b
+
+    def within(self, a: int, b: int) -> list[tuple[int, int]]:
+        """The spans that overlap [a, b)."""
+        i, j = bisect.bisect_right(self.ends, a), bisect.bisect_left(self.starts, b)
+        return list(zip(self.starts[i:j], self.ends[i:j]))
 
 
 def name_rules(unit: Unit, out: Collector, lists: WordLists, consumed: list[tuple[int, int]]) -> None:
-    """The heuristic for names the deny-list cannot know (respondents, colleagues)."""
+    """The heuristic for names the deny-list cannot know (respondents, colleagues).
+
+    A word in capitals is judged by its capitalised form ("KARI" as "Kari"): a given name in
+    capitals counts like any given name, alone or before a surname ("KARI NORDMANN", "Kari
+    NORDMANN"). Two unknown words in capitals count as a name only in a field that holds names
+    (a coder column): elsewhere they are headings ("VIKTIG MELDING"), and capitals after *fra*,
+    *hos*, *ved* are organisations ("fra KS")."""
     text = unit.text
+    known_words: dict[str, bool] = {}  # a long line repeats its words: judge each word once
+    given_words: dict[str, bool] = {}
 
     def known(word: str) -> bool:
-        return word in lists.allow_tokens or word.casefold() in _STOPWORDS
+        if word not in known_words:
+            known_words[word] = (
+                word in lists.allow_tokens
+                or word.casefold() in _STOPWORDS
+                or (_caps(word) and (word in lists.acronyms or _title(word) in lists.allow_tokens))
+            )
+        return known_words[word]
 
     def given(word: str) -> bool:
-        return word in lists.first_names or word.split("-")[0] in lists.first_names
+        if word not in given_words:
+            name = _title(word) if _caps(word) else word
+            given_words[word] = name in lists.first_names or name.split("-")[0] in lists.first_names
+        return given_words[word]
 
+    consumed_spans = _Spans(consumed)
     for span_start, span_end, name_field in _free_spans(unit):
         segment = text[span_start:span_end]
-        tokens = [m for m in _TOKEN.finditer(segment) if not known(m.group()) or given(m.group())]
+        tokens = [
+            m
+            for m in _TOKEN.finditer(segment)
+            if given(m.group()) or (not known(m.group()) and (name_field or not _caps(m.group())))
+        ]
         triggers = (
             list(_TRIGGER.finditer(segment))
             if any(w in segment for w in ("heter", "kall", "navn", "fra ", "hos ", "ved "))
@@ -132,17 +201,15 @@ def name_rules(unit: Unit, out: Collector, lists: WordLists, consumed: list[tupl
         # Only now, with candidates at hand, work out what is masked: deny-list hits (already
         # reported), allowlisted phrases, places (they are municipality findings, not names) and
         # citations of published authors.
-        masked = [(a - span_start, b - span_start) for a, b in consumed if a < span_end and b > span_start]
+        masked = [m.span() for m in lists.places.finditer(segment)]
         if lists.allow_phrases is not None:
             masked += [m.span() for m in lists.allow_phrases.finditer(segment)]
-        masked += [m.span() for m in lists.places.finditer(segment)]
         if lists.cited is not None:
             masked += [m.span() for m in lists.cited.finditer(segment)]
-
-        def free(a: int, b: int) -> bool:
-            return not any(a < mb and b > ma for ma, mb in masked)  # noqa: B023 - used in this iteration only
-
-        tokens = [m for m in _TOKEN.finditer(segment) if free(*m.span())]
+        masked_spans = _Spans(
+            masked + [(a - span_start, b - span_start) for a, b in consumed_spans.within(span_start, span_end)]
+        )
+        tokens = [m for m in _TOKEN.finditer(segment) if not masked_spans.overlaps(*m.span())]
         english: bool | None = None
         flagged: list[tuple[int, int]] = []
         i = 0
@@ -165,7 +232,8 @@ def name_rules(unit: Unit, out: Collector, lists: WordLists, consumed: list[tupl
                     elif (
                         not known(a.group())
                         and not known(b)
-                        and (name_field or not _sentence_initial(segment, a.start(), 0))
+                        and (name_field or not (_caps(a.group()) or _caps(b)))
+                        and (name_field or not _sentence_initial(segment, a.start()))
                     ):
                         if english is None:
                             english = _looks_english(segment)
@@ -192,10 +260,13 @@ def name_rules(unit: Unit, out: Collector, lists: WordLists, consumed: list[tupl
                 out.add(unit, span_start + a.start(), span_start + a.end(), "person_name", "known given name")
                 flagged.append(a.span())
             i += 1
+        flagged_spans = _Spans(flagged)
         for m in triggers:
             s, e = m.span("name")
             word = m.group("name")
-            if known(word) or not free(s, e) or any(s < fb and e > fa for fa, fb in flagged):
+            if known(word) or masked_spans.overlaps(s, e) or flagged_spans.overlaps(s, e):
+                continue
+            if _caps(word) and m.group("trigger") in ("fra", "hos", "ved"):
                 continue
             out.add(
                 unit,

@@ -8,10 +8,12 @@ says is still scanned, as plain text.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import json
 import re
 import xml.parsers.expat
+from collections import deque
 from collections.abc import Iterator
 from html.parser import HTMLParser
 
@@ -256,6 +258,13 @@ def _xml_units(text: str) -> list[Unit]:
     return units
 
 
+# How far ahead of the previous record the first string value of the next JSON record is looked
+# for (to give the record its line), beyond the previous record's own length: a bound, so that a
+# value written differently in the file ("\/" for "/") costs a fixed amount instead of a search
+# to the end of the file for every record.
+_JSON_LOOK_AHEAD = 4096
+
+
 def _json_units(text: str, *, lines_mode: bool = False) -> list[Unit]:
     raw_lines = split_lines(text)
     units = [
@@ -263,11 +272,12 @@ def _json_units(text: str, *, lines_mode: bool = False) -> list[Unit]:
         for i, line in enumerate(raw_lines)
         if line.strip()
     ]
-    documents: list[tuple[int, object]] = []
+    line_starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+    documents: list[tuple[int, object]] = []  # (offset where the document starts, document)
     if lines_mode:
         for i, line in enumerate(raw_lines):
             try:
-                documents.append((i, json.loads(line)))
+                documents.append((line_starts[i], json.loads(line)))
             except ValueError:
                 continue
     else:
@@ -275,8 +285,8 @@ def _json_units(text: str, *, lines_mode: bool = False) -> list[Unit]:
             documents.append((0, json.loads(text)))
         except ValueError:
             return units
-    for hint, document in documents:
-        for record, line in _json_records(document, raw_lines, hint):
+    for start, document in documents:
+        for record, line in _json_records(document, text, line_starts, start):
             keys = list(record)
             joined, cells = join_cells([str(record[k]) for k in keys], [norm_column(k) for k in keys])
             table = Table()
@@ -285,27 +295,31 @@ def _json_units(text: str, *, lines_mode: bool = False) -> list[Unit]:
     return units
 
 
-def _json_records(document: object, raw_lines: list[str], hint: int) -> Iterator[tuple[dict, int]]:
-    """Every JSON object with scalar members, with the line of its first string value."""
-    cursor = hint
-    stack = [document]
+def _json_records(document: object, text: str, line_starts: list[int], start: int) -> Iterator[tuple[dict, int]]:
+    """Every JSON object with scalar members, with the line of its first string value.
+
+    The records come in document order; each one's first string is looked for from where the
+    previous one was found, within the previous record's length and :data:`_JSON_LOOK_AHEAD`
+    characters (which keeps the search linear in the size of the file)."""
+    cursor, previous_length = start, 0
+    stack: deque[object] = deque([document])
     while stack:
-        node = stack.pop(0)
+        node = stack.popleft()
         if isinstance(node, list):
-            stack[:0] = node
+            stack.extendleft(reversed(node))
         elif isinstance(node, dict):
             scalars = {k: v for k, v in node.items() if isinstance(v, (str, int, float)) and not isinstance(v, bool)}
-            stack[:0] = [v for v in node.values() if isinstance(v, (dict, list))]
+            stack.extendleft(reversed([v for v in node.values() if isinstance(v, (dict, list))]))
             if scalars:
-                line = cursor + 1
                 first = next((v for v in scalars.values() if isinstance(v, str) and v), None)
                 if first is not None:
                     needles = {json.dumps(first, ensure_ascii=False), json.dumps(first)}
-                    for i in range(cursor, len(raw_lines)):
-                        if any(n in raw_lines[i] for n in needles):
-                            line, cursor = i + 1, i
-                            break
-                yield scalars, line
+                    end = cursor + _JSON_LOOK_AHEAD + 2 * previous_length + max(map(len, needles))
+                    found = [p for n in needles if (p := text.find(n, cursor, end)) >= 0]
+                    if found:
+                        cursor = min(found)
+                previous_length = sum(len(str(k)) + len(str(v)) + 8 for k, v in scalars.items())
+                yield scalars, bisect.bisect_right(line_starts, cursor)
 
 
 def _join_source(value: object) -> str:

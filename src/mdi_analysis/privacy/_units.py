@@ -12,6 +12,7 @@ import bisect
 import csv
 import io
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -49,6 +50,7 @@ class Unit:
     tabular: bool = False  # plain-text table line: cells only feed the exact-cell rules
     direct: bool = True  # run direct-identifier and name rules (off for JSON record views)
     block: int = 0
+    _cell_starts: tuple[list, list[int]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def line_at(self, offset: int) -> int:
         if not self.breaks:
@@ -57,11 +59,15 @@ class Unit:
         return self.breaks[index][1] if index >= 0 else self.line
 
     def column_at(self, offset: int) -> str | None:
+        """The column of the cell at ``offset`` (None outside a cell). A binary search over the
+        cell starts: a row of 100,000 cells with a finding in each was quadratic."""
         if not self.cells or self.tabular:
             return None
-        for start, end, column in self.cells:
-            if start <= offset <= end:
-                return column
+        if self._cell_starts is None or self._cell_starts[0] is not self.cells:
+            self._cell_starts = (self.cells, [start for start, _, _ in self.cells])
+        index = bisect.bisect_right(self._cell_starts[1], offset) - 1
+        if index >= 0 and offset <= self.cells[index][1]:
+            return self.cells[index][2]
         return None
 
     def cell_texts(self) -> list[tuple[int, int, str | None, str]]:
@@ -100,7 +106,7 @@ def mark_tabular(unit: Unit) -> None:
     raw = unit.text
     if "\t" in raw or _TABULAR.search(raw):
         cells = []
-        for m in re.finditer(r"[^\t]+?(?=\t| {2,}|$)", raw):
+        for m in _TABULAR_CELL.finditer(raw):
             if m.group().strip():
                 start = m.start() + len(m.group()) - len(m.group().lstrip())
                 cells.append((start, m.end(), None))
@@ -108,6 +114,9 @@ def mark_tabular(unit: Unit) -> None:
 
 
 _TABULAR = re.compile(r"\S {2,}\S")
+# A cell ends before a tab or two spaces. The look-ahead checks two spaces, not "two or more":
+# " {2,}" re-read the whole run of spaces after every space, quadratic in a long run of them.
+_TABULAR_CELL = re.compile(r"[^\t]+?(?=\t| {2}|$)")
 
 
 def text_units(text: str, *, markdown: bool = False, first_line: int = 1) -> list[Unit]:
@@ -154,6 +163,20 @@ def text_units(text: str, *, markdown: bool = False, first_line: int = 1) -> lis
 
 
 def csv_units(text: str, delimiter: str) -> list[Unit]:
+    """One unit per record, with its cells and the line it starts on.
+
+    The csv module refuses a field over 131,072 characters (its ``field_size_limit``); the file
+    was then scanned as plain text, without its columns, and a municipality in a quote row went
+    unflagged. The scan has no size at which it stops looking: the limit is lifted while this
+    file is read (and put back after, as other code in the process may rely on it)."""
+    previous_limit = csv.field_size_limit(sys.maxsize)
+    try:
+        return _csv_records(text, delimiter)
+    finally:
+        csv.field_size_limit(previous_limit)
+
+
+def _csv_records(text: str, delimiter: str) -> list[Unit]:
     units: list[Unit] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     table = Table()

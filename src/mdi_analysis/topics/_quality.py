@@ -117,12 +117,16 @@ def npmi_coherence(topic_word: np.ndarray, corpus: TopicCorpus, n_top: int = COH
 
 
 def cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Cosine similarity of every row of ``a`` with every row of ``b``."""
+    """Cosine similarity of every row of ``a`` with every row of ``b``, within [-1, 1].
+
+    Clipped because a row of subnormal numbers (a weight of 1e-162) loses precision when its norm
+    is computed, and its "unit" vector can come out longer than 1 (found by a property test).
+    """
     na = np.linalg.norm(a, axis=1, keepdims=True)
     nb = np.linalg.norm(b, axis=1, keepdims=True)
     na[na == 0] = 1.0
     nb[nb == 0] = 1.0
-    return (a / na) @ (b / nb).T
+    return np.clip((a / na) @ (b / nb).T, -1.0, 1.0)
 
 
 def match_topics(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
