@@ -270,6 +270,17 @@ def test_differs_little_is_at_most_one_printed_step(left, right, close):
     assert survey_rules._unit_term_holds("A ~= NO", {"A": left, "NO": right}) is close
 
 
+def test_differs_little_includes_its_own_bound():
+    # The tolerance is one printed step plus a float margin, and the bound itself still "differs
+    # little": a difference of exactly SMALL_DIFFERENCE + 1e-9 holds, one a billionth more does not.
+    # Printed numbers never land on the bound, so only this pins "<=" against "<" (issue 17's
+    # "tolerance made strict").
+    bound = SMALL_DIFFERENCE + 1e-9
+    assert survey_rules._OPS["~="](bound, 0.0) is True
+    assert survey_rules._OPS["~="](0.0, bound) is True
+    assert survey_rules._OPS["~="](SMALL_DIFFERENCE + 2e-9, 0.0) is False
+
+
 @pytest.mark.parametrize(
     ("term", "holds"),
     [
