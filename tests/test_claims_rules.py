@@ -440,3 +440,127 @@ def test_repeated_answers_need_at_least_two_reprints_across_subsections(real, li
         expected,
         REPRINTS,
     )
+
+
+# ------------------------------------------------------------------------------ sample counts and survey values
+
+SAMPLE = {"checkable_from": "sample", "kind": "sample_count", "scope": "table"}
+POSITIONS = "positions of employer respondents"
+
+
+@pytest.mark.parametrize(
+    ("quantity", "relation", "expected"),
+    [
+        (
+            "count:unknown",
+            "== 1",
+            ("", "not_verifiable", "count:unknown is not in the published sample or survey data"),
+        ),
+        (
+            "count:interviews",
+            "varies",
+            ("10", "not_verifiable", "«varies» has no count to check; one interview per respondent (3.5)"),
+        ),
+        ("count:interviews", "about 10", ("10", "not_verifiable", "relation 'about 10' is not evaluated for counts")),
+        ("count:interviews", "== 10", ("10", "agrees", "one interview per respondent (3.5)")),
+        ("count:interviews", "> 10", ("10", "contradicted", "one interview per respondent (3.5)")),
+        ("count:municipalities_planning_innovation_strategy", "== 1", ("1", "agrees", "in 3.2: Hol")),
+        ("count:municipalities_with_lean_projects", "== 1", ("1", "agrees", "in 3.2: Hol")),
+    ],
+)
+def test_sample_counts_give_their_exact_verdict(real, quantity, relation, expected):
+    result = verdict(real, quantity=quantity, relation=relation, **SAMPLE)
+    assert (result.computed, result.verdict, result.reason) == expected
+
+
+@pytest.mark.parametrize(
+    ("relation", "expected"),
+    [
+        ("personalleder == 4 and rådmann == 1", "agrees"),
+        ("personalleder == 4 and rådmann == 2", "partly"),  # one of two parts holds
+        ("personalleder == 3 and rådmann == 2", "contradicted"),
+        ("ordfører == 0", "agrees"),  # a position nobody holds counts 0
+        ("ordfører >= 1", "contradicted"),
+    ],
+)
+def test_counts_by_position_hold_part_by_part(real, relation, expected):
+    result = verdict(real, quantity="count:arbeidsgiver_respondents", relation=relation, **SAMPLE)
+    assert (result.verdict, result.reason) == (expected, POSITIONS)
+    assert "personalleder 4, rådmann 1" in result.computed
+
+
+def test_municipalities_are_found_by_their_stated_status_in_any_case(real):
+    # The patterns are matched without regard to case ("LEAN", "Lean", "lean"); a municipality
+    # without a stated status is not counted.
+    municipalities = real.sample.municipalities.copy()
+    municipalities["innovation_status"] = pd.array(
+        ["Gol bruker Lean.", "Innovasjonsstrategi er vedtatt.", None, "lean-prosjekter", "Ingen."], dtype="string"
+    )
+    data = dataclasses.replace(real, sample=dataclasses.replace(real.sample, municipalities=municipalities), memo={})
+    lean = verdict(data, quantity="count:municipalities_with_lean_projects", relation="== 2", **SAMPLE)
+    assert (lean.computed, lean.verdict, lean.reason) == ("2", "agrees", "in 3.2: Gol, Ål")
+    plan = verdict(data, quantity="count:municipalities_planning_innovation_strategy", relation="== 1", **SAMPLE)
+    assert (plan.computed, plan.verdict, plan.reason) == ("1", "agrees", "in 3.2: Hemsedal")
+    municipalities["innovation_status"] = pd.array([None] * 5, dtype="string")
+    data = dataclasses.replace(real, sample=dataclasses.replace(real.sample, municipalities=municipalities), memo={})
+    none = verdict(data, quantity="count:municipalities_with_lean_projects", relation="== 0", **SAMPLE)
+    assert (none.computed, none.verdict, none.reason) == ("0", "agrees", "in 3.2: none")
+
+
+SURVEY = {"checkable_from": "survey", "kind": "survey_value", "scope": "table"}
+MESTRINGSTRO = "Mestringstro: A 4.3, B 4.2, D 4.3, NO 4.3"
+
+
+@pytest.mark.parametrize(
+    ("quantity", "relation", "expected"),
+    [
+        (
+            "score:mestringstro",
+            "A > 5 and B > 5",
+            (MESTRINGSTRO, "contradicted", "A > 5 fails for Mestringstro; B > 5 fails for Mestringstro"),
+        ),
+        (
+            "score:mestringstro",
+            "A > 5 and B > 5 and D > 4",
+            (MESTRINGSTRO, "partly", "A > 5 fails for Mestringstro; B > 5 fails for Mestringstro"),
+        ),
+        (
+            "score:mestringstro",
+            "A ~= B and A > 5",
+            (MESTRINGSTRO, "partly", "A > 5 fails for Mestringstro (differs little = at most 0.1)"),
+        ),
+        (
+            "score:mestringstro;score:selvstendighet",
+            "A:B:D >= 4.0",
+            (
+                MESTRINGSTRO + "; Selvstendighet: A 4.3, B 4.2, D 4.3, NO 4.2",
+                "agrees",
+                "every part holds at printed precision",
+            ),
+        ),
+    ],
+)
+def test_survey_values_give_their_exact_verdict(real, quantity, relation, expected):
+    result = verdict(real, quantity=quantity, relation=relation, **SURVEY)
+    assert (result.computed, result.verdict, result.reason) == expected
+
+
+def test_survey_values_are_compared_as_printed(real):
+    # Scores are compared as printed (one decimal), means too (two decimals): 4.26 is 4.3, and the
+    # MDI mean (4.21 + 4.26 + 4.3 + 4.3 + 4.0) / 5 = 4.214 is 4.21; the ten-factor mean 4.227 is 4.23.
+    scores = real.survey.scores.copy()
+    a = scores["unit"] == "A"
+    scores.loc[a & (scores["factor_no"] == 2), "score"] = 4.26  # Mestringstro
+    scores.loc[a & (scores["factor_no"] == 1), "score"] = 4.21  # Oppgavemotivasjon
+    data = dataclasses.replace(real, survey=dataclasses.replace(real.survey, scores=scores), memo={})
+    score = verdict(data, quantity="score:mestringstro", relation="A == 4.3", **SURVEY)
+    assert (score.computed, score.verdict) == (MESTRINGSTRO, "agrees")
+    mean = verdict(data, quantity="mean_mdi_factors", relation="A == 4.21", **SURVEY)
+    assert mean.verdict == "agrees" and mean.computed.startswith("mean of the five 4.6 factors: A 4.21,")
+    ten = verdict(data, quantity="mean_all_factors", relation="A == 4.23", **SURVEY)
+    assert ten.verdict == "agrees" and ten.computed.startswith("mean of all ten factors: A 4.23,")
+
+
+def test_an_unknown_survey_quantity_is_named():
+    with pytest.raises(ValueError, match=r"^unknown survey quantity 'score'$"):
+        survey_rules._survey_values("score", None)
