@@ -167,3 +167,69 @@ def test_a_check_digit_that_would_be_ten_makes_no_valid_number():
     assert national_ids(f"fnr {zero}\n") == [zero]
     zero_second = next(n for i in range(1000) if (n := national_id(birth, f"{i:03d}")) and n[10] == "0")
     assert national_ids(f"fnr {zero_second}\n") == [zero_second]
+
+
+# ------------------------------------------------------------------------------ phone numbers and e-mail
+
+
+def phones(text: str) -> list[tuple[str, str]]:
+    return [(f.match, f.detail) for f in scan_text(text + "\n", source="notes.md") if f.kind == "phone"]
+
+
+CC47, INTL, BARE = (
+    "phone number (with country code +47)",
+    "phone number (international format)",
+    "phone number (Norwegian 8-digit format)",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("+47 22 33 44 55", [("+47 22 33 44 55", CC47)]),
+        ("+47 12 34 56", []),  # +47 and six digits: neither a Norwegian nor an international number
+        ("+47 22,33,44,55", []),  # commas list numbers, they do not group a phone number
+        ("+47 1234567890", [("+47 1234567890", INTL)]),  # +47 and ten digits: judged as any "+" number
+        ("tlf 123 45678", []),  # a group of five is no Norwegian grouping
+        ("tlf 12 34 56 78 90", []),  # ten digits that do not start with 47
+        ("tlf 12 34 56", []),
+        ("tlf 22,33,44,55", []),
+        ("+012345678901", []),  # no country code starts with 0
+        ("+1 234 567 89", [("+1 234 567 89", INTL)]),  # 9 digits: the shortest international number
+        ("+1 234 567 8", []),
+        ("+1 234 567 890 123 45", [("+1 234 567 890 123 45", INTL)]),  # 15 digits: the longest
+        ("+1 234 567 890 123 456", []),
+        ("+1 23 45 67 89 01 23", [("+1 23 45 67 89 01 23", INTL)]),  # 7 groups
+        ("+1 23 45 67 89 01 23 45", []),  # 8 groups: a list of numbers
+        ("22\u00a033 44 55", [("22\u00a033 44 55", BARE)]),  # a non-breaking space is a space
+        ("22\u00a033\u00a044\u00a055", [("22\u00a033\u00a044\u00a055", BARE)]),
+        ("22.33 44.55", []),  # mixed separators: not how a phone number is written
+    ],
+)
+def test_phone_numbers_at_their_boundaries(text, expected):
+    assert [(" ".join(m.split()), d) for m, d in phones(text)] == [(" ".join(m.split()), d) for m, d in expected]
+
+
+def emails(text: str) -> list[str]:
+    return [f.match for f in scan_text(text + "\n", source="notes.md") if f.kind == "email"]
+
+
+def test_email_addresses_where_they_start_end_and_follow_each_other():
+    assert emails("a@b.no") == ["a@b.no"]  # at the very start of the text
+    assert emails("a@b.no og c@d.no") == ["a@b.no", "c@d.no"]
+    assert emails("skriv til kari@hol.kommune.no.5 nå") == ["kari@hol.kommune.no"]  # ends at the last TLD
+    assert emails("kari@hol.kommune.no.5.x9 nå") == ["kari@hol.kommune.no"]
+    assert emails("a@b.c@d.no") == ["b.c@d.no"]  # no TLD after the first "@": the domain starts the next one
+    assert emails("x@1.2 og kari@hol.no") == ["kari@hol.no"]
+
+
+# ------------------------------------------------------------------------------ municipality columns
+
+
+@pytest.mark.parametrize(
+    ("column", "linked"),
+    [("kommune", True), ("bostedskommune", True), ("home_municipality", True), ("KOMMUNE_X", True), ("sted", False)],
+)
+def test_a_quote_row_with_a_municipality_column_is_a_link(column, linked):
+    found_ = scan_text(f"utterance_id,text,{column}\nU001,«Vi har satt av tid.»,nr 3\n", source="x.csv")
+    assert [(f.kind, f.line, f.match) for f in found_] == ([("municipality_link", 2, "nr 3")] if linked else [])
