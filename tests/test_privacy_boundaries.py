@@ -233,3 +233,46 @@ def test_email_addresses_where_they_start_end_and_follow_each_other():
 def test_a_quote_row_with_a_municipality_column_is_a_link(column, linked):
     found_ = scan_text(f"utterance_id,text,{column}\nU001,«Vi har satt av tid.»,nr 3\n", source="x.csv")
     assert [(f.kind, f.line, f.match) for f in found_] == ([("municipality_link", 2, "nr 3")] if linked else [])
+
+
+# ------------------------------------------------------------------------------ the name heuristic
+
+PAIR = "capitalised word pair (a name?) not in the allowlist"
+
+
+def names(text: str) -> list[tuple[str, str]]:
+    return [(f.match, f.detail) for f in scan_text(text + "\n", source="notes.md") if f.kind == "person_name"]
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("vi møtte Xyzon Qwerty i går", True),
+        ("a Xyzon Qwerty sa det", True),  # a letter before it: mid-sentence
+        ("Xyzon Qwerty kom i går.", False),  # sentence-initial capitals are grammar, not a name
+        (" Xyzon Qwerty kom", False),  # only white space before it
+        ("vi (Xyzon Qwerty) kom", False),  # punctuation right before it
+        ("Slik var det. Xyzon Qwerty kom.", False),
+        ("Slik var det.  Xyzon Qwerty kom.", False),
+        ("Slik var det.   Xyzon Qwerty kom.", False),
+    ],
+)
+def test_an_unknown_capitalised_pair_counts_unless_it_opens_a_sentence(text, flagged):
+    assert names(text) == ([("Xyzon Qwerty", PAIR)] if flagged else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("Han sa at det er the end, and Xyzon Qwerty kom.", True),  # 2 English words, 3 Norwegian
+        ("the and og det Xyzon Qwerty", True),  # 2 against 2: not English
+        ("the and of og Xyzon Qwerty", False),  # 3 against 1: English prose capitalises terms
+    ],
+)
+def test_english_prose_needs_two_english_words_and_more_than_norwegian_ones(text, flagged):
+    assert names(text) == ([("Xyzon Qwerty", PAIR)] if flagged else [])
+
+
+def test_two_letter_capitals_are_an_acronym_not_a_name():
+    assert names("brev fra QX i dag") == []  # capitals after "fra" are an organisation
+    assert names("vi leste QX ZY i dag") == []  # two words in capitals outside a name field: a heading
