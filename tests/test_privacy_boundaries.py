@@ -276,3 +276,30 @@ def test_english_prose_needs_two_english_words_and_more_than_norwegian_ones(text
 def test_two_letter_capitals_are_an_acronym_not_a_name():
     assert names("brev fra QX i dag") == []  # capitals after "fra" are an organisation
     assert names("vi leste QX ZY i dag") == []  # two words in capitals outside a name field: a heading
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("vi møtte Xyzon Qwerty Abcdef i går", [("Xyzon Qwerty Abcdef", PAIR)]),  # a pair grows word by word
+        ("vi møtte Xyzon Qwerty og Abcdef i går", [("Xyzon Qwerty", PAIR)]),
+        ("vi møtte Xyzon van Qwerty i går", [("Xyzon van Qwerty", PAIR)]),  # one particle may stand between
+        ("vi møtte Xyzon van der Qwerty i går", []),  # two words between: no pair
+        ("vi møtte Xyzon QWERTY i går", []),  # a word in capitals outside a name field: no pair
+        ("vi møtte Kari Qwerty i går", [("Kari Qwerty", "given name followed by a capitalised word")]),
+        ("hun heter Xyzon", [("Xyzon", "capitalised word after 'heter' (a person or a place?)")]),
+        ("de kalles Xyzon", [("Xyzon", "capitalised word after 'kalles' (a person or a place?)")]),
+        ("navnet mitt er Xyzon", [("Xyzon", "capitalised word after 'navnet mitt er' (a person or a place?)")]),
+        ("vi bodde hos Xyzon", [("Xyzon", "capitalised word after 'hos' (a person or a place?)")]),
+        ("hun jobber ved Xyzon", [("Xyzon", "capitalised word after 'ved' (a person or a place?)")]),
+    ],
+)
+def test_name_pairs_particles_and_triggers(text, expected):
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(("words", "read"), [(8, True), (7, False)])
+def test_a_table_cell_of_eight_words_or_more_is_read_as_prose(words, read):
+    value = " ".join(["en"] * (words - 2) + ["Xyzon", "Qwerty"])
+    found_ = [(f.kind, f.match) for f in scan_text(f"id,x\n1,{value}\n", source="x.csv")]
+    assert found_ == ([("person_name", "Xyzon Qwerty")] if read else [])
