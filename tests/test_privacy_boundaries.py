@@ -303,3 +303,24 @@ def test_a_table_cell_of_eight_words_or_more_is_read_as_prose(words, read):
     value = " ".join(["en"] * (words - 2) + ["Xyzon", "Qwerty"])
     found_ = [(f.kind, f.match) for f in scan_text(f"id,x\n1,{value}\n", source="x.csv")]
     assert found_ == ([("person_name", "Xyzon Qwerty")] if read else [])
+
+
+@pytest.mark.parametrize(
+    ("line", "flagged"),
+    [
+        ("Tabell  vi møtte Xyzon Qwerty  4.2", False),  # a printed table is read only in quotes and after ids
+        ("U001  vi møtte Xyzon Qwerty i går", True),
+        ("U001  sa noe  U002  vi møtte Xyzon Qwerty", True),  # after the second id
+        ("U001  vi møtte Xyzon Qwerty  U002  x", True),  # between two ids
+        ("«vi møtte Xyzon Qwerty»  4.2", True),
+        ("Xyzon Qwerty  «sitat her»  4.2", False),  # before the quote
+        ("«sitat her»  vi møtte Xyzon Qwerty  4.2", False),  # after it
+        ("«vi møtte Xyzon Qwerty  4.2", True),  # an unclosed quote runs to the end of the line
+        ("vi møtte Xyzon Qwerty»  4.2", True),  # a quote closed only: from the start of the line
+        ("»sitat«  vi møtte Xyzon Qwerty", True),  # closed before opened: from the opening to the end
+        ("U001  vi møtte XYZON QWERTY", False),  # capitals in a table are headings, not a name field
+    ],
+)
+def test_a_printed_table_is_read_inside_quotes_and_after_utterance_ids(line, flagged):
+    found_ = [f.match for f in scan_text(line + "\n", source="notes.txt") if f.kind == "person_name"]
+    assert found_ == (["Xyzon Qwerty"] if flagged else [])
