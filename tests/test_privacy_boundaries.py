@@ -324,3 +324,57 @@ def test_a_table_cell_of_eight_words_or_more_is_read_as_prose(words, read):
 def test_a_printed_table_is_read_inside_quotes_and_after_utterance_ids(line, flagged):
     found_ = [f.match for f in scan_text(line + "\n", source="notes.txt") if f.kind == "person_name"]
     assert found_ == (["Xyzon Qwerty"] if flagged else [])
+
+
+# ------------------------------------------------------------------------------ addresses, written e-mail, deny-list
+
+
+def direct(text: str) -> list[tuple[str, str, str]]:
+    return [(f.kind, f.match, f.detail) for f in scan_text(text + "\n", source="notes.md")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hun bor i Storgata 12 på Gol", [("address", "Storgata 12", "street address")]),
+        (
+            "Send til Postboks 123, 3551 GOL",
+            [
+                ("address", "3551 GOL", "postcode and place (address block)"),
+                ("address", "Postboks 123", "post box"),
+            ],
+        ),
+        ("Skriv til Pb. 45", [("address", "Pb. 45", "post box")]),
+        ("P.O. Box 12", [("address", "P.O. Box 12", "post box")]),
+        ("3550 NAV-KONTOR", []),  # an acronym after a number is an office, not a place
+        ("Postboks uten nummer", []),
+        (
+            "skriv til kari (at) hol (dot) no",
+            [("email", "kari (at) hol (dot) no", "e-mail address written with (at)/(krøll)")],
+        ),
+        (
+            "skriv til kari [krøll] hol.no",
+            [("email", "kari [krøll] hol.no", "e-mail address written with (at)/(krøll)")],
+        ),
+        (
+            "skriv til kari {snabel-a} hol . no",
+            [("email", "kari {snabel-a} hol . no", "e-mail address written with (at)/(krøll)")],
+        ),
+        ("skriv til kari@hol.no", [("email", "kari@hol.no", "e-mail address")]),
+    ],
+)
+def test_addresses_and_written_out_email_with_their_reason(text, expected):
+    assert direct(text) == expected
+
+
+def test_a_deny_listed_name_is_reported_with_the_person_and_role_the_list_gives():
+    from mdi_analysis.paths import read_resource_csv
+
+    row = next(r for r in read_resource_csv("anonymity_denylist.csv") if r.get("citable", "").strip().lower() != "yes")
+    name = " ".join(row["name"].split())
+    expected = f"named in the thesis: {row['person']} — {row['role_in_thesis']}".rstrip(" —")
+    for written in (name, name.replace(" ", "  "), name.upper()):
+        found_ = [
+            (f.kind, f.detail) for f in scan_text(f"I går snakket vi med {written} om saken.\n", source="notes.md")
+        ]
+        assert ("person_name", expected) in found_, (written, found_)
