@@ -378,3 +378,121 @@ def test_a_deny_listed_name_is_reported_with_the_person_and_role_the_list_gives(
             (f.kind, f.detail) for f in scan_text(f"I går snakket vi med {written} om saken.\n", source="notes.md")
         ]
         assert ("person_name", expected) in found_, (written, found_)
+
+
+KW = "phone number (after a phone keyword)"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("22334455/91234567", [("22334455", BARE), ("91234567", BARE)]),  # two numbers, each judged
+        ("tlf 22 33 44 55/912 34 567", [("22 33 44 55", KW), ("912 34 567", KW)]),  # the keyword covers both
+        ("+47 22334455/91234567", [("+47 22334455", CC47), ("91234567", KW)]),
+        ("+47 22 33 44 55/99 88 77 66", [("+47 22 33 44 55", CC47), ("99 88 77 66", KW)]),
+        ("ring 22334455/12", [("22334455", KW)]),
+        ("2/22334455", [("22334455", BARE)]),
+        ("+46 8 123 456 78/79 og 22334455", [("+46 8 123 456 78", INTL), ("22334455", BARE)]),
+        ("+46 8 123 456 78/22334455", [("+46 8 123 456 78", INTL)]),  # glued to the number before it
+    ],
+)
+def test_numbers_written_with_a_slash_are_judged_one_by_one(text, expected):
+    assert phones(text) == expected
+
+
+# ------------------------------------------------------------------------------ what each link finding says
+
+SAME, NEXT = "in the same row/line as a quote/utterance id", "in a line next to a quote/utterance id"
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "expected"),
+    [
+        (
+            "«Vi har satt av tid til innovasjon.» (kommune A)\n",
+            "notes.md",
+            [("municipality_link", 1, "kommune A", f"survey letter 'kommune A' {SAME}")],
+        ),
+        (
+            "«Vi har satt av tid.»\n— rådmann, Gols\n",
+            "notes.md",
+            [("municipality_link", 2, "Gols", f"municipality Gols {NEXT}")],
+        ),
+        ("«Vi har satt av tid.» GOL\n", "notes.md", [("municipality_link", 1, "GOL", f"municipality GOL {SAME}")]),
+        (
+            "«Vi har satt av tid.» Geilo\n",
+            "notes.md",
+            [("municipality_link", 1, "Geilo", f"municipality Geilo (Hol) {SAME}")],
+        ),
+        ("U012 Hol\n", "notes.md", [("municipality_link", 1, "Hol", f"municipality Hol {SAME}")]),
+        (
+            "utterance_id,text\nU001,«Vi sa at Gol gjorde det»\n",
+            "x.csv",
+            [("municipality_link", 2, "Gol", "a quote names a municipality: Gol")],
+        ),
+        (
+            "kommune,bokstav\nGol,A\n",
+            "map.csv",
+            [
+                (
+                    "letter_mapping",
+                    2,
+                    "Gol",
+                    "municipality and survey letter (A) in one row/line: the thesis withholds this mapping",
+                )
+            ],
+        ),
+        (
+            "kommune,A,B\nGol,4.2,4.1\n",
+            "wide.csv",
+            [
+                (
+                    "letter_mapping",
+                    2,
+                    "Gol",
+                    "a row labelled with a municipality in a table whose columns are survey letters",
+                )
+            ],
+        ),
+        (
+            "Rådmannen i Gol sa dette.\n",
+            "notes.md",
+            [
+                (
+                    "role_link",
+                    1,
+                    "Gol",
+                    "municipality next to respondent role (Rådmannen): one respondent per role and municipality",
+                )
+            ],
+        ),
+        (
+            "kommune,side,position\nNes,arbeidsgiver,rådmann\n",
+            "r.csv",
+            [
+                (
+                    "role_link",
+                    2,
+                    "Nes",
+                    "municipality next to respondent role (arbeidsgiver, rådmann): "
+                    "one respondent per role and municipality",
+                )
+            ],
+        ),
+        (
+            "U002 (kommune B): «Derfor er 2017 satt av til et innovasjonsår i kommunen.»\n",
+            "out.txt",
+            [
+                (
+                    "content_link",
+                    1,
+                    "innovasjonsår",
+                    "identifying content next to survey letter (kommune B); see resources/anonymity_markers.csv",
+                ),
+                ("municipality_link", 1, "kommune B", f"survey letter 'kommune B' {SAME}"),
+            ],
+        ),
+    ],
+)
+def test_each_link_finding_says_what_it_links(text, source, expected):
+    assert [(f.kind, f.line, f.match, f.detail) for f in scan_text(text, source=source)] == expected
