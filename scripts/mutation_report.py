@@ -86,6 +86,13 @@ REASONS: list[tuple[str, str, str, str]] = [
         "E",
         "numpy's floating-point warning state only decides whether a warning is shown",
     ),
+    (
+        "privacy/",
+        r"if digits or |word not in folded|key not in text|w not in segment|\) or True$|"
+        r'"unicipal" not in folded|if \(letters\) or True',
+        "E",
+        "a cheap pre-test made looser: the pattern after it decides alone (only speed changes)",
+    ),
     ("stats/_agreement", r'float\("NAN"\)', "E", "float('NAN') is the same nan"),
     (
         "stats/_agreement",
@@ -164,7 +171,7 @@ def _diffs(module: str) -> dict[str, str]:
         ]
         old = " / ".join(line[1:].strip() for line in changed if line.startswith("-"))
         new = " / ".join(line[1:].strip() for line in changed if line.startswith("+"))
-        out[name.replace("ǁ", ".")] = f"- {old} → + {new}"
+        out[name] = f"- {old} → + {new}"
     return out
 
 
