@@ -12,7 +12,7 @@ export PYTHONHASHSEED := 0
 # and every process would compile pandas & co. again (≈ 4 s of CPU each).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: reproduce test lab install clean-reports
+.PHONY: reproduce test lab install install-lab clean-reports
 
 # Install this package with the given extras into .venv. Fast path: uv (from PyPI), put into the
 # venv by the system's pip (the venv is made without pip: ensurepip alone takes ≈ 6 s); uv then
@@ -37,14 +37,17 @@ reproduce: $(STAMP)
 
 ## test: lint and format check (ruff), unit and property tests, nbval over every committed notebook,
 ## anonymity scan
-test: $(STAMP)
+test: install-lab
 	$(PY) -m ruff check --quiet .
 	$(PY) -m ruff format --check --quiet .
 	$(PY) -m pytest $(TEST_FLAGS)
 
-## lab: JupyterLab for interactive work (installs the optional `lab` extra once)
-lab: $(STAMP)
+## install-lab: the optional `lab` extra (JupyterLab), once; `make lab` and `make test` (the JupyterLab browser test) need it
+install-lab: $(STAMP)
 	@$(PY) -c "import jupyterlab" 2>/dev/null || $(call install_extras,dev$(comma)lab)
+
+## lab: JupyterLab for interactive work (installs the optional `lab` extra once)
+lab: install-lab
 	$(VENV)/bin/jupyter lab $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) notebooks/
 
 clean-reports:

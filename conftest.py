@@ -18,6 +18,8 @@ Some tests compare with material that is not in the repository but beside it, in
 (the thesis text, the REFI-QDA schema as published). They ask for it through the
 ``shared_material`` fixture: a developer without it sees them skipped, with the path; with
 ``MDI_REQUIRE_SHARED=1`` (set by ``.ci/run``) they fail instead, so CI cannot pass on skips.
+The browser tests (``-m browser``) work the same way with Chromium, Playwright and JupyterLab
+(``chromium_executable``; ``MDI_REQUIRE_BROWSER=1``).
 """
 
 from __future__ import annotations
@@ -57,6 +59,42 @@ def require_shared_file(path: Path, what: str) -> Path:
 def shared_material() -> Callable[[Path, str], Path]:
     """The check above, for tests that need a file from ``../shared`` (call it with path and purpose)."""
     return require_shared_file
+
+
+#: Set to 1 to make a missing Chromium, Playwright or JupyterLab a test failure instead of a skip
+#: (``.ci/run`` does, after installing Debian's ``chromium`` and the ``lab`` extra).
+REQUIRE_BROWSER = "MDI_REQUIRE_BROWSER"
+
+
+def require_browser_tool(found: bool, message: str) -> None:
+    """Nothing when ``found``; otherwise skip the test, or fail it under ``MDI_REQUIRE_BROWSER=1``."""
+    if found:
+        return
+    if os.environ.get(REQUIRE_BROWSER) == "1":
+        pytest.fail(f"{message} ({REQUIRE_BROWSER}=1: the browser tests must run)", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    """Debian's Chromium (``MDI_CHROMIUM`` overrides) and Playwright to drive it, or a skip saying how to install them.
+
+    Why the system browser: Playwright's own browser downloads do not work offline; it drives any
+    Chromium through ``executable_path``.
+    """
+    import importlib.util
+
+    path = os.environ.get("MDI_CHROMIUM") or shutil.which("chromium")
+    require_browser_tool(
+        path is not None and os.path.isfile(path),
+        "Chromium not found: the browser tests drive Debian's chromium; install it with "
+        "`sudo apt-get install -y chromium` (or set MDI_CHROMIUM to a Chromium binary)",
+    )
+    require_browser_tool(
+        importlib.util.find_spec("playwright") is not None,
+        "playwright not installed: it is in the dev extra (`make install`, or pip install -e '.[dev]')",
+    )
+    return str(path)
 
 
 @pytest.fixture

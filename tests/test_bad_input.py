@@ -118,6 +118,7 @@ def test_error_message_has_no_pandas_traceback_chain(survey_copy):
 
 def test_failing_notebook_writes_nothing_and_runner_names_it(tmp_path, survey_copy, monkeypatch):
     """End to end: a bad score makes notebook 01 fail before its output cell; no table is written."""
+    from mdi_analysis import pipeline
     from mdi_analysis.pipeline import _runner as runner
 
     data = tmp_path / "data"
@@ -127,7 +128,7 @@ def test_failing_notebook_writes_nothing_and_runner_names_it(tmp_path, survey_co
     reports = tmp_path / "reports"
     monkeypatch.setenv("MDI_DATA_DIR", str(data))
     monkeypatch.setenv("MDI_REPORTS_DIR", str(reports))
-    notebook = runner.discover_notebooks()[0]
+    notebook = pipeline.discover_notebooks()[0]
     before = notebook.read_bytes()
     results = runner.reproduce(notebooks=[notebook])
     assert [r.ok for r in results] == [False]

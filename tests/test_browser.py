@@ -97,7 +97,7 @@ def test_filters_combine(corpus, coding):
         ({"research_question": 9}, "unknown research question 9"),
         ({"research_question": "to"}, "must be a number"),
         ({"category": "tema.finnes_ikke"}, "unknown category"),
-        ({"keyword": "(…)"}, "has no word to match"),
+        ({"keyword": "(…)"}, "cannot be matched"),
     ],
 )
 def test_unknown_filter_values_fail_with_the_valid_choices(corpus, coding, filters, message):
@@ -142,15 +142,62 @@ def test_widget_builds_without_a_frontend_and_follows_its_controls(corpus, codin
     view = browser.QuoteBrowser(corpus, coding)
     panel = view.widget(role="tillitsvalgt", section="4.1.7")
     assert panel.model_id.startswith("mdi-quote-browser-")
-    output = panel.children[-1]
+    output = panel.output
     assert output.outputs[0]["text"] == view.render_text(role="tillitsvalgt", section="4.1.7") + "\n"
-    role = panel.children[0].children[0]
-    role.value = "arbeidsgiver"
+    panel.controls["role"].value = "arbeidsgiver"
     assert output.outputs[0]["text"].splitlines()[1].startswith("3 quotes")
-    keyword = panel.children[2]
-    keyword.value = "(…)"
-    assert "has no word to match" in output.outputs[0]["text"]
+    assert "Download the 3 selected quote(s)" in panel.downloads.value
+    panel.controls["keyword"].value = "(…)"
+    assert "cannot be matched" in output.outputs[0]["text"]
     assert len(output.outputs) == 1
+    assert panel.quote_picker.options == ()
+
+
+def test_a_malformed_keyword_is_a_message_not_zero_quotes(corpus, coding):
+    with pytest.raises(ValueError, match=r"keyword 'innov\[': '\[' cannot be matched in 'innov\['; type words"):
+        browser.filter_quotes(corpus, coding, keyword="innov[")
+    with pytest.raises(ValueError, match="has no word to match"):
+        browser.filter_quotes(corpus, coding, keyword=" ; * ")
+    for fine in ("tid", "Innovasj*", "tid;", "taus kunnskap", "ad-hoc", "tid; politisk*"):
+        assert browser.check_keyword(fine) == fine.strip()
+    pytest.importorskip("ipywidgets")
+    panel = browser.QuoteBrowser(corpus, coding).widget(keyword="innov[")
+    assert panel.output.outputs[0]["text"].startswith("⚠ keyword 'innov['")
+    assert "0 quotes" not in panel.output.outputs[0]["text"]
+
+
+def test_choosing_a_quote_shows_it_whole_with_its_hits_marked(corpus, coding):
+    pytest.importorskip("ipywidgets")
+    panel = browser.QuoteBrowser(corpus, coding).widget(keyword="tid", role="tillitsvalgt")
+    first = panel.quote_picker.options[0][1]
+    panel.quote_picker.value = first
+    whole = corpus.utterances.set_index("utterance_id").loc[first, "text"]
+    from html import escape
+
+    shown = panel.quote_view.value.replace("<mark>", "").replace("</mark>", "")
+    assert escape(whole) in shown
+    assert "<mark>" in panel.quote_view.value
+
+
+def test_the_selection_exports_as_csv_and_xlsx_with_whole_quotes(corpus, coding):
+    import io
+
+    from openpyxl import load_workbook
+
+    view = browser.QuoteBrowser(corpus, coding)
+    selected = view.filter(role="tillitsvalgt", keyword="tid")
+    exported = pd.read_csv(io.BytesIO(view.export_csv(role="tillitsvalgt", keyword="tid")), encoding="utf-8")
+    assert exported["utterance_id"].tolist() == selected.index.tolist()
+    assert exported["text"].tolist() == selected["text"].tolist()  # whole, never clipped
+    book = load_workbook(io.BytesIO(view.export_xlsx(role="tillitsvalgt", keyword="tid")))
+    assert book.sheetnames == ["quotes", "kwic"]
+    assert book["quotes"].max_row == len(selected) + 1
+
+
+def test_the_text_view_shows_every_quote_whole(corpus, coding):
+    text = browser.QuoteBrowser(corpus, coding).render_text(section="4.1.7")
+    for quote in browser.filter_quotes(corpus, coding, section="4.1.7")["text"]:
+        assert " ".join(quote.split()) in text
 
 
 def test_options_offer_all_and_only_coded_categories(corpus, coding):
@@ -166,5 +213,5 @@ def test_options_offer_all_and_only_coded_categories(corpus, coding):
 def test_widget_shows_an_invalid_default_as_a_message_instead_of_failing(corpus, coding):
     pytest.importorskip("ipywidgets")
     panel = browser.QuoteBrowser(corpus, coding).widget(research_question="sju", section="4.1.7")
-    assert "research_question must be a number" in panel.children[-1].outputs[0]["text"]
+    assert "research_question must be a number" in panel.output.outputs[0]["text"]
     assert repr(panel).startswith("Quote browser: interactive in JupyterLab")

@@ -83,7 +83,7 @@ QDPX_CASES = {
     "offset-1e23": (dict(qde=_first("startPosition", "1" + "0" * 23)), "startPosition is '1000"),
     "offset-negative": (dict(qde=_first("startPosition", "-5")), "startPosition is '-5'"),
     "offset-reversed": (dict(qde=_reversed), "is before startPosition"),
-    "offset-out-of-range": (dict(qde=_first("endPosition", "999999")), "endPosition is '999999'; expected a whole"),
+    "offset-out-of-range": (dict(qde=_first("endPosition", "999999")), "endPosition 999999 is beyond the text (331"),
     "duplicate-guid": (dict(qde=_duplicate_guid), "is used twice (TextSource 'T001' and TextSource 'T002')"),
     "latin1-source": (dict(source=lambda t: (t + " æøå").encode("latin-1")), "is not valid UTF-8"),
 }

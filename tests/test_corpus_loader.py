@@ -46,7 +46,7 @@ def test_bad_role_names_file_row_and_column(corpus_copy):
     error = _error(corpus_copy)
     message = str(error)
     assert "utterances.csv" in message and "row 3 (line 4)" in message and "column 'role'" in message
-    assert "one of ['arbeidsgiver', 'tillitsvalgt']" in message
+    assert "one of ['arbeidsgiver', 'tillitsvalgt', 'unknown']" in message  # unknown: an import without roles
     assert (error.row, error.column) == (3, "role")
 
 

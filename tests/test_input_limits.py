@@ -212,6 +212,8 @@ def test_a_qdpx_source_that_lies_about_its_size_fails_fast(tmp_path: Path):
         _write_zeros(archive, "sources/u001.txt")
     _lie_about_size(path, "sources/u001.txt", 100)
     assert zipfile.ZipFile(path).getinfo("sources/u001.txt").file_size == 100
+    with pytest.raises(InputDataError):  # once before the clock: the importer's own imports are not the work
+        exchange.read_qdpx(path)
     _fails_fast_in_little_memory(
         lambda: exchange.read_qdpx(path), r"member 'sources/u001\.txt' cannot be read .*larger than it declares"
     )
@@ -251,3 +253,14 @@ def test_a_long_import_prints_progress_and_a_short_one_nothing(monkeypatch, caps
     assert any(line.startswith("tests/fixtures/transcripts/intervju_arbeidsgiver.txt: reading: ") for line in err)
     assert any(" sorting into sections: " in line and line.endswith(" s)") for line in err)
     assert any(line.startswith("scanning for personal data: 1 of ") for line in err)
+
+
+def test_the_one_input_reader_refuses_a_file_over_its_limit_and_reads_one_at_it(tmp_path):
+    from mdi_analysis.io import read_input_bytes
+
+    path = tmp_path / "t.txt"
+    path.write_bytes(b"x" * 10)
+    assert read_input_bytes(path, expected="a file", max_bytes=10) == b"x" * 10
+    assert read_input_bytes(path, expected="a file") == b"x" * 10
+    with pytest.raises(InputDataError, match=r"the file is 10 bytes, over the limit of 9 bytes.*limit with X=1"):
+        read_input_bytes(path, expected="a file", max_bytes=9, raise_with="X=1")

@@ -29,7 +29,7 @@ from mdi_analysis.pipeline import _runner as runner
 
 CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"
 OPT_OUT = re.compile(r"^#[ \t]*not-a-result:[ \t]*(.*)$", re.M)
-SHOWS = re.compile(r"(?<![\w.])(?:present\.show|display)\(")
+SHOWS = re.compile(r"(?<![\w.])(?:present\.show(?:_table)?|display)\(")
 NOT_RESULT_DATA = ("image/", "application/vnd.jupyter.widget-view+json", "text/markdown")
 
 
@@ -95,6 +95,7 @@ def _display(data: dict) -> dict:
         (_cell("print(audit.summary_line(board))", [_stdout("83 of 83 …\n")]), True),
         (_cell(f"{CHECK_MARKER}\nprint(x)", [_stdout("46\n")]), False),
         (_cell("present.show(table)"), True),  # flagged from the source even without stored output
+        (_cell("present.show_table(table)"), True),
         (_cell("table", [nbformat.v4.new_output("execute_result", data={"text/plain": "   a\n0  1"})]), True),
         (_cell("table.style", [_display({"text/html": "<table/>", "text/plain": "<Styler>"})]), True),
         (_cell("figure = plot();", [_display({"image/png": "iVBO", "text/plain": "<Figure>"})]), False),

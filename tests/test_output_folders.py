@@ -129,10 +129,19 @@ def test_import_qdpx_refuses_a_non_empty_folder_not_made_by_the_package(
 
 
 def test_import_qdpx_replaces_an_earlier_corpus_as_a_whole(small_qdpx: Path, tmp_path: Path):
-    """Old files beside new ones made a corpus that no longer loads; now the folder is replaced."""
+    """Old files beside new ones made a corpus that no longer loads; now the folder is replaced, but
+    only a folder ``import-qdpx`` made (issue 14: not a corpus another command wrote)."""
     out = tmp_path / "corpus"
     exchange.import_transcripts([CLEAN], out)  # writes interview_guide.csv, which the .qdpx has not
     assert exchange.import_qdpx_main([str(small_qdpx), "--out", str(out)]) == 2, "not empty, no --overwrite"
+    assert exchange.import_qdpx_main([str(small_qdpx), "--out", str(out), "--overwrite"]) == 2, "another command's"
+    assert "interview_guide.csv" in {p.name for p in out.iterdir()}
+    out = tmp_path / "imported"
+    assert exchange.import_qdpx_main([str(small_qdpx), "--out", str(out)]) == 0
+    # A file an earlier import wrote (listed in its marker) that this import does not write.
+    (out / "interview_guide.csv").write_text("stale\n", encoding="utf-8")
+    marker = out / mdi_io.OUTPUT_MARKER
+    marker.write_text(marker.read_text(encoding="utf-8") + "interview_guide.csv\n", encoding="utf-8")
     assert exchange.import_qdpx_main([str(small_qdpx), "--out", str(out), "--overwrite"]) == 0
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted([mdi_io.OUTPUT_MARKER, *mdi_io.output_marker(out).names])

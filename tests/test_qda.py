@@ -278,6 +278,10 @@ def test_round_trip_writes_the_committed_corpus_files_byte_for_byte(exported: Pa
         "sections.csv",
         "research_questions.csv",
         "category_codings.csv",
+        "coders.csv",
+        "sources.csv",
+        "frameworks.csv",
+        "categories.csv",
     }
     assert len(load_corpus(tmp_path / "corpus").utterances) == 121
     assert [p.name for p in (tmp_path / "corpus").glob(".*")] == [".mdi-analysis-output"], "no staging folder"
@@ -310,11 +314,12 @@ def test_a_coding_added_in_a_qda_tool_keeps_its_offsets(exported: Path, tmp_path
     edited = _replace_qde(exported, tmp_path / "edited.qdpx", ET.tostring(root, encoding="utf-8"))
     exchange.validate_qdpx(edited)
     back = exchange.read_qdpx(edited)
-    own = back.selections[back.selections["coder"] == "Forsker"]
+    own = back.selections[back.selections["coder"] == "forsker"]
     assert own[["utterance_id", "code_kind", "code_id", "start", "end", "text"]].values.tolist() == [
-        ["U001", "other", "Eierskap", 0, len(text), text]
+        ["U001", "category", "ungrouped.eierskap", 0, len(text), text]
     ]
-    assert "Forsker" not in set(back.codings["coder"]), "a code outside the section tree is not a section coding"
+    assert "forsker" not in set(back.codings["coder"]), "a code outside the section tree is not a section coding"
+    assert back.coders.set_index("coder").loc["forsker", "name"] == "Forsker", "the mapping to the user name is kept"
 
 
 # --------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import re
 import pandas as pd
 import pytest
 
+from mdi_analysis.errors import OptionError
 from mdi_analysis.io import _expected as expected
 from mdi_analysis.io import _survey as survey
 
@@ -70,9 +71,11 @@ def test_municipality_parameter_selects_columns_and_keeps_reference(ks):
 
 
 def test_unknown_factor_or_unit_is_a_clear_error(ks):
-    with pytest.raises(ValueError, match="unknown factor"):
+    # OptionError: run (`-p municipalities '[C]'`) turns it into one line naming the valid values
+    with pytest.raises(OptionError, match="unknown factor"):
         survey.select_factors(ks, ["motivasjon"])
-    with pytest.raises(ValueError, match="unknown unit"):
+    message = "unknown unit(s) ['C'] (municipalities); valid: ['A', 'B', 'D', 'NO']"
+    with pytest.raises(OptionError, match=re.escape(message)):
         survey.factor_table(ks, "mdi", ["C", "NO"])
 
 

@@ -3,8 +3,10 @@
 Commands
   reproduce              execute every notebook (its defaults; a template once per parameter set) into
                          reports/, then scan outputs
-  run NOTEBOOK -p K V    run one notebook with other parameters into reports/runs/ (ignored by git)
-  run NOTEBOOK --list    its parameters (defaults, meaning) and parameter sets; `run --list`: every notebook
+  run NOTEBOOK -p K V    run one notebook with other parameters into reports/runs/ (ignored by git);
+                         names and value types are checked against its parameters cell first
+  run NOTEBOOK --help    its parameters (defaults, meaning) and parameter sets (also --list);
+                         `run --list`: every notebook
   build-corpus           rebuild data/corpus/ from the thesis text (--check: compare only)
   scan-pii [PATH ...]    anonymity scan of data/, notebooks/ and reports/ (or the given paths)
   export-qdpx            REFI-QDA export for NVivo, ATLAS.ti, MAXQDA, QualCoder (--out FILE)
@@ -102,6 +104,11 @@ def _reproduce(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from . import pipeline
 
+    if args.help:
+        print(args.run_parser.format_help().rstrip())
+        if args.notebook is not None:
+            print("\n" + pipeline.list_parameters(args.notebook))
+        return 0
     if args.list:
         print(pipeline.list_parameters(args.notebook))
         return 0
@@ -109,6 +116,9 @@ def _run(args: argparse.Namespace) -> int:
         print("run: name a notebook (e.g. 01), or use --list to see them", file=sys.stderr)
         return 2
     parameters = _parse_parameters(args.parameter or [])
+    # Checked here, before run_one imports papermill and the kernel machinery: a wrong name or
+    # type is refused in a fraction of a second (pipeline._parameters reads the cell as JSON).
+    pipeline.check_parameters(pipeline.find_run(args.notebook).source, parameters)
     try:
         out = pipeline.run_one(args.notebook, parameters, Path(args.out) if args.out else None)
     except MdiError:
@@ -138,8 +148,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.set_defaults(func=_reproduce)
 
-    p = sub.add_parser("run", help="run one notebook with other parameters into reports/runs/")
+    p = sub.add_parser(
+        "run",
+        help="run one notebook with other parameters into reports/runs/",
+        add_help=False,
+        usage="%(prog)s [-h] [NOTEBOOK] [--list] [-p NAME VALUE] [--out OUT]",
+    )
     p.add_argument("notebook", nargs="?", help="file name, stem or NN prefix, e.g. 01; or a parameter set, e.g. 12")
+    p.add_argument(
+        "-h", "--help", action="store_true", help="this help; with NOTEBOOK also its parameters, defaults and meaning"
+    )
     p.add_argument(
         "--list",
         action="store_true",
@@ -147,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"))
     p.add_argument("--out", help="output folder (default reports/runs/<notebook>__<parameters>)")
-    p.set_defaults(func=_run)
+    p.set_defaults(func=_run, run_parser=p)
 
     for name, (_, _, text) in DELEGATES.items():
         sub.add_parser(name, help=text, add_help=False)

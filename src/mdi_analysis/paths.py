@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import sys
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -66,10 +67,32 @@ def notebooks_dir() -> Path:
     return project_root() / "notebooks"
 
 
+#: Where a notebook run by hand (a Jupyter kernel the runner did not start) writes its outputs.
+INTERACTIVE_REPORTS = "interactive"
+
+
 def reports_dir() -> Path:
-    """All generated output. ``MDI_REPORTS_DIR`` redirects it (tests, runs with other parameters)."""
+    """All generated output. ``MDI_REPORTS_DIR`` redirects it (tests, runs with other parameters).
+
+    Every kernel the runner or the tests start has ``MDI_REPORTS_DIR`` set. A notebook run by hand
+    in JupyterLab has not: its tables and figures go to ``reports/interactive/``, so that trying
+    other filters never overwrites the default run's ``reports/tables`` (issue 13).
+    """
     override = os.environ.get("MDI_REPORTS_DIR")
-    return Path(override).expanduser().resolve() if override else project_root() / "reports"
+    if override:
+        return Path(override).expanduser().resolve()
+    if _in_a_jupyter_kernel():
+        return project_root() / "reports" / INTERACTIVE_REPORTS
+    return project_root() / "reports"
+
+
+def _in_a_jupyter_kernel() -> bool:
+    """True inside an IPython kernel (JupyterLab, a notebook), False in a terminal or a script."""
+    if "ipykernel" not in sys.modules:
+        return False
+    from IPython import get_ipython
+
+    return getattr(get_ipython(), "kernel", None) is not None
 
 
 def tables_dir() -> Path:

@@ -1,12 +1,22 @@
 """The claim audit: the thesis's statements and published values, recomputed, with verdicts.
 
-Owns: the claim inventory and its evaluation (``_claims``), the results tables per research
-question (``_results``), the chapter 5 analysis themes with evidence (``_analysis``) and the
-scoreboard (``_scoreboard``). May import: ``errors``, ``options``, ``paths``, ``io``, ``corpus``,
-``text``, ``coding``, ``stats``.
+Owns: the claim inventory and its evaluation (``_claims``), the recorded reading and the automatic
+evidence links (``_evidence``), the evidence-first verdict rules (``_verdict_rules``) and their
+report (``_audit_report``), the results tables per research question (``_results``), the
+chapter 5 analysis themes with evidence (``_analysis``) and the scoreboard (``_scoreboard``).
+May import: ``errors``, ``options``, ``paths``, ``io``, ``corpus``, ``text``, ``coding``, ``stats``.
 """
 
 from ._analysis import framework_links, load_analysis_themes, support_summary, theme_evidence
+from ._audit_report import (
+    evidence_quotes,
+    linking_report,
+    print_audit_figures,
+    reason_counts,
+    single_quote_candidates,
+    verdict_changes,
+    verdict_counts,
+)
 from ._claims import (
     VERDICTS,
     AuditData,
@@ -20,6 +30,8 @@ from ._claims import (
     quotes_above,
     verdict_summary,
 )
+from ._claims_model import BASES, NOT_VERIFIABLE_REASONS
+from ._evidence import STANCES, agreement_line, candidate_links, linking_agreement, load_claim_evidence
 from ._results import research_question_text, section_claims, subsection_counts, themes_by_role
 from ._scoreboard import (
     CLAIM,
@@ -36,9 +48,28 @@ from ._scoreboard import (
 from ._scoreboard import FLAGGED as FLAGGED_VERDICTS
 from ._scoreboard import build as build_scoreboard
 from ._scoreboard import counts as scoreboard_counts
+from ._verdict_rules import accepted_links, automatic_candidates, is_universal, judge_claim
 
 __all__ = [
+    "BASES",
+    "NOT_VERIFIABLE_REASONS",
+    "STANCES",
     "VERDICTS",
+    "accepted_links",
+    "agreement_line",
+    "automatic_candidates",
+    "candidate_links",
+    "evidence_quotes",
+    "is_universal",
+    "judge_claim",
+    "linking_agreement",
+    "linking_report",
+    "load_claim_evidence",
+    "print_audit_figures",
+    "reason_counts",
+    "single_quote_candidates",
+    "verdict_changes",
+    "verdict_counts",
     "AuditData",
     "Verdict",
     "audit",

@@ -115,6 +115,7 @@ def _quote_count(claim: pd.Series, data: AuditData) -> Verdict:
             "not_verifiable",
             "the statement is about what one particular quote says; the corpus confirms only how many "
             f"{who}quotes {section} has ({n_section}), not which of them says it",
+            "needs_reading",
         )
     if claim["scope"] == "above":
         if data.corpus.commentary is None or data.corpus.commentary.empty:
@@ -122,6 +123,7 @@ def _quote_count(claim: pd.Series, data: AuditData) -> Verdict:
                 f"{n_section} {role} quote(s) in {section}",
                 "not_verifiable",
                 "«ovennevnte» needs the author's comment spans (commentary.csv), which this corpus lacks",
+                "not_in_data",
             )
         above = quotes_above(data.corpus, section, int(claim["line_start"]))
         n_above = int(_role_mask(above, role).sum())
@@ -168,7 +170,9 @@ def _theme(claim: pd.Series, data: AuditData, name: str | None = None) -> tuple[
 
 
 def _coded(quotes: pd.DataFrame, data: AuditData, categories: list[str]) -> pd.Series:
-    matrix = data.coding_matrix.reindex(quotes["utterance_id"]).fillna(0)
+    """Quotes coded with any of ``categories``; affirmed hits only when the data carry that matrix."""
+    source = data.affirmed_matrix if data.affirmed_matrix is not None else data.coding_matrix
+    matrix = source.reindex(quotes["utterance_id"]).fillna(0)
     return pd.Series(matrix[categories].to_numpy().max(axis=1) > 0, index=quotes.index)
 
 
@@ -176,9 +180,11 @@ def _theme_claim(claim: pd.Series, data: AuditData) -> Verdict:
     relation = str(claim["relation"]).strip()
     quantity = str(claim["quantity"])
     if not quantity.startswith("theme:") and quantity != "n_quotes":
-        return Verdict("", "not_verifiable", f"no keyword measure for {quantity}")
+        return Verdict("", "not_verifiable", f"no keyword measure for {quantity}", "needs_reading")
     if relation == "varies":
-        return Verdict("", "not_verifiable", "«varies» describes differing answers; there is no count to check")
+        return Verdict(
+            "", "not_verifiable", "«varies» describes differing answers; there is no count to check", "no_measure"
+        )
     compares_themes = " < " in relation or (
         " > " in relation and not relation.startswith(("arbeidsgiver", "tillitsvalgt"))
     )
@@ -186,7 +192,7 @@ def _theme_claim(claim: pd.Series, data: AuditData) -> Verdict:
         return _theme_comparison(claim, data)
     categories, match, limitation = _theme(claim, data)
     if match == "none" or not categories:
-        return Verdict("", "not_verifiable", limitation or "no codebook category for this theme")
+        return Verdict("", "not_verifiable", limitation or "no codebook category for this theme", "needs_reading")
     quotes = _scope_quotes(claim, data.corpus)
     role = str(claim["scope_role"])
     coded = _coded(quotes, data, categories)
@@ -199,6 +205,7 @@ def _theme_claim(claim: pd.Series, data: AuditData) -> Verdict:
                 result.computed,
                 "not_verifiable",
                 "the statement compares stances; mention shares cannot show them (" + result.reason + ")",
+                "needs_reading",
             )
         return result
     in_role = _role_mask(quotes, role)
@@ -209,12 +216,13 @@ def _theme_claim(claim: pd.Series, data: AuditData) -> Verdict:
     computed = f"{n_coded} of {n_total} {who}quote(s) in scope coded {label}" + (f" ({ids})" if ids else "")
     caveat = f"; note: {limitation}" if limitation else ""
     if n_total == 0:
-        return Verdict(computed, "not_verifiable", "no quotes of that role in scope" + caveat)
+        return Verdict(computed, "not_verifiable", "no quotes of that role in scope" + caveat, "respondents_not_quoted")
     if stance and relation == "== 0":
         return Verdict(
             computed,
             "not_verifiable",
             f"{n_coded} quote(s) talk about it, but a mention cannot show the absence the statement claims" + caveat,
+            "needs_reading",
         )
     if relation == "== 0":
         verdict = "agrees" if n_coded == 0 else "contradicted"
@@ -231,7 +239,9 @@ def _theme_claim(claim: pd.Series, data: AuditData) -> Verdict:
     else:
         match_count = re.fullmatch(r"(==|>=) (\d+)", relation)
         if not match_count:
-            return Verdict(computed, "not_verifiable", f"relation {relation!r} is not evaluated for themes")
+            return Verdict(
+                computed, "not_verifiable", f"relation {relation!r} is not evaluated for themes", "no_measure"
+            )
         op, value = match_count.group(1), int(match_count.group(2))
         holds = n_coded == value if op == "==" else n_coded >= value
         need = f"{'exactly' if op == '==' else 'at least'} {value}"
@@ -256,6 +266,7 @@ def _presence_verdict(computed: str, holds: bool, n_coded: int, need: str, stanc
             computed,
             "not_verifiable",
             f"{n_coded} quote(s) mention the topic (needs {need}); a stance is not detectable by keywords" + caveat,
+            "needs_reading",
         )
     if n_coded >= 1:
         return Verdict(computed, "partly", f"only {n_coded} quote(s) mention it (needs {need})" + caveat)
@@ -263,6 +274,7 @@ def _presence_verdict(computed: str, holds: bool, n_coded: int, need: str, stanc
         computed,
         "not_verifiable",
         f"the keyword coder finds no mention (needs {need}); absence of keywords cannot refute it" + caveat,
+        "no_quote_found",
     )
 
 
@@ -301,12 +313,12 @@ def _theme_comparison(claim: pd.Series, data: AuditData) -> Verdict:
     for name in (left, right):
         categories, match, _ = _theme(claim, data, name)
         if match == "none" or not categories:
-            return Verdict("", "not_verifiable", f"no codebook category for theme {name!r}")
+            return Verdict("", "not_verifiable", f"no codebook category for theme {name!r}", "needs_reading")
         counts[name] = int(_coded(quotes, data, categories).sum())
     holds = counts[left] > counts[right] if op == ">" else counts[left] < counts[right]
     computed = f"{left}: {counts[left]} quote(s), {right}: {counts[right]} quote(s) of {len(quotes)}"
     if counts[left] == counts[right] == 0:
-        return Verdict(computed, "not_verifiable", "the keyword coder finds neither theme in scope")
+        return Verdict(computed, "not_verifiable", "the keyword coder finds neither theme in scope", "no_quote_found")
     return Verdict(
         computed,
         "partly" if holds else "contradicted",
@@ -339,7 +351,12 @@ def evaluate_claim(claim: pd.Series, data: AuditData) -> Verdict:
         A theme naming unknown categories, or an unknown survey quantity.
     """
     if claim["checkable_from"] == "no" or claim["subject"] == "not_published":
-        return Verdict("", "not_verifiable", "rests on interviews, transcripts or records the thesis does not publish")
+        return Verdict(
+            "",
+            "not_verifiable",
+            "rests on interviews, transcripts or records the thesis does not publish",
+            "unpublished_material",
+        )
     if claim["kind"] == "quote_count" and str(claim["quantity"]) == "n_quotes":
         return _quote_count(claim, data)
     if claim["checkable_from"] == "survey":
@@ -364,10 +381,10 @@ def _corpus_count(claim: pd.Series, data: AuditData) -> Verdict:
             "agrees" if holds else "contradicted",
             "links.csv pairs whose two printings stand in different subsections",
         )
-    return Verdict("", "not_verifiable", f"no corpus measure for {claim['quantity']}")
+    return Verdict("", "not_verifiable", f"no corpus measure for {claim['quantity']}", "not_in_data")
 
 
-def audit(claims: pd.DataFrame, data: AuditData) -> pd.DataFrame:
+def audit(claims: pd.DataFrame, data: AuditData, *, basis: str = "evidence") -> pd.DataFrame:
     """Every claim with what was computed, the verdict and the reason, in thesis order.
 
     Parameters
@@ -376,16 +393,35 @@ def audit(claims: pd.DataFrame, data: AuditData) -> pd.DataFrame:
         Rows of :func:`load_claims`.
     data : AuditData
         From :func:`load_audit_data`.
+    basis : {"evidence", "keyword"}
+        ``evidence`` (default): the recorded reading first, then an automatic link, then the
+        keyword coding of affirmed hits (:mod:`._verdict_rules`). ``keyword``: the keyword rules
+        alone on every hit, negated or not — the audit as it was, kept to show what changed.
 
     Returns
     -------
     pandas.DataFrame
         One row per claim: ``claim_id``, ``section_id``, ``line``, ``kind``, ``statement``,
-        ``relation``, ``computed``, ``verdict`` (one of :data:`VERDICTS`), ``reason``.
+        ``relation``, ``computed``, ``verdict`` (one of :data:`VERDICTS`), ``reason``,
+        ``reason_code`` (for ``not_verifiable``, see :data:`NOT_VERIFIABLE_REASONS`), ``basis``
+        (recorded / automatic / keyword / table / none) and ``evidence`` (utterance ids).
     """
+    from ..options import check_choice
+    from ._verdict_rules import accepted_links, judge_claim
+
+    check_choice(basis, ("evidence", "keyword"), "basis")
+    if basis == "keyword":
+        data = AuditData(data.corpus, data.survey, data.sample, data.coding_matrix, data.themes)
+        judge = evaluate_claim
+    else:
+        links = data.remembered(("accepted_links",), lambda: accepted_links(load_claims(), data))
+
+        def judge(claim: pd.Series, data: AuditData) -> Verdict:
+            return judge_claim(claim, data, links)
+
     rows = []
     for _, claim in claims.iterrows():
-        result = data.remembered(("verdict", claim.to_json()), lambda: evaluate_claim(claim, data))  # noqa: B023 - called at once
+        result = data.remembered((basis, claim.to_json()), lambda: judge(claim, data))  # noqa: B023 - called at once
         rows.append(
             {
                 "claim_id": claim["claim_id"],
@@ -397,9 +433,25 @@ def audit(claims: pd.DataFrame, data: AuditData) -> pd.DataFrame:
                 "computed": result.computed,
                 "verdict": result.verdict,
                 "reason": result.reason,
+                "reason_code": result.reason_code,
+                "basis": result.basis or "keyword",
+                "evidence": result.evidence,
             }
         )
-    columns = ["claim_id", "section_id", "line", "kind", "statement", "relation", "computed", "verdict", "reason"]
+    columns = [
+        "claim_id",
+        "section_id",
+        "line",
+        "kind",
+        "statement",
+        "relation",
+        "computed",
+        "verdict",
+        "reason",
+        "reason_code",
+        "basis",
+        "evidence",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -429,6 +481,7 @@ def load_audit_data(
     *,
     corpus: Corpus | None = None,
     matrix: pd.DataFrame | None = None,
+    evidence_path: str | Path | None = None,
 ) -> AuditData:
     """Load everything the audit needs; code the corpus with the whole codebook unless given.
 
@@ -445,27 +498,50 @@ def load_audit_data(
     corpus : Corpus, optional
         An already loaded corpus.
     matrix : pandas.DataFrame, optional
-        Its utterance × category coding with the whole codebook.
+        Its utterance × category coding with the whole codebook. Taken as it is: the keyword rules
+        then count every hit (a caller who wants affirmed hits only passes that matrix).
+    evidence_path : str or Path, optional
+        The recorded reading (default ``data/evidence/claim_evidence.csv``; absent = none recorded).
+        The default reading is of the thesis corpus: with another ``corpus_dir`` it is not used.
 
     Returns
     -------
     AuditData
-        The corpus, survey, sample, coding matrix and claim themes.
+        The corpus, survey, sample, coding matrix (every hit), the matrix of affirmed hits
+        (negated hits left out), the claim themes and the recorded reading.
 
     Raises
     ------
     InputDataError
         An input file that cannot be read or breaks its schema.
     """
+    from ..coding._negation import affirmed_matrix
     from ..coding._themes import code_corpus
     from ..corpus import load_corpus
     from ..io._codebook import load_codebook
+    from ..paths import data_dir
+    from ._evidence import empty_evidence, load_claim_evidence
 
     corpus = corpus if corpus is not None else load_corpus(corpus_dir)
     codebook = load_codebook()
+    texts = corpus.utterances.set_index("utterance_id")["text"]
+    affirmed = None
     if matrix is None or not set(codebook.categories["category_id"]) <= set(matrix.columns):
-        matrix = code_corpus(corpus, codebook, normaliser).matrix
-    return AuditData(corpus, load_survey(), load_sample(), matrix, load_claim_themes())
+        coding = code_corpus(corpus, codebook, normaliser).result
+        matrix = coding.matrix
+        affirmed = affirmed_matrix(coding.evidence, texts, matrix.index, matrix.columns)
+    # The committed reading belongs to the thesis corpus: another corpus (a researcher's own
+    # transcripts) has other quotes, so it has no reading unless one is given.
+    other_corpus = corpus_dir is not None and Path(corpus_dir).resolve() != (data_dir() / "corpus").resolve()
+    if evidence_path is None and other_corpus:
+        recorded = empty_evidence()
+    else:
+        recorded = load_claim_evidence(
+            evidence_path, claim_ids=load_claims()["claim_id"], utterance_ids=corpus.utterances["utterance_id"]
+        )
+    return AuditData(
+        corpus, load_survey(), load_sample(), matrix, load_claim_themes(), evidence=recorded, affirmed_matrix=affirmed
+    )
 
 
 def audit_matching(claims: pd.DataFrame, data: AuditData, **criteria: str | list[str]) -> pd.DataFrame:

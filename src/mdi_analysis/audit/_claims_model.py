@@ -118,11 +118,35 @@ def load_claim_themes(path: str | Path | None = None) -> pd.DataFrame:
     return read_table(path, THEMES_SCHEMA)
 
 
+#: Why a statement is ``not_verifiable``: a fixed vocabulary, so a reader can count and check the
+#: reasons (docs/claims-audit.md explains each).
+NOT_VERIFIABLE_REASONS = {
+    "unpublished_material": "rests on interviews, transcripts or records the thesis does not publish",
+    "not_in_data": "the quantity is in none of the published tables (sample, survey, corpus)",
+    "municipality_not_identifiable": "counts municipalities, but quotes are anonymised by municipality and a "
+    "profile's silence is no evidence",
+    "respondents_not_quoted": "speaks of respondents whose answers are not printed",
+    "no_measure": "describes rather than counts or compares («varies», a characterisation): nothing to recompute",
+    "needs_reading": "a stance or content keywords cannot show, and no reading is recorded for it",
+    "no_quote_found": "no quote in scope speaks to it, by reading or by keywords (silence is not contradiction)",
+}
+#: What a verdict rests on: the recorded reading, the automatic link, the keyword coding, the
+#: survey/sample/corpus tables, or nothing published.
+BASES = ("recorded", "automatic", "keyword", "table", "none")
+
+
 @dataclass(frozen=True)
 class Verdict:
+    """A verdict with its reason; ``reason_code`` (for ``not_verifiable``: a key of
+    :data:`NOT_VERIFIABLE_REASONS`), ``basis`` (one of :data:`BASES`) and ``evidence`` (the
+    utterance ids it rests on, ``;``-separated) are filled by the evidence rules."""
+
     computed: str
     verdict: str
     reason: str
+    reason_code: str = ""
+    basis: str = ""
+    evidence: str = ""
 
 
 @dataclass(frozen=True)
@@ -138,6 +162,10 @@ class AuditData:
     sample: Sample
     coding_matrix: pd.DataFrame  # utterance × category 0/1, from the keyword coder
     themes: pd.DataFrame
+    #: the recorded reading (``data/evidence/claim_evidence.csv``); empty when none is recorded
+    evidence: pd.DataFrame | None = None
+    #: the coding counting affirmed hits only (negated hits left out); None: use ``coding_matrix``
+    affirmed_matrix: pd.DataFrame | None = None
     memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def remembered(self, key: tuple, compute: Callable[[], Any]) -> Any:

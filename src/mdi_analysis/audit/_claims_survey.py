@@ -76,12 +76,29 @@ def _unit_term_holds(term: str, values: dict[str, float]) -> bool:
     return True
 
 
+def _compound_parts(relation: str) -> list[str]:
+    """The parts a reader checks one by one: ``and`` splits, and a unit list on the left
+    (``A:B:D == NO``) is one comparison per unit.
+
+    Why: «A, B and D score like Norway» is three comparisons; when two of three hold the statement
+    is ``partly`` right, not ``contradicted`` (C115). A chain (``A == B == D``) stays one part.
+    """
+    parts: list[str] = []
+    for term in (t.strip() for t in relation.split(" and ")):
+        tokens = term.split()
+        if len(tokens) == 3 and ":" in tokens[0] and re.fullmatch(r"[A-Z]{1,2}(:[A-Z]{1,2})+", tokens[0]):
+            parts += [f"{unit} {tokens[1]} {tokens[2]}" for unit in tokens[0].split(":")]
+        else:
+            parts.append(term)
+    return parts
+
+
 def _survey_claim(claim: pd.Series, data: AuditData) -> Verdict:
     quantity = str(claim["quantity"])
     if quantity.startswith("count:"):
         return _count_claim(claim, data)
     values = _survey_values(quantity, data)
-    terms = [t.strip() for t in str(claim["relation"]).split(" and ")]
+    terms = _compound_parts(str(claim["relation"]))
     results = {
         (label, term): _unit_term_holds(term, unit_values) for label, unit_values in values.items() for term in terms
     }
@@ -153,14 +170,37 @@ def _sample_measures(data: AuditData) -> dict[str, Callable[[], tuple[float | di
             + ")",
         ),
         "theme:lean": lambda: municipalities_with(r"\bLEAN"),
+        "theme:innovasjonsprogresjon": lambda: (
+            float(sample.municipalities["innovation_focus"].nunique()),
+            "distinct innovation_focus values in 3.2: "
+            + ", ".join(
+                f"{k} {v}" for k, v in sample.municipalities["innovation_focus"].value_counts().sort_index().items()
+            ),
+        ),
     }
+
+
+#: Counts of municipalities whose 3.2 profile *mentions* something: the profiles are short, so a
+#: municipality they do not name may still do it (silence), and the quotes that report it are
+#: anonymised by municipality. A shortfall is therefore not a contradiction (C095, C096, C126).
+PROFILE_MENTIONS = frozenset(
+    {
+        "count:municipalities_planning_innovation_strategy",
+        "count:municipalities_with_lean_projects",
+        "theme:lean",
+    }
+)
+
+
+#: Measures that count distinct values, so «varies» can be checked: it holds when there is more than one.
+VARIETY_MEASURES = frozenset({"theme:innovasjonsprogresjon"})
 
 
 def _count_claim(claim: pd.Series, data: AuditData) -> Verdict:
     quantity = str(claim["quantity"])
     measures = _sample_measures(data)
     if quantity not in measures:
-        return Verdict("", "not_verifiable", f"{quantity} is not in the published sample or survey data")
+        return Verdict("", "not_verifiable", f"{quantity} is not in the published sample or survey data", "not_in_data")
     value, evidence = measures[quantity]()
     relation = str(claim["relation"]).strip()
     if isinstance(value, dict):
@@ -172,10 +212,24 @@ def _count_claim(claim: pd.Series, data: AuditData) -> Verdict:
         computed = ", ".join(f"{k} {v:g}" for k, v in value.items())
         verdict = "agrees" if all(held) else ("partly" if any(held) else "contradicted")
         return Verdict(computed, verdict, evidence)
+    if relation == "varies" and quantity in VARIETY_MEASURES:
+        verdict = "agrees" if value > 1 else "contradicted"
+        return Verdict(f"{value:g}", verdict, f"«varies» holds when more than one value occurs; {evidence}")
     if relation == "varies":
-        return Verdict(f"{value:g}", "not_verifiable", "«varies» has no count to check; " + evidence)
+        return Verdict(f"{value:g}", "not_verifiable", "«varies» has no count to check; " + evidence, "no_measure")
     match = re.fullmatch(r"(==|>=|<=|>|<) (\d+(?:\.\d+)?)", relation)
     if not match:
-        return Verdict(f"{value:g}", "not_verifiable", f"relation {relation!r} is not evaluated for counts")
-    holds = _OPS[match.group(1)](value, float(match.group(2)))
+        return Verdict(
+            f"{value:g}", "not_verifiable", f"relation {relation!r} is not evaluated for counts", "no_measure"
+        )
+    op, number = match.group(1), float(match.group(2))
+    holds = _OPS[op](value, number)
+    if not holds and quantity in PROFILE_MENTIONS and value < number and op in ("==", ">=", ">"):
+        return Verdict(
+            f"{value:g}",
+            "not_verifiable",
+            f"{evidence}; the profiles of 3.2 name fewer, but a profile's silence is no evidence of absence "
+            "and the quotes cannot be tied to a municipality",
+            "municipality_not_identifiable",
+        )
     return Verdict(f"{value:g}", "agrees" if holds else "contradicted", evidence)

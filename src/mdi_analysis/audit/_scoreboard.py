@@ -178,8 +178,8 @@ def build(data: AuditData) -> pd.DataFrame:
     pandas.DataFrame
         Published values first, then claims: ``item`` (value or claim id), ``type``
         (:data:`RECOMPUTED`, :data:`TRANSCRIBED` or :data:`CLAIM`), ``section``, ``line``,
-        ``expected`` (as printed / the statement), ``computed``, ``verdict`` (status or verdict)
-        and ``reason``.
+        ``expected`` (as printed / the statement), ``computed``, ``verdict`` (status or verdict),
+        ``basis`` (what a claim's verdict rests on; ``table`` for values) and ``reason``.
     """
     values = published_comparison()
     origin = value_origin(values)
@@ -192,6 +192,7 @@ def build(data: AuditData) -> pd.DataFrame:
             "expected": values["published"],
             "computed": values["computed"].map(lambda v: "" if pd.isna(v) else f"{v:g}"),
             "verdict": values["status"],
+            "basis": "table",
             "reason": origin.map(
                 {
                     RECOMPUTED: "computed from several input cells, rounded to the printed precision",
@@ -210,6 +211,7 @@ def build(data: AuditData) -> pd.DataFrame:
             "expected": audited["statement"],
             "computed": audited["computed"],
             "verdict": audited["verdict"],
+            "basis": audited["basis"],
             "reason": audited["reason"],
         }
     )
@@ -251,7 +253,9 @@ def summary_line(scoreboard: pd.DataFrame) -> str:
     -------
     str
         One line; each "N of M" counts the values whose status is ``reproduced``; "flagged" counts
-        the verdicts of :data:`FLAGGED`, and the parenthesis gives each verdict's count.
+        the verdicts of :data:`FLAGGED`, and the parenthesis gives each verdict's count; with a
+        ``basis`` column, what the claim verdicts rest on (recorded reading, automatic links,
+        keywords, tables, nothing published).
     """
 
     def reproduced(kind: str) -> str:
@@ -262,11 +266,24 @@ def summary_line(scoreboard: pd.DataFrame) -> str:
     verdicts = claims["verdict"].value_counts()
     flagged = int(sum(verdicts.get(v, 0) for v in FLAGGED))
     parts = ", ".join(f"{int(verdicts.get(v, 0))} {v}" for v in ("agrees", *FLAGGED, "not_verifiable"))
-    return (
+    line = (
         f"published values: {reproduced(RECOMPUTED)} recomputed from data, {reproduced(TRANSCRIBED)} "
         f"transcribed and checked against the thesis text; {len(claims)} claims audited, "
         f"{flagged} flagged ({parts})"
     )
+    if "basis" in claims.columns:
+        bases = claims["basis"].value_counts()
+        line += "; basis: " + ", ".join(
+            f"{label} {int(bases.get(b, 0))}"
+            for b, label in (
+                ("recorded", "recorded reading"),
+                ("automatic", "automatic link"),
+                ("keyword", "keywords"),
+                ("table", "tables"),
+                ("none", "nothing published"),
+            )
+        )
+    return line
 
 
 def saved(path: Path | None = None) -> pd.DataFrame | None:

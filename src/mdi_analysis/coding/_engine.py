@@ -295,6 +295,7 @@ def code_texts(
     normaliser: str | Normaliser = "lemma",
     *,
     exceptions: pd.DataFrame | None = None,
+    affirmed_only: bool = False,
 ) -> CodingResult:
     """Code every text against every codebook pattern.
 
@@ -314,6 +315,10 @@ def code_texts(
     exceptions : pandas.DataFrame, optional
         Replaces the shipped lexicalised-compound table (columns ``word_prefix_or_word``,
         ``blocked_term``, ``reason``).
+    affirmed_only : bool
+        Count only hits outside a negation scope (:mod:`._negation`): «vi har ikke forslagskasse»
+        then does not code the quote with suggestion boxes. The evidence keeps every hit and gets a
+        ``negated`` column, so what was left out can be read.
 
     Returns
     -------
@@ -349,6 +354,13 @@ def code_texts(
         matrix.index.name = "utterance_id"
 
     evidence = _evidence_frame(series, corpus, types, patterns, positions, pattern_ids, docs)
+    if affirmed_only:
+        from ._negation import affirmed_matrix, mark_negation
+
+        texts_by_id = pd.Series(_text_values(series), index=series.index)
+        matrix = affirmed_matrix(evidence, texts_by_id, matrix.index, matrix.columns)
+        matrix.index.name = series.index.name or "utterance_id"
+        evidence = mark_negation(evidence, texts_by_id)
     pattern_table = pd.DataFrame(
         {
             "category_id": [p.category_id for p in patterns],

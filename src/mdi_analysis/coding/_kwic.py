@@ -23,6 +23,7 @@ def kwic(
     codebook: pd.DataFrame | pd.Series | None = None,
     normaliser: str | Normaliser = "lemma",
     window: int = 6,
+    negation: bool = False,
 ) -> pd.DataFrame:
     """Keyword-in-context lines for a category's patterns or for a pattern.
 
@@ -44,6 +45,9 @@ def kwic(
         As in :func:`code_texts`.
     window : int
         Tokens of context on each side (≥ 0).
+    negation : bool
+        Add a ``negated`` column: the hit stands inside a negation scope (``ikke``, ``aldri``,
+        ``ingen`` … up to the clause end, see :mod:`._negation`).
 
     Returns
     -------
@@ -90,7 +94,12 @@ def kwic(
                 start,
             )
         )
-    return pd.DataFrame(rows, columns=["utterance_id", "left", "match", "right", "pattern", "token_position"])
+    lines = pd.DataFrame(rows, columns=["utterance_id", "left", "match", "right", "pattern", "token_position"])
+    if negation:
+        from ._negation import mark_negation
+
+        lines = mark_negation(lines, pd.Series(values, index=series.index))
+    return lines
 
 
 def cooccurrence(matrix: pd.DataFrame) -> pd.DataFrame:

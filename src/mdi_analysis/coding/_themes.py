@@ -37,7 +37,12 @@ class CorpusCoding:
 
 
 def code_corpus(
-    corpus: Corpus, codebook: Codebook, normaliser: str = "lemma", frameworks: str | list[str] | None = "all"
+    corpus: Corpus,
+    codebook: Codebook,
+    normaliser: str = "lemma",
+    frameworks: str | list[str] | None = "all",
+    *,
+    affirmed_only: bool = False,
 ) -> CorpusCoding:
     """Code every quote with the categories of ``frameworks`` (default: the whole codebook).
 
@@ -51,6 +56,8 @@ def code_corpus(
         As in :func:`code_texts`.
     frameworks : str or list of str, optional
         ``framework_id`` value(s); ``"all"`` or ``None`` codes with every category.
+    affirmed_only : bool
+        Count only hits outside a negation scope (see :func:`code_texts`).
 
     Returns
     -------
@@ -66,7 +73,7 @@ def code_corpus(
     """
     categories = codebook.select(frameworks)
     texts = corpus.utterances.set_index("utterance_id")["text"]
-    result = code_texts(texts, categories, normaliser)
+    result = code_texts(texts, categories, normaliser, affirmed_only=affirmed_only)
     meta = corpus.utterances[["utterance_id", "role", "section_id"]].merge(
         corpus.sections[["section_id", "research_question"]], on="section_id", how="left"
     )

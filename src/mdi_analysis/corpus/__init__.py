@@ -15,13 +15,14 @@ from .describe import (
     reprint_table,
     without_reprints,
 )
-from .model import FLAGS, RELATIONS, ROLE_LABELS, ROLES
+from .model import FLAGS, RELATIONS, ROLE_LABELS, ROLES, UNKNOWN_ROLE
 from .schema import Corpus, load_corpus
 
 __all__ = [
     "FLAGS",
     "RELATIONS",
     "ROLES",
+    "UNKNOWN_ROLE",
     "ROLE_LABELS",
     "BuiltCorpus",
     "Corpus",

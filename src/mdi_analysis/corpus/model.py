@@ -17,6 +17,10 @@ ROLE_LABELS: dict[str, str] = {
     "Hovedtillitsvalgt": "tillitsvalgt",
 }
 ROLES: tuple[str, ...] = ("arbeidsgiver", "tillitsvalgt")
+#: The role of an imported quote whose side the source project does not say (``import-qdpx``
+#: without ``--role-from``). Always allowed by :func:`~mdi_analysis.corpus.load_corpus`, so a
+#: project imported without roles still runs through the notebooks, with its own role group.
+UNKNOWN_ROLE = "unknown"
 
 #: Relations in links.csv, from strongest to weakest.
 RELATIONS: tuple[str, ...] = ("verbatim", "contained", "reworded")

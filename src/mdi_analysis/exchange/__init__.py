@@ -3,11 +3,13 @@
 Owns: the REFI-QDA model (``_qda_model``: coders, stable GUIDs, the in-memory export and the
 read-back tables), building ``project.qde`` (``_qda_project``), the export pipeline with its
 anonymity check (``_qda_export``), validation against the shipped QDA-XML schema (``_qda_schema``),
-reading a ``.qdpx`` back into a corpus folder (``_qda_import``), reading ``.txt``/``.docx``
-transcripts into speaker turns (``_transcripts_read``) and turning them into a corpus folder behind
-the personal-data gate (``_transcripts_import``), and the three commands ``export-qdpx``,
-``import-qdpx`` and ``import-transcripts`` (``_cli``). Everything that leaves or enters the
-compendium here is scanned for personal data before it is written.
+reading any QDA-XML 1.0 project into a corpus folder (``_qda_import``, with the sources' text and
+ids in ``_qda_text``, the roles in ``_qda_roles`` and the code tree as a codebook in
+``_qda_codes``), reading ``.txt``/``.docx`` transcripts into speaker turns (``_transcripts_read``)
+and turning them into a corpus folder behind the personal-data gate (``_transcripts_import``), and
+the three commands ``export-qdpx``, ``import-qdpx`` and ``import-transcripts`` (``_cli``).
+Everything that leaves or enters the compendium here is scanned for personal data before it is
+written.
 
 May import: ``errors``, ``options``, ``paths``, ``io``, ``corpus``, ``coding``, ``privacy``.
 Nothing in the package imports from here; the command line reaches it through
@@ -16,9 +18,10 @@ Nothing in the package imports from here; the command line reaches it through
 
 from ._cli import export_qdpx_main, import_qdpx_main, import_transcripts_main
 from ._qda_export import export_qdpx, keyword_codings, scan_export
-from ._qda_import import qdpx_to_corpus, read_qdpx
+from ._qda_import import check_import_folder, qdpx_to_corpus, read_qdpx, write_corpus
 from ._qda_model import GUID_NAMESPACE, NAMESPACE, THESIS_CODER, Coder, QdaCorpus, QdaExport, keyword_coder, make_guid
 from ._qda_project import build_project
+from ._qda_roles import RoleSource, parse_role_from
 from ._qda_schema import schema_path, validate_qde, validate_qdpx
 from ._transcripts_import import (
     DEFAULT_SECTION,
@@ -50,6 +53,7 @@ __all__ = [
     "RESPONDENT",
     "THESIS_CODER",
     "Coder",
+    "RoleSource",
     "ImportFinding",
     "ImportResult",
     "QdaCorpus",
@@ -58,6 +62,7 @@ __all__ = [
     "Turn",
     "build_import",
     "build_project",
+    "check_import_folder",
     "export_qdpx",
     "export_qdpx_main",
     "format_import_findings",
@@ -67,6 +72,7 @@ __all__ = [
     "keyword_coder",
     "keyword_codings",
     "make_guid",
+    "parse_role_from",
     "parse_speaker_map",
     "qdpx_to_corpus",
     "read_qdpx",
@@ -75,5 +81,6 @@ __all__ = [
     "schema_path",
     "validate_qde",
     "validate_qdpx",
+    "write_corpus",
     "write_import",
 ]

@@ -17,8 +17,9 @@ from ..errors import InputDataError, MdiError, PersonalDataError, QdaValidationE
 from ..paths import data_dir, relative_to_root
 from ..privacy import format_findings
 from ._qda_export import export_qdpx
-from ._qda_import import qdpx_to_corpus
+from ._qda_import import check_import_folder, read_qdpx, write_corpus
 from ._qda_model import DEFAULT_OUT
+from ._qda_roles import ROLE_FROM_HELP, parse_role_from
 from ._qda_schema import schema_path
 from ._transcripts_import import (
     DEFAULT_ID_PREFIX,
@@ -112,14 +113,19 @@ def export_qdpx_main(argv: Sequence[str] | None = None) -> int:
 
 
 def import_qdpx_main(argv: Sequence[str] | None = None) -> int:
-    """``python -m mdi_analysis import-qdpx FILE --out DIR [--allow-pii]``: a .qdpx back into a corpus
-    folder (e.g. after coding in a QDA tool). Exit 0 written, 1 PII found, 2 unreadable input."""
+    """``python -m mdi_analysis import-qdpx FILE --out DIR [--role-from WHERE] [--allow-pii]``: any
+    QDA-XML 1.0 project as a corpus folder. Exit 0 written, 1 PII found, 2 bad input or options;
+    nothing is written unless the exit status is 0."""
     parser = argparse.ArgumentParser(
-        prog="mdi-analysis import-qdpx", description="Convert a REFI-QDA project (.qdpx) back into a corpus folder."
+        prog="mdi-analysis import-qdpx",
+        description="Convert a REFI-QDA project (.qdpx from NVivo, ATLAS.ti, MAXQDA, QualCoder, qc or this "
+        "package) into a corpus folder: one utterance per text source, the code tree as a codebook, every "
+        "user's codings under a coder id from the user's name.",
     )
     parser.add_argument("file", type=Path)
     parser.add_argument("--out", type=Path, required=True, help="corpus folder to create (must be new or empty)")
-    parser.add_argument("--roles", help="comma-separated roles (default: arbeidsgiver,tillitsvalgt)")
+    parser.add_argument("--role-from", metavar="WHERE", help=ROLE_FROM_HELP)
+    parser.add_argument("--roles", help="comma-separated roles (default: arbeidsgiver,tillitsvalgt and those found)")
     parser.add_argument("--allow-pii", action="store_true")
     parser.add_argument(
         "--overwrite",
@@ -135,8 +141,11 @@ def import_qdpx_main(argv: Sequence[str] | None = None) -> int:
         return 2
     roles = [r.strip() for r in args.roles.split(",")] if args.roles else None
     try:
-        written, findings = qdpx_to_corpus(
-            args.file, args.out, allow_pii=args.allow_pii, roles=roles, overwrite=args.overwrite
+        role_from = parse_role_from(args.role_from)
+        check_import_folder(args.out, overwrite=args.overwrite)
+        project = read_qdpx(args.file, role_from=role_from)
+        written, findings = write_corpus(
+            project, args.file, args.out, allow_pii=args.allow_pii, roles=roles, overwrite=args.overwrite
         )
     except PersonalDataError as error:
         print(format_findings(error.findings), file=sys.stderr)
@@ -145,9 +154,20 @@ def import_qdpx_main(argv: Sequence[str] | None = None) -> int:
     except MdiError as error:
         print(f"import-qdpx: {error}", file=sys.stderr)
         return 2
+    for warning in project.warnings:
+        print(f"import-qdpx: warning: {warning}", file=sys.stderr)
+    if project.unused:
+        print(f"import-qdpx: not imported: {project.unused}", file=sys.stderr)
     if findings:
         print(format_findings(findings), file=sys.stderr)
-    print(f"import-qdpx: wrote {len(written)} files to {relative_to_root(Path(args.out))}")
+    coders = ", ".join(
+        f"{c} ({len(project.selections[project.selections['coder'] == c])} codings)" for c in project.coders["coder"]
+    )
+    print(
+        f"import-qdpx: wrote {len(written)} files to {relative_to_root(Path(args.out))}: "
+        f"{len(project.utterances)} utterances, {len(project.codebook)} codebook categories, "
+        f"{len(project.sections)} sections; coders: {coders or 'none'} (coders.csv maps them to the user names)"
+    )
     return 0
 
 

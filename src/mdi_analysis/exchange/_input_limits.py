@@ -4,9 +4,9 @@ Why: an importer reads files a researcher was sent, and a file can be far larger
 Without limits, ``/dev/zero`` given as a transcript grew to 5.5 GB in 10 s, and a 1.2 MB ``.qdpx``
 whose member inflates to 400 MB took 169 s and 6.4 GB. So every read here is bounded:
 
-- a **transcript** (``.txt``) is refused above :data:`MAX_TRANSCRIPT_BYTES`: a regular file by its
-  size before anything is read, anything else (a device such as ``/dev/zero``, a pipe) by reading
-  at most one byte more than the limit;
+- a **transcript** (``.txt``) is refused above :data:`MAX_TRANSCRIPT_BYTES` by its size before
+  anything is read (:func:`mdi_analysis.io.read_input_bytes`, the one reader of input files; a device
+  such as ``/dev/zero`` or a pipe is refused there as not a regular file);
 - a **member of a ZIP archive** (``.docx``, ``.qdpx``) is refused above :data:`MAX_MEMBER_BYTES`, and
   all members read from one archive together above :data:`MAX_ARCHIVE_BYTES`: first by the sizes the
   archive declares, then while reading, in chunks of :data:`CHUNK_BYTES`, because a member may lie
@@ -33,6 +33,7 @@ import zipfile
 from pathlib import Path
 
 from ..errors import InputDataError, OptionError
+from ..io import over_limit, size_text
 from ..options import check_number
 
 __all__ = [
@@ -44,7 +45,7 @@ __all__ = [
     "Progress",
     "ArchiveReader",
     "open_archive",
-    "read_bounded",
+    "transcript_limit",
 ]
 
 MB = 1_000_000
@@ -81,55 +82,13 @@ def limit(name: str) -> int:
     return int(check_number(megabytes, variable, low=0, low_open=True, what="a size in megabytes") * MB)
 
 
-def _size(n: int) -> str:
-    return f"{n / MB:.1f} MB" if n >= MB // 10 else f"{n} bytes"
-
-
 def _over(file: str, what: str, size: str, name: str, maximum: int) -> InputDataError:
-    return InputDataError(
-        file,
-        f"{what} is {size}, over the limit of {_size(maximum)}",
-        expected=f"at most {_size(maximum)} (raise the limit with {LIMIT_VARIABLES[name]}=<megabytes>)",
-    )
+    return over_limit(file, what, size, maximum, f"{LIMIT_VARIABLES[name]}=<megabytes>")
 
 
-def read_bounded(path: Path, shown: str) -> bytes:
-    """The bytes of the transcript at ``path`` (``shown`` is its name in messages), at most
-    :data:`MAX_TRANSCRIPT_BYTES` of them.
-
-    A regular file over the limit is refused by its size, before it is read. Anything else that
-    can be opened (a pipe, a device) is read in chunks up to one byte more than the limit, so that
-    ``/dev/zero`` fails at once instead of filling the memory.
-
-    Raises
-    ------
-    InputDataError
-        Missing, a folder, unreadable, or over the limit.
-    """
-    maximum = limit("MAX_TRANSCRIPT_BYTES")
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed below; opening is where the errors are
-    except FileNotFoundError:
-        raise InputDataError(shown, "file not found", expected="an existing transcript") from None
-    except IsADirectoryError:
-        raise InputDataError(shown, "is a folder", expected="a transcript file (.txt or .docx)") from None
-    except OSError as error:
-        raise InputDataError(shown, f"cannot be read ({error.strerror or error})") from None
-    with handle:
-        info = os.fstat(handle.fileno())
-        if stat.S_ISREG(info.st_mode) and info.st_size > maximum:
-            raise _over(shown, "the file", _size(info.st_size), "MAX_TRANSCRIPT_BYTES", maximum)
-        chunks: list[bytes] = []
-        total = 0
-        while total <= maximum:
-            chunk = handle.read(min(CHUNK_BYTES, maximum + 1 - total))
-            if not chunk:
-                return b"".join(chunks)
-            chunks.append(chunk)
-            total += len(chunk)
-    # a file that grew while it was read, or a device or pipe (not a regular file)
-    kind = "the file" if stat.S_ISREG(info.st_mode) else "not a regular file, and what it gives"
-    raise _over(shown, kind, f"more than {_size(maximum)}", "MAX_TRANSCRIPT_BYTES", maximum)
+def transcript_limit() -> tuple[int, str]:
+    """The size limit of a transcript and how to raise it, for :func:`mdi_analysis.io.read_input_bytes`."""
+    return limit("MAX_TRANSCRIPT_BYTES"), f"{LIMIT_VARIABLES['MAX_TRANSCRIPT_BYTES']}=<megabytes>"
 
 
 def open_archive(path: Path, shown: str, *, not_zip: str, expected: str) -> ArchiveReader:
@@ -185,10 +144,10 @@ class ArchiveReader:
         With ``keep=False`` it is only checked (nothing is kept, ``b""`` is returned)."""
         info = self.archive.getinfo(name)
         if info.file_size > self.member_limit:
-            size = _size(info.file_size)
+            size = size_text(info.file_size)
             raise _over(self.shown, f"member {name!r} uncompressed", size, "MAX_MEMBER_BYTES", self.member_limit)
         if self.read_so_far + info.file_size > self.archive_limit:
-            together = _size(self.read_so_far + info.file_size)
+            together = size_text(self.read_so_far + info.file_size)
             raise _over(self.shown, "what its members hold together", together, "MAX_ARCHIVE_BYTES", self.archive_limit)
         chunks: list[bytes] = []
         total = 0
@@ -197,7 +156,7 @@ class ArchiveReader:
                 while chunk := member.read(CHUNK_BYTES):
                     total += len(chunk)
                     if total > info.file_size:  # zipfile stops at the declared size; this is in case it did not
-                        raise zipfile.BadZipFile(f"inflates to more than the {_size(info.file_size)} it declares")
+                        raise zipfile.BadZipFile(f"inflates to more than the {size_text(info.file_size)} it declares")
                     if keep:
                         chunks.append(chunk)
         except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as error:
@@ -217,7 +176,7 @@ class ArchiveReader:
         infos = self.archive.infolist()
         declared = sum(info.file_size for info in infos)
         if declared > self.archive_limit:
-            size = _size(declared)
+            size = size_text(declared)
             raise _over(self.shown, "the archive uncompressed", size, "MAX_ARCHIVE_BYTES", self.archive_limit)
         for info in infos:
             if not info.is_dir():

@@ -1,11 +1,14 @@
-"""REFI-QDA import: a ``.qdpx`` (ours, or ours after a QDA tool) back into corpus-shaped tables.
+"""REFI-QDA import: any QDA-XML 1.0 project (ours, ours after a QDA tool, or one NVivo, ATLAS.ti,
+MAXQDA, QualCoder or ``qc`` wrote) into corpus-shaped tables and a corpus folder.
 
-Why: a researcher who codes the quotes in NVivo or QualCoder should get the codings back into the
-notebooks. :func:`read_qdpx` reads a project into the corpus tables, and :func:`qdpx_to_corpus`
-writes them as a corpus folder that :func:`mdi_analysis.corpus.load_corpus` reads, behind the same
-anonymity gate as the transcript import (a QDA tool may have added text). Members are read
-within the size limits of ``_input_limits`` (a ``.qdpx`` of one megabyte can hold a member that
-inflates to gigabytes), and a project with many sources prints progress lines on standard error.
+Why: a researcher who codes quotes in a QDA program should get them, and every coder's codings,
+into the notebooks. :func:`read_qdpx` reads a project into the corpus tables (source text and ids
+in ``_qda_text``, roles in ``_qda_roles``, the code tree in ``_qda_codes``), and
+:func:`write_corpus` writes them as a corpus folder that :func:`mdi_analysis.corpus.load_corpus`
+reads, behind the same anonymity gate as the transcript import (a QDA tool may have added text).
+Members are read within the size limits of ``_input_limits`` (a ``.qdpx`` of one megabyte can hold
+a member that inflates to gigabytes), and a project with many sources prints progress lines on
+standard error.
 """
 
 from __future__ import annotations
@@ -20,93 +23,92 @@ from pathlib import Path
 import pandas as pd
 
 from ..corpus.build import CODING_COLUMNS, UTTERANCE_COLUMNS  # the corpus files' own columns
-from ..errors import PersonalDataError, QdaFormatError
-from ..io import check_input_file, check_output_folder, decode_text, write_folder, write_table
+from ..errors import InputDataError, OptionError, PersonalDataError, QdaFormatError
+from ..io import check_input_file, check_output_folder, load_codebook, output_marker, write_folder, write_table
+from ..paths import relative_to_root
 from ..privacy import Finding, scan_text
 from ._input_limits import ArchiveReader, Progress, open_archive
+from ._qda_codes import KnownCodes, read_code_tree
 from ._qda_model import (
     CATEGORY_CODING_COLUMNS,
-    ID_MARKER_RE,
-    NS,
     PROJECT_FILE,
     ROLE_VARIABLE,
     RQ_COLUMNS,
     SECTION_COLUMNS,
     SELECTION_COLUMNS,
-    SOURCES_FOLDER,
+    THESIS_CODER,
     QdaCorpus,
     cell_text,
+    keyword_coder,
 )
+from ._qda_roles import RoleSource, parse_role_from, resolve_roles
+from ._qda_text import check_selection, coder_ids, read_source_text, utterance_ids
 
-__all__ = ["read_qdpx", "qdpx_to_corpus"]
+__all__ = ["check_import_folder", "read_qdpx", "qdpx_to_corpus", "write_corpus"]
 
-_SECTION_NAME_RE = re.compile(r"^(\d+(?:\.\d+)+)\s")
-
-#: Reads the plain text of one ``TextSource`` (inline, or its file in the archive).
-SourceText = Callable[[ET.Element], str]
-#: Code GUID (lower case) → (kind, id, name); kind is ``branch``, ``framework``, ``category``,
-#: ``research_question``, ``section`` or ``other``.
-CodeIndex = dict[str, tuple[str, str, str]]
+#: The command recorded in the marker of a folder the import writes.
+MADE_BY = "import-qdpx"
 
 
-def read_qdpx(path: str | Path) -> QdaCorpus:
-    """Read a .qdpx (ours, or ours after a round trip through a QDA tool) into corpus tables.
+def read_qdpx(path: str | Path, *, role_from: RoleSource | str | None = None) -> QdaCorpus:
+    """Read any QDA-XML 1.0 project (ours, or one NVivo, ATLAS.ti, MAXQDA, QualCoder or ``qc`` wrote)
+    into corpus tables.
 
-    Utterance id = source name, role = the case the source belongs to (case variable ``role``, or
-    the case name), text = the source's plain text, other columns = source variables. A section or
-    category code is recognised by the id marker in its description. If the marker is missing, a
-    section code is recognised by a name that starts with a section number. Codings come from
-    every selection. A selection that covers only part of a quote still codes the whole utterance
-    in ``codings``/``category_codings``, because the corpus format is utterance-level. Its offsets
-    are kept in ``selections``. ``basis`` and ``via_utterance_id`` are derived as the corpus builder
-    defines them: ``printed`` in the quote's own section, ``reprinted`` where a later printing
-    (``duplicate_of``) stands.
+    Utterance id = a readable id from the source name (``_qda_text.utterance_ids``; the name is kept
+    in ``sources``); role = ``role_from`` (``_qda_roles``), by default a case with sources, then the
+    source variable ``role``, else ``unknown`` with one warning; text = the source's plain text
+    (inline, ``internal://`` or relative path, or the ``.docx`` when there is no plain text), without
+    byte-order mark and with ``\\n`` line endings; every selection is checked against that text. The
+    code tree becomes sections, research questions and a codebook (``_qda_codes``); every user's
+    codings are kept under a coder id from the user's name. A selection that covers only part of a
+    quote codes the whole utterance in ``codings``/``category_codings`` (the corpus format is
+    utterance-level); its offsets stay in ``selections``. ``basis``/``via_utterance_id`` are
+    derived as the corpus builder defines them. What the corpus format has no place for is counted
+    in ``unused``.
 
     Parameters
     ----------
     path : str or Path
         The .qdpx file.
+    role_from : RoleSource or str, optional
+        Where the roles are (``"case"``, ``"variable:NAME"``, ``"code:NAME"``, ``"csv:FILE"``).
 
     Returns
     -------
     QdaCorpus
-        The corpus tables, every coded selection, the coders and the categories.
+        The corpus tables, every coded selection, the coders, the codebook, warnings and what was not used.
     """
     path = Path(path)
+    if isinstance(role_from, str):
+        role_from = parse_role_from(role_from)
     expected = "a REFI-QDA project (.qdpx, a ZIP archive)"
     check_input_file(path, expected="a .qdpx file")
     with open_archive(path, str(path), not_zip="not a ZIP archive", expected=expected) as archive:
-        names = set(archive.names())
+        names = archive.names()
+        by_lower = {n.lower(): n for n in names}
         qde_name = (
             PROJECT_FILE if PROJECT_FILE in names else next((n for n in sorted(names) if n.endswith(".qde")), None)
         )
         if qde_name is None:
-            raise QdaFormatError(f"{path}: no project.qde in the archive")
+            raise QdaFormatError(f"{path}: no project.qde in the archive; expected a .qdpx with project.qde")
         try:
             root = ET.fromstring(_read_member(archive, qde_name, path))
         except ET.ParseError as error:
             raise QdaFormatError(f"{path}: {qde_name} is not well-formed XML ({error})") from None
         _check_unique_guids(root, path)
-        folder = SOURCES_FOLDER if any(n.startswith(SOURCES_FOLDER + "/") for n in names) else "Sources"
 
-        def source_text(source: ET.Element) -> str:
-            inline = source.find(NS + "PlainTextContent")
-            if inline is not None:
-                return inline.text or ""
-            target = source.get("plainTextPath") or ""
-            if not target.startswith("internal://"):
-                raise QdaFormatError(f"{path}: source {source.get('name')!r} has no internal plain text ({target!r})")
-            member = f"{folder}/{target[len('internal://') :]}"
-            if member not in names:
-                raise QdaFormatError(f"{path}: source {source.get('name')!r}: {member} is missing")
-            text, _ = decode_text(
-                _read_member(archive, member, path),
-                f"{path} ({member}, source {source.get('name')!r})",
-                expected="UTF-8 text (REFI-QDA plain-text sources are UTF-8)",
-            )
-            return text.replace("\r\n", "\n")
+        def member_of(target: str) -> str | None:
+            relative = target[len("internal://") :] if target.lower().startswith("internal://") else target
+            relative = relative.replace("\\", "/").lstrip("./")
+            for candidate in (f"sources/{relative}", relative):
+                if candidate.lower() in by_lower:
+                    return by_lower[candidate.lower()]
+            return None
 
-        return _read_root(root, source_text, path)
+        def read(member: str) -> bytes:
+            return _read_member(archive, member, path)
+
+        return _read_root(root, path, member_of, read, role_from)
 
 
 def _read_member(archive: ArchiveReader, member: str, path: Path) -> bytes:
@@ -144,19 +146,153 @@ def _whole_number(value: object, path: Path, where: str, *, high: int | None = N
     return int(text)
 
 
-def _read_root(root: ET.Element, source_text: SourceText, path: Path) -> QdaCorpus:
-    users = {
-        u.get("guid", "").lower(): (u.get("id") or u.get("name") or u.get("guid", ""), u.get("name") or "")
-        for u in root.iter(NS + "User")
-    }
-    coders = pd.DataFrame(
-        [(cid, name, guid) for guid, (cid, name) in users.items()], columns=["coder", "name", "guid"]
-    ).astype("string")
-    variables = {v.get("guid", "").lower(): v.get("name", "") for v in root.iter(NS + "Variable")}
-    codes, sections_rows, rq_rows, category_rows = _read_codes(root, path)
-    utterance_rows, selection_rows = _read_sources(
-        root, source_text, path, _roles_of_sources(root, variables), variables, codes, users
-    )
+#: Elements the corpus format has no place for, counted in ``QdaCorpus.unused`` (tag → what to call them).
+_UNUSED_ELEMENTS = {
+    "Note": "notes (memos)",
+    "Link": "links",
+    "Set": "sets",
+    "Graph": "graphs",
+    "PDFSource": "PDF sources",
+    "PictureSource": "picture sources",
+    "AudioSource": "audio sources",
+    "VideoSource": "video sources",
+}
+_SOURCE_COLUMNS = ("section_id", "role_label", "line_start", "line_end", "duplicate_of", "flags")
+#: Section of a source that no section code and no ``section_id`` variable places.
+IMPORT_SECTION = ("import", "Imported sources without a section")
+
+
+def _known_coders() -> dict[str, str]:
+    """User names this package writes → their coder ids, so our own coders come back under their ids."""
+    known = {THESIS_CODER.name: THESIS_CODER.coder_id}
+    for normaliser in ("lemma", "stem", "lower"):
+        coder = keyword_coder(normaliser)
+        known[coder.name] = coder.coder_id
+    return known
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}"
+
+
+def _read_root(
+    root: ET.Element,
+    path: Path,
+    member_of: Callable[[str], str | None],
+    read: Callable[[str], bytes],
+    role_from: RoleSource | None,
+) -> QdaCorpus:
+    ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+    if root.tag[len(ns) :] != "Project":
+        raise QdaFormatError(f"{path}: the root element is <{root.tag[len(ns) :]}>; expected <Project> (QDA-XML 1.0)")
+    user_elements = list(root.iter(ns + "User"))
+    user_names = [u.get("name") or u.get("id") or f"user {u.get('guid', '')[:8]}" for u in user_elements]
+    user_ids = coder_ids(user_names, _known_coders())
+    users = {(u.get("guid") or "").lower(): cid for u, cid in zip(user_elements, user_ids)}
+    coder_rows = [
+        (cid, name, (u.get("guid") or "").lower()) for u, cid, name in zip(user_elements, user_ids, user_names)
+    ]
+    variables = {(v.get("guid") or "").lower(): v.get("name") or "" for v in root.iter(ns + "Variable")}
+    sources = list(root.iter(ns + "TextSource"))
+    coded = {(ref.get("targetGUID") or "").lower() for s in sources for ref in s.iter(ns + "CodeRef")}
+    try:  # our own codes by name; an import must not depend on data/codebook being readable
+        committed = load_codebook()
+        known = KnownCodes.from_codebook(committed.frameworks, committed.categories)
+    except InputDataError:
+        known = None
+    tree = read_code_tree(root, ns, coded, path, known)
+    ids = dict(zip(((s.get("guid") or "").lower() for s in sources), utterance_ids(s.get("name") for s in sources)))
+    id_of_name = {s.get("name") or "": ids[(s.get("guid") or "").lower()] for s in sources}
+    roles, warnings, used_cases = resolve_roles(root, ns, sources, variables, ids, role_from, path)
+    section_order = {row["section_id"]: i for i, row in enumerate(tree.sections)}
+
+    unused: dict[str, int] = {}
+    used_variables: set[str] = set()
+    utterance_rows: list[dict[str, object]] = []
+    selection_rows: list[dict[str, object]] = []
+    source_rows: list[dict[str, object]] = []
+    progress = Progress(f"{path}: reading", len(sources), "sources")
+    for number, source in enumerate(sources, start=1):
+        progress.update(number)
+        guid = (source.get("guid") or "").lower()
+        uid, name = ids[guid], source.get("name") or ""
+        text = read_source_text(source, ns, name or uid, member_of, read, path)
+        if not text.strip():
+            raise QdaFormatError(f"{path}: source {name or uid!r} has an empty text; expected the quote's text")
+        row: dict[str, object] = {"utterance_id": uid, "role": roles[guid], "text": text}
+        for value in source.findall(ns + "VariableValue"):
+            ref = value.find(ns + "VariableRef")
+            var_name = variables.get((ref.get("targetGUID") or "").lower(), "") if ref is not None else ""
+            content = next((child.text for child in value if child.tag != ns + "VariableRef"), None)
+            if var_name in _SOURCE_COLUMNS:
+                used_variables.add(var_name)
+                if var_name in ("line_start", "line_end") and content and re.fullmatch(r"\d+\.0+", content.strip()):
+                    content = content.strip().split(".")[0]  # QualCoder writes Integer variables as Float
+                if var_name == "duplicate_of" and content:
+                    content = id_of_name.get(content, content if content in ids.values() else None)
+                row[var_name] = content
+            elif var_name == ROLE_VARIABLE:
+                used_variables.add(var_name)
+        if source.find(ns + "Description") is not None:
+            unused["source descriptions"] = unused.get("source descriptions", 0) + 1
+        own_sections: set[str] = set()
+        for selection in source.findall(ns + "PlainTextSelection"):
+            where = f"source {name or uid!r}, selection {selection.get('name') or selection.get('guid', '?')!r}"
+            start = _whole_number(selection.get("startPosition", "0"), path, f"{where}, startPosition")
+            end = _whole_number(selection.get("endPosition", "0"), path, f"{where}, endPosition")
+            check_selection(text, start, end, selection, name or uid, path)
+            selection_user = (selection.get("creatingUser") or "").lower()
+            for coding in selection.findall(ns + "Coding"):
+                ref = coding.find(ns + "CodeRef")
+                target = (ref.get("targetGUID") or "").lower() if ref is not None else ""
+                if target not in tree.codes or tree.codes[target][0] not in ("section", "category"):
+                    unused["codings of codes that are neither a section nor a category"] = (
+                        unused.get("codings of codes that are neither a section nor a category", 0) + 1
+                    )
+                    continue
+                kind, key, code_name = tree.codes[target]
+                user = (coding.get("creatingUser") or selection_user).lower()
+                if user and user not in users:
+                    raise QdaFormatError(
+                        f"{path}: {where}: creatingUser {user} is not a User of the project; expected a User GUID"
+                    )
+                coder = users.get(user, "unspecified")
+                if kind == "section":
+                    own_sections.add(key)
+                selection_rows.append(
+                    {
+                        "utterance_id": uid,
+                        "coder": coder,
+                        "code_kind": kind,
+                        "code_id": key,
+                        "code_name": code_name,
+                        "start": start,
+                        "end": end,
+                        "text": text[start:end],
+                    }
+                )
+        if cell_text(row.get("section_id")) not in section_order:
+            placed = sorted(own_sections, key=section_order.__getitem__)
+            row["section_id"] = placed[0] if placed else IMPORT_SECTION[0]
+        utterance_rows.append(row)
+        source_rows.append({"utterance_id": uid, "source_name": name, "source_guid": guid})
+    if not sources:
+        raise QdaFormatError(f"{path}: no TextSource; expected at least one text source")
+    if "unspecified" in {r["coder"] for r in selection_rows}:
+        coder_rows.append(("unspecified", "(codings without a user)", ""))
+    coders = pd.DataFrame(coder_rows, columns=["coder", "name", "guid"]).astype("string")
+
+    for tag, what in _UNUSED_ELEMENTS.items():
+        n = sum(1 for _ in root.iter(ns + tag))
+        if n:
+            unused[what] = n
+    if not used_cases and any(True for _ in root.iter(ns + "Case")):
+        unused["cases"] = sum(1 for _ in root.iter(ns + "Case"))
+    other_variables = sorted({n for n in variables.values() if n not in used_variables})
+    if other_variables:
+        unused[f"variables ({', '.join(other_variables)})"] = len(other_variables)
+    if tree.bad_patterns:
+        unused["keyword pattern lists in another format"] = tree.bad_patterns
     utterances = _utterance_frame(utterance_rows, path)
     selections = pd.DataFrame(selection_rows, columns=SELECTION_COLUMNS)
     selections = selections.astype({c: "string" for c in SELECTION_COLUMNS if c not in ("start", "end")})
@@ -177,8 +313,10 @@ def _read_root(root: ET.Element, source_text: SourceText, path: Path) -> QdaCorp
         .reset_index(drop=True)
         .astype("string")
     )
-
-    sections = pd.DataFrame(sections_rows, columns=SECTION_COLUMNS)
+    section_rows = list(tree.sections)
+    if (utterances["section_id"] == IMPORT_SECTION[0]).any() and IMPORT_SECTION[0] not in section_order:
+        section_rows.append({"section_id": IMPORT_SECTION[0], "research_question": None, "title": IMPORT_SECTION[1]})
+    sections = pd.DataFrame(section_rows, columns=SECTION_COLUMNS)
     sections["research_question"] = pd.array(
         [
             None if cell_text(v) is None else _whole_number(v, path, f"section {s!r}, research question")
@@ -187,10 +325,23 @@ def _read_root(root: ET.Element, source_text: SourceText, path: Path) -> QdaCorp
         dtype="Int64",
     )
     sections = sections.astype({"section_id": "string", "title": "string"})
-    research_questions = pd.DataFrame(rq_rows, columns=RQ_COLUMNS)
+    research_questions = pd.DataFrame(
+        [
+            {
+                "research_question": _whole_number(r["research_question"], path, "research question code"),
+                "text": r["text"],
+            }
+            for r in tree.research_questions
+        ],
+        columns=RQ_COLUMNS,
+    )
     research_questions["research_question"] = research_questions["research_question"].astype("Int64")
     research_questions["text"] = research_questions["text"].astype("string")
-    categories = pd.DataFrame(category_rows, columns=["category_id", "framework_id", "name"]).astype("string")
+    frameworks, codebook = tree.frames()
+    categories = pd.DataFrame(
+        {"category_id": codebook["category_id"], "framework_id": codebook["framework_id"], "name": codebook["category"]}
+    ).astype("string")
+    unused_line = ", ".join(f"{what}: {n}" for what, n in unused.items())
     return QdaCorpus(
         utterances,
         sections,
@@ -200,133 +351,12 @@ def _read_root(root: ET.Element, source_text: SourceText, path: Path) -> QdaCorp
         selections,
         coders,
         categories,
+        frameworks=frameworks,
+        codebook=codebook,
+        sources=pd.DataFrame(source_rows, columns=["utterance_id", "source_name", "source_guid"]).astype("string"),
+        warnings=tuple(warnings),
+        unused=unused_line,
     )
-
-
-def _read_codes(
-    root: ET.Element, path: Path
-) -> tuple[CodeIndex, list[dict[str, object]], list[dict[str, object]], list[dict[str, object]]]:
-    """Every code's kind and id (from the description marker, else from the tree position and
-    name), and the section, research-question and category rows the code tree describes."""
-    codes: CodeIndex = {}
-    sections_rows: list[dict[str, object]] = []
-    rq_rows: list[dict[str, object]] = []
-    category_rows: list[dict[str, object]] = []
-
-    def walk(element: ET.Element, trail: list[str], context: dict[str, str]) -> None:
-        for code in element.findall(NS + "Code"):
-            name = code.get("name", "")
-            description = (code.findtext(NS + "Description") or "").strip()
-            marker = ID_MARKER_RE.search(description)
-            kind, key = (marker.group(1), marker.group(2)) if marker else ("other", "/".join(trail + [name]))
-            if kind == "other" and context.get("branch") == "sections":
-                match = _SECTION_NAME_RE.match(name)
-                if match:
-                    kind, key = "section", match.group(1)
-            body = description[: marker.start()].strip() if marker else description
-            codes[code.get("guid", "").lower()] = (kind, key, name)
-            child_context = dict(context)
-            if kind == "branch":
-                child_context["branch"] = key
-            elif kind == "framework":
-                child_context["framework"] = key
-            elif kind == "research_question":
-                child_context["research_question"] = key
-                text = re.sub(r"^Research question \d+:\s*", "", body)
-                if text and not re.fullmatch(r"Research question \d+\.", body):
-                    number = _whole_number(key, path, f"code {name!r}, research question")
-                    rq_rows.append({"research_question": number, "text": text})
-            elif kind == "section":
-                title = name[len(key) :].strip() if name.startswith(key) else name
-                sections_rows.append(
-                    {"section_id": key, "research_question": context.get("research_question"), "title": title}
-                )
-            elif kind == "category":
-                category_rows.append({"category_id": key, "framework_id": context.get("framework"), "name": name})
-            walk(code, trail + [name], child_context)
-
-    codebook = root.find(NS + "CodeBook")
-    if codebook is not None and codebook.find(NS + "Codes") is not None:
-        walk(codebook.find(NS + "Codes"), [], {})
-    return codes, sections_rows, rq_rows, category_rows
-
-
-def _roles_of_sources(root: ET.Element, variables: dict[str, str]) -> dict[str, str]:
-    """Source GUID → role: the ``role`` variable of the case the source belongs to, else the case name."""
-    role_of: dict[str, str] = {}
-    for case in root.iter(NS + "Case"):
-        role = None
-        for value in case.findall(NS + "VariableValue"):
-            ref = value.find(NS + "VariableRef")
-            if ref is not None and variables.get(ref.get("targetGUID", "").lower()) == ROLE_VARIABLE:
-                role = value.findtext(NS + "TextValue")
-        role = role or case.get("name")
-        for ref in case.findall(NS + "SourceRef"):
-            if role:
-                role_of[ref.get("targetGUID", "").lower()] = role
-    return role_of
-
-
-def _read_sources(
-    root: ET.Element,
-    source_text: SourceText,
-    path: Path,
-    role_of: dict[str, str],
-    variables: dict[str, str],
-    codes: CodeIndex,
-    users: dict[str, tuple[str, str]],
-) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-    """One utterance row per text source (its variables as columns), one selection row per coding."""
-    utterance_rows: list[dict[str, object]] = []
-    selection_rows: list[dict[str, object]] = []
-    sources = list(root.iter(NS + "TextSource"))
-    progress = Progress(f"{path}: reading", len(sources), "sources")
-    for number, source in enumerate(sources, start=1):
-        progress.update(number)
-        guid = source.get("guid", "").lower()
-        uid = source.get("name") or ""
-        text = source_text(source)
-        if guid not in role_of:
-            raise QdaFormatError(f"{path}: source {uid!r} belongs to no case with a role; cannot give it a role")
-        row: dict[str, object] = {"utterance_id": uid, "role": role_of[guid], "text": text}
-        for value in source.findall(NS + "VariableValue"):
-            ref = value.find(NS + "VariableRef")
-            name = variables.get(ref.get("targetGUID", "").lower(), "") if ref is not None else ""
-            for child in value:
-                if child.tag != NS + "VariableRef":
-                    row[name] = child.text
-        utterance_rows.append(row)
-        for selection in source.findall(NS + "PlainTextSelection"):
-            where = f"source {uid!r}, selection {selection.get('guid', '?')}"
-            start = _whole_number(selection.get("startPosition", "0"), path, f"{where}, startPosition", high=len(text))
-            end = _whole_number(selection.get("endPosition", "0"), path, f"{where}, endPosition", high=len(text))
-            if end < start:
-                raise QdaFormatError(
-                    f"{path}: {where}: endPosition {end} is before startPosition {start}; expected start <= end"
-                )
-            selection_user = (selection.get("creatingUser") or "").lower()
-            for coding in selection.findall(NS + "Coding"):
-                ref = coding.find(NS + "CodeRef")
-                kind, key, code_name = (
-                    codes.get((ref.get("targetGUID") or "").lower(), ("other", "?", "?"))
-                    if ref is not None
-                    else ("other", "?", "?")
-                )
-                user = (coding.get("creatingUser") or selection_user).lower()
-                coder = users.get(user, (user or "unknown", ""))[0]
-                selection_rows.append(
-                    {
-                        "utterance_id": uid,
-                        "coder": coder,
-                        "code_kind": kind,
-                        "code_id": key,
-                        "code_name": code_name,
-                        "start": start,
-                        "end": end,
-                        "text": text[start:end],
-                    }
-                )
-    return utterance_rows, selection_rows
 
 
 def _utterance_frame(rows: list[dict[str, object]], path: Path) -> pd.DataFrame:
@@ -396,6 +426,19 @@ def _section_codings(utterances: pd.DataFrame, selections: pd.DataFrame, coders:
     return codings.reset_index(drop=True).astype("string")
 
 
+def check_import_folder(out_dir: str | Path, *, overwrite: bool = False) -> None:
+    """``out_dir`` may receive an import: new or empty, or (with ``overwrite``) a folder that
+    ``import-qdpx`` itself made (its marker says so) and that holds nothing else. A corpus folder
+    another command wrote (``import-transcripts``, ``build-corpus``) is not replaced by an import."""
+    check_output_folder(out_dir, keep_other_files=False, overwrite=overwrite)
+    marker = output_marker(Path(out_dir)) if Path(out_dir).is_dir() else None
+    if marker is not None and marker.made_by != MADE_BY:
+        raise OptionError(
+            f"{relative_to_root(Path(out_dir))} was made by {marker.made_by}, not by {MADE_BY}; nothing was changed: "
+            "choose a new or empty folder"
+        )
+
+
 def qdpx_to_corpus(
     path: str | Path,
     out_dir: str | Path,
@@ -403,32 +446,13 @@ def qdpx_to_corpus(
     allow_pii: bool = False,
     roles: Sequence[str] | None = None,
     overwrite: bool = False,
+    role_from: RoleSource | str | None = None,
 ) -> tuple[list[Path], list[Finding]]:
-    """Write a .qdpx as a corpus folder (utterances, sections, codings, research questions, and
-    ``category_codings.csv``, which ``load_corpus`` does not read). The notebooks can then run on
-    it with ``corpus_dir``.
+    """Write a .qdpx as a corpus folder that the notebooks read with ``corpus_dir``.
 
-    The folder is built in a temporary directory, scanned for PII and validated with
-    ``load_corpus`` before it replaces anything. A QDA tool may have added text, so this is the
-    same gate as the transcript import: if the scanner finds anything, nothing is written, unless
-    ``allow_pii``. The folder is replaced as a whole, so no file of an earlier import is left
-    beside the new ones (a corpus mixed from two imports would not load): ``out_dir`` must be new
-    or empty, or, with ``overwrite``, a folder the package made that holds nothing else
-    (:func:`~mdi_analysis.io.check_output_folder`, checked before the archive is read).
-
-    Parameters
-    ----------
-    path : str or Path
-        The .qdpx file.
-    out_dir : str or Path
-        The corpus folder to write (created when missing).
-    allow_pii : bool
-        Write even when the anonymity scanner finds something.
-    roles : sequence of str, optional
-        Roles of a corpus with other roles than the thesis's two.
-    overwrite : bool
-        Replace a non-empty ``out_dir`` that an earlier import (or another command of the
-        package) made.
+    ``out_dir`` is checked first (new or empty, or with ``overwrite`` a folder the package made
+    that holds nothing else: :func:`~mdi_analysis.io.check_output_folder`), then the project is
+    read (:func:`read_qdpx`) and written by :func:`write_corpus`.
 
     Returns
     -------
@@ -438,38 +462,71 @@ def qdpx_to_corpus(
     Raises
     ------
     OptionError
-        ``out_dir`` may not be written; nothing was read or written.
+        ``out_dir`` may not be written, or a bad ``role_from``; nothing was read or written.
     QdaFormatError, InputDataError
         The archive cannot be read as a corpus; nothing was written.
     PersonalDataError
         The anonymity scan found something and ``allow_pii`` is false; nothing was written.
     """
+    check_import_folder(out_dir, overwrite=overwrite)
+    return write_corpus(
+        read_qdpx(path, role_from=role_from), path, out_dir, allow_pii=allow_pii, roles=roles, overwrite=overwrite
+    )
+
+
+def write_corpus(
+    read: QdaCorpus,
+    path: str | Path,
+    out_dir: str | Path,
+    *,
+    allow_pii: bool = False,
+    roles: Sequence[str] | None = None,
+    overwrite: bool = False,
+) -> tuple[list[Path], list[Finding]]:
+    """Write an imported project as a corpus folder: ``utterances.csv``, ``sections.csv``,
+    ``codings.csv``, ``research_questions.csv`` (when the project has them), and beside them
+    ``category_codings.csv`` (every user's category codings), ``coders.csv`` (coder id → the user's
+    name and GUID), ``sources.csv`` (utterance id → the original source name) and the codebook as
+    ``frameworks.csv``/``categories.csv`` (``load_codebook(out_dir)`` reads it).
+
+    The folder is built in a temporary directory, scanned for PII and validated with
+    ``load_corpus`` (and ``load_codebook``) before it replaces anything. A QDA tool may have added
+    text, so this is the same gate as the transcript import: if the scanner finds anything,
+    nothing is written, unless ``allow_pii``.
+    """
     from ..corpus import ROLES, load_corpus
     from ..corpus.build import FLOAT_FORMAT, render_csv
+    from ..io import load_codebook
 
-    check_output_folder(out_dir, keep_other_files=False, overwrite=overwrite)
-    read = read_qdpx(path)
     frames = {
         "utterances.csv": read.utterances,
         "sections.csv": read.sections,
         "codings.csv": read.codings,
         "research_questions.csv": read.research_questions,
         "category_codings.csv": read.category_codings,
+        "coders.csv": read.coders[["coder", "name", "guid"]],
+        "sources.csv": read.sources,
     }
+    if len(read.codebook):
+        frames["frameworks.csv"] = read.frameworks
+        frames["categories.csv"] = read.codebook
     findings: list[Finding] = []
     for name, frame in frames.items():
         findings += scan_text(render_csv(frame), source=Path(out_dir) / name, fmt=".csv")
     if findings and not allow_pii:
         raise PersonalDataError(findings, f"conversion of {path}")
+    allowed = list(dict.fromkeys([*(roles or ROLES), *read.utterances["role"].astype(str)]))
 
     def write(staging: Path) -> list[str]:
         names = [name for name, frame in frames.items() if not (name == "research_questions.csv" and frame.empty)]
         for name in names:
             write_table(frames[name], staging / name, float_format=FLOAT_FORMAT)
-        load_corpus(staging, roles=roles or ROLES)
+        load_corpus(staging, roles=allowed)
+        if "categories.csv" in names:
+            load_codebook(staging)
         return sorted(names)
 
     written = write_folder(
-        out_dir, write, made_by="import-qdpx", keep_other_files=False, overwrite=overwrite, prefix=".qdpx-corpus-"
+        out_dir, write, made_by=MADE_BY, keep_other_files=False, overwrite=overwrite, prefix=".qdpx-corpus-"
     )
     return written, findings

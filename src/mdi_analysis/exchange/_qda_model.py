@@ -175,6 +175,10 @@ class QdaCorpus:
     ``selections`` has every coded selection with its offsets and text, including codes this
     package did not write (``code_kind`` ``other``: codes a researcher added in a QDA tool; their
     ``code_id`` is the path of names in the code tree). ``coders`` maps coder ids to names.
+    ``frameworks`` and ``codebook`` are the code tree in the ``data/codebook`` format
+    (``frameworks.csv``, ``categories.csv``), ``sources`` maps utterance ids to the original source
+    names, ``warnings`` are the lines the import prints, ``unused`` says in one line what the
+    corpus format has no place for.
     """
 
     utterances: pd.DataFrame
@@ -185,3 +189,8 @@ class QdaCorpus:
     selections: pd.DataFrame
     coders: pd.DataFrame
     categories: pd.DataFrame
+    frameworks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    codebook: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+    warnings: tuple[str, ...] = ()
+    unused: str = ""

@@ -389,7 +389,11 @@ def _add_variables(project: ET.Element) -> dict[str, str]:
     variable = _el(
         variables_el, "Variable", {"guid": var_guid[ROLE_VARIABLE], "name": ROLE_VARIABLE, "typeOfVariable": "Text"}
     )
-    _description(variable, "Case variable: the respondent's side (arbeidsgiver or tillitsvalgt). One case per role.")
+    _description(
+        variable,
+        "The respondent's side (arbeidsgiver or tillitsvalgt): a case variable (one case per role) and a "
+        "source variable of every quote, so a tool that drops cases keeps the role.",
+    )
     for name, kind, text in SOURCE_VARIABLES:
         var_guid[name] = make_guid("variable", name)
         _description(
@@ -498,7 +502,15 @@ def _add_selection(
 
 
 def _add_source_variables(source: ET.Element, row: object, var_guid: dict[str, str]) -> None:
-    """The utterance's other columns as source variables; empty values are left out."""
+    """The role and the utterance's other columns as source variables; empty values are left out.
+
+    The role is also a case variable, but QualCoder ignores a case's ``SourceRef`` and ``qc`` drops
+    cases, so it travels on every source as well."""
+    role = cell_text(getattr(row, ROLE_VARIABLE, None))
+    if role is not None:
+        element = _el(source, "VariableValue")
+        _el(element, "VariableRef", {"targetGUID": var_guid[ROLE_VARIABLE]})
+        _el(element, "TextValue", text=role)
     for name, kind, _ in SOURCE_VARIABLES:
         value = cell_text(getattr(row, name, None))
         if value is None:

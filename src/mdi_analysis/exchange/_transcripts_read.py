@@ -34,9 +34,9 @@ from pathlib import Path
 
 from ..corpus.model import ROLE_LABELS, ROLES
 from ..errors import InputDataError, OptionError
-from ..io import check_input_file, decode_text
+from ..io import check_input_file, decode_text, read_input_bytes
 from ..paths import relative_to_root
-from ._input_limits import Progress, open_archive, read_bounded
+from ._input_limits import Progress, open_archive, transcript_limit
 
 __all__ = [
     "INTERVIEWER",
@@ -189,7 +189,8 @@ def _read_lines(path: Path, warnings: list[str]) -> tuple[list[tuple[int, str]],
         raise InputDataError(
             relative_to_root(path), f"unsupported file type {suffix!r}", expected="a .txt (UTF-8) or .docx transcript"
         )
-    raw = read_bounded(path, relative_to_root(path))
+    maximum, raise_with = transcript_limit()
+    raw = read_input_bytes(path, expected="an existing transcript", max_bytes=maximum, raise_with=raise_with)
     # UTF-8, or UTF-16/32 with a byte-order mark (Word's "Unicode text"); other 8-bit text is read as
     # Windows-1252 with a warning; UTF-16 without a mark (NUL bytes) is refused.
     text, codec = decode_text(raw, relative_to_root(path), expected="a .txt transcript in UTF-8", legacy="cp1252")

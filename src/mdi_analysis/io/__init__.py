@@ -29,7 +29,7 @@ from ._survey import (
     plot_data as survey_plot_data,
 )
 from ._tables import check_allowed, fail_row, read_table, require_columns, write_table
-from ._text import check_input_file, decode_text, read_input_bytes
+from ._text import check_input_file, decode_text, over_limit, read_input_bytes, size_text
 
 __all__ = [
     "OUTPUT_MARKER",
@@ -55,7 +55,9 @@ __all__ = [
     "output_marker",
     "plot_scores",
     "published_summary",
+    "over_limit",
     "read_input_bytes",
+    "size_text",
     "read_table",
     "require_columns",
     "respondent_table",

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from ..errors import InputDataError
+from ..errors import InputDataError, OptionError
 from ..paths import data_dir, relative_to_root
 from ._tables import check_allowed, read_table
 
@@ -153,7 +153,8 @@ def select_factors(survey: Survey, factors: str | Sequence[str] = "mdi") -> pd.D
     known = set(table["factor_id"]) | set(table["factor"])
     unknown = [f for f in wanted if f not in known]
     if unknown:
-        raise ValueError(f"unknown factor(s) {unknown}; use 'mdi', 'all' or ids from {sorted(table['factor_id'])}")
+        ids = sorted(table["factor_id"])
+        raise OptionError(f"unknown factors {unknown}; valid: 'mdi', 'all' or a list of ids from {ids}")
     return table[table["factor_id"].isin(wanted) | table["factor"].isin(wanted)]
 
 
@@ -161,7 +162,7 @@ def _unit_labels(survey: Survey, units: Sequence[str]) -> dict[str, str]:
     known = dict(zip(survey.units["unit"], survey.units["column_label"]))
     unknown = [u for u in units if u not in known]
     if unknown:
-        raise ValueError(f"unknown unit(s) {unknown}; known: {sorted(known)}")
+        raise OptionError(f"unknown unit(s) {unknown} (municipalities); valid: {sorted(known)}")
     return {u: known[u] for u in units}
 
 

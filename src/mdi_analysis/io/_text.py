@@ -9,12 +9,13 @@ answers them the same way: :func:`check_input_file`, :func:`read_input_bytes`, :
 from __future__ import annotations
 
 import codecs
+import os
 from pathlib import Path
 
 from ..errors import InputDataError
 from ..paths import relative_to_root
 
-__all__ = ["check_input_file", "decode_text", "read_input_bytes"]
+__all__ = ["check_input_file", "decode_text", "over_limit", "read_input_bytes", "size_text"]
 
 #: Byte-order marks and the codec that reads the text after them (UTF-32 first: its little-endian
 #: mark begins with UTF-16's).
@@ -118,13 +119,70 @@ def check_input_file(path: str | Path, *, expected: str) -> Path:
     raise InputDataError(relative_to_root(path), problem, expected=expected)
 
 
-def read_input_bytes(path: str | Path, *, expected: str) -> bytes:
+def size_text(n: int) -> str:
+    """A byte count as people read it in a message: ``2.5 MB``, ``1000 bytes``."""
+    return f"{n / 1_000_000:.1f} MB" if n >= 100_000 else f"{n} bytes"
+
+
+def over_limit(file: str, what: str, size: str, maximum: int, raise_with: str | None = None) -> InputDataError:
+    """The one message for an input over a size limit (a file, a member of an archive, an archive).
+
+    ``raise_with`` names how to raise the limit for one run (an environment variable).
+    """
+    hint = f" (raise the limit with {raise_with})" if raise_with else ""
+    return InputDataError(
+        file,
+        f"{what} is {size}, over the limit of {size_text(maximum)}",
+        expected=f"at most {size_text(maximum)}{hint}",
+    )
+
+
+def read_input_bytes(
+    path: str | Path, *, expected: str, max_bytes: int | None = None, raise_with: str | None = None
+) -> bytes:
     """The bytes of an input file (:func:`check_input_file` first), or one line saying why it
-    cannot be read."""
+    cannot be read.
+
+    Parameters
+    ----------
+    path : str or Path
+        An input file named by the user.
+    expected : str
+        What the message says was expected.
+    max_bytes : int, optional
+        Refuse a file larger than this: by its size before anything is read, and, should it grow
+        while it is read, by reading at most one byte more than the limit (chunks of 1 MiB).
+    raise_with : str, optional
+        How a user raises ``max_bytes`` for one run, named in the message (``MDI_MAX_TRANSCRIPT_MB=<megabytes>``).
+
+    Returns
+    -------
+    bytes
+        The file's content.
+    """
     path = check_input_file(path, expected=expected)
+    shown = relative_to_root(path)
     try:
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            if max_bytes is None:
+                return handle.read()
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_bytes:
+                raise over_limit(shown, "the file", size_text(size), max_bytes, raise_with)
+            chunks: list[bytes] = []
+            total = 0
+            while total <= max_bytes:
+                chunk = handle.read(min(_CHUNK_BYTES, max_bytes + 1 - total))
+                if not chunk:
+                    return b"".join(chunks)
+                chunks.append(chunk)
+                total += len(chunk)
     except OSError as error:
         raise InputDataError(
-            relative_to_root(path), f"cannot be read ({error.strerror or type(error).__name__})", expected=expected
+            shown, f"cannot be read ({error.strerror or type(error).__name__})", expected=expected
         ) from None
+    raise over_limit(shown, "the file", f"more than {size_text(max_bytes)}", max_bytes, raise_with)  # it grew
+
+
+#: Bytes read at a time by a bounded read.
+_CHUNK_BYTES = 1 << 20

@@ -2,82 +2,78 @@
 
 Owns: what a notebook declares about itself — parameters, parameter sets of a template, the
 notebooks it needs, its title — and the committed form of an executed notebook (``_notebooks``);
-executing notebooks with papermill in pipeline order, runs with other parameters, ``run --list``
-(``_runner``); the HTML pages and the report index (``_render``); the digests of the tables each
-notebook writes, committed beside the notebooks and compared by the tests (``_digests``); fresh
-kernels forked from a pre-loaded server (``_kernel_server``, ``_kernel_stub``). May import
-everything: it is the top of the package, and nothing else imports it (the index notebook does, to
-list the report's pages).
+the ``parameters`` cell and the checks of ``run -p`` (``_parameters``); executing notebooks with
+papermill in pipeline order, runs with other parameters (``_runner``); the HTML pages, titled from
+their notebooks (``_render``), and the one-page report ``reports/index.html`` with the workbook
+``reports/tables.xlsx`` (``_index_page``); the digests of the tables each notebook writes, committed beside the
+notebooks and compared by the tests (``_digests``); fresh kernels forked from a pre-loaded server
+(``_kernel_server``, ``_kernel_stub``). May import everything: it is the top of the package, and
+nothing else imports it (the index notebook does, to list the report's pages).
+
+Names are imported from their modules on first use (PEP 562): ``run NN -p …`` checks its
+parameters with ``_parameters`` alone, in a fraction of a second, and refuses a bad one before
+papermill, pandas and the kernel machinery are imported.
 """
 
-from ._digests import DIGESTS_FILE, compare_digests, load_digests, table_digest, written_tables
-from ._kernel_server import running_server
-from ._notebooks import (
-    PARAMETER_SETS_DIR,
-    NotebookRun,
-    check_parameter_names,
-    clean_notebook,
-    describe_parameters,
-    discover_notebooks,
-    notebook_needs,
-    notebook_parameters,
-    notebook_runs,
-    notebook_text,
-    notebook_title,
-    parameter_sets,
-    parameterised_source,
-    pipeline_runs,
-    without_outputs,
-)
-from ._render import notebook_index, render_html, write_index_html
-from ._runner import (
-    RunResult,
-    execute_notebook,
-    find_run,
-    kernel_environment,
-    list_parameters,
-    print_summary,
-    reproduce,
-    run_folder,
-    run_one,
-    select_runs,
-    summarise_failure,
-)
+from __future__ import annotations
 
-__all__ = [
-    "DIGESTS_FILE",
-    "PARAMETER_SETS_DIR",
-    "NotebookRun",
-    "RunResult",
-    "check_parameter_names",
-    "clean_notebook",
-    "compare_digests",
-    "describe_parameters",
-    "discover_notebooks",
-    "execute_notebook",
-    "find_run",
-    "kernel_environment",
-    "list_parameters",
-    "load_digests",
-    "notebook_index",
-    "notebook_needs",
-    "notebook_parameters",
-    "notebook_runs",
-    "notebook_text",
-    "notebook_title",
-    "parameter_sets",
-    "parameterised_source",
-    "pipeline_runs",
-    "print_summary",
-    "render_html",
-    "reproduce",
-    "run_folder",
-    "run_one",
-    "running_server",
-    "select_runs",
-    "summarise_failure",
-    "table_digest",
-    "write_index_html",
-    "without_outputs",
-    "written_tables",
-]
+import importlib
+from typing import Any
+
+#: Public name → the private module that defines it.
+_WHERE: dict[str, str] = {
+    **dict.fromkeys(["DIGESTS_FILE", "compare_digests", "load_digests", "table_digest", "written_tables"], "_digests"),
+    "running_server": "_kernel_server",
+    **dict.fromkeys(
+        [
+            "PARAMETER_SETS_DIR",
+            "NotebookRun",
+            "clean_notebook",
+            "describe_parameters",
+            "discover_notebooks",
+            "find_run",
+            "list_parameters",
+            "notebook_needs",
+            "notebook_runs",
+            "notebook_text",
+            "notebook_title",
+            "parameter_sets",
+            "parameterised_source",
+            "pipeline_runs",
+            "without_outputs",
+        ],
+        "_notebooks",
+    ),
+    **dict.fromkeys(
+        ["check_parameter_names", "check_parameters", "notebook_parameters", "parameter_types"], "_parameters"
+    ),
+    **dict.fromkeys(["notebook_index", "render_html", "write_index_html"], "_render"),
+    **dict.fromkeys(
+        [
+            "RunResult",
+            "execute_notebook",
+            "kernel_environment",
+            "print_summary",
+            "reproduce",
+            "run_folder",
+            "run_one",
+            "select_runs",
+            "summarise_failure",
+        ],
+        "_runner",
+    ),
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

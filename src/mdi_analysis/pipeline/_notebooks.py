@@ -22,19 +22,18 @@ under ``notebooks/parameter-sets/<name>.ipynb`` (papermill's injected-parameters
 
 from __future__ import annotations
 
-import ast
 import copy
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
-
-from ..errors import InputDataError
-from ..options import check_choice
+from ..errors import InputDataError, OptionError
 from ..paths import notebooks_dir, relative_to_root
+from ._parameters import cell_source, notebook_json, notebook_parameters
+
+if TYPE_CHECKING:
+    import nbformat
 
 NOTEBOOK_PATTERN = re.compile(r"^(\d{2})_[a-z0-9][a-z0-9-]*\.ipynb$")
 #: Folder (under ``notebooks/``) of the committed executed parameter sets other than the first.
@@ -83,7 +82,7 @@ def discover_notebooks(directory: Path | None = None) -> list[Path]:
 
 
 def _metadata(path: Path) -> dict[str, Any]:
-    return dict(nbformat.read(path, as_version=4).metadata.get("mdi_analysis", {}))
+    return dict(notebook_json(path).get("metadata", {}).get("mdi_analysis", {}))
 
 
 def notebook_needs(path: Path) -> list[str]:
@@ -95,63 +94,6 @@ def notebook_needs(path: Path) -> list[str]:
     a notebook or one of a template's parameter sets.
     """
     return [str(n) for n in _metadata(path).get("needs", [])]
-
-
-def notebook_parameters(path: Path) -> dict[str, tuple[Any, str]]:
-    """The notebook's parameters: name → (default value, the comment that explains it).
-
-    Read from the cell tagged ``parameters``, which holds one literal per line with a comment
-    (``tests/test_runner.py`` checks that every notebook keeps to this).
-
-    Parameters
-    ----------
-    path : Path
-        A notebook.
-
-    Returns
-    -------
-    dict
-        In the order of the cell; empty when the notebook has no ``parameters`` cell.
-    """
-    nb = nbformat.read(path, as_version=4)
-    cell = next((c for c in nb.cells if "parameters" in c.metadata.get("tags", [])), None)
-    if cell is None:
-        return {}
-    lines = cell.source.splitlines()
-    found: dict[str, tuple[Any, str]] = {}
-    for node in ast.parse(cell.source).body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            rest = lines[node.end_lineno - 1][node.end_col_offset :].strip()
-            found[node.targets[0].id] = (ast.literal_eval(node.value), rest.lstrip("#").strip())
-    return found
-
-
-def check_parameter_names(path: Path, names: Iterable[str]) -> None:
-    """Every name must be a parameter the notebook's ``parameters`` cell declares.
-
-    Why: papermill writes ``name = value`` lines into the notebook, so a name is code. A name the
-    notebook does not declare is at best a typo that silently changes nothing, and at worst
-    (``x\nimport os; os.system(...)``) a command run by the kernel, or (``../../t``) a folder
-    name that leads out of ``reports/runs/``. Only the declared names, all Python identifiers,
-    pass.
-
-    Parameters
-    ----------
-    path : Path
-        The notebook (a template, for a parameter set).
-    names : iterable of str
-        The names given (``-p NAME VALUE``).
-
-    Raises
-    ------
-    OptionError
-        The first name that is not declared, with the names that are.
-    """
-    declared = notebook_parameters(path)
-    for name in names:
-        if name not in declared:
-            shown = name if len(name) <= 60 else name[:57] + "..."  # a 300-character name stays one short line
-            check_choice(shown, declared, f"parameter for {path.name}")
 
 
 def parameter_sets(path: Path) -> dict[str, dict[str, Any]]:
@@ -241,10 +183,9 @@ def pipeline_runs(notebooks: list[Path] | None = None) -> list[NotebookRun]:
 
 def notebook_title(path: Path) -> str:
     """The first heading of a notebook, for indexes."""
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
+    for cell in notebook_json(path).get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            for line in cell_source(cell).splitlines():
                 if line.startswith("# "):
                     return line[2:].strip()
     return path.stem
@@ -273,6 +214,72 @@ def describe_parameters(path: Path) -> str:
         for index, (name, spec) in enumerate(sets.items()):
             values = ", ".join(f"{k}={v!r}" for k, v in spec["parameters"].items())
             lines.append(f"  {name}: {values}" + ("  (the defaults)" if index == 0 else ""))
+    return "\n".join(lines)
+
+
+def find_run(notebook: str) -> NotebookRun:
+    """The notebook or parameter set that ``notebook`` names: a file name, a stem or a prefix.
+
+    Notebooks are matched first (``01``, ``11`` → the template ``11_reproduce-results.ipynb`` with its
+    defaults); a name matching no notebook is looked up among the parameter sets (``12`` →
+    ``12_reproduce-results-rq2``, the template with that set's parameters).
+
+    Parameters
+    ----------
+    notebook : str
+        What the user typed.
+
+    Returns
+    -------
+    NotebookRun
+        Not committed anywhere (``committed`` is None).
+
+    Raises
+    ------
+    OptionError
+        ``notebook`` names no notebook or parameter set, or more than one.
+    """
+    paths = discover_notebooks()
+    found = [
+        NotebookRun(p.stem, p, "")
+        for p in paths
+        if p.name == notebook or p.stem == notebook or p.name.startswith(notebook)
+    ]
+    if not found:
+        found = [
+            NotebookRun(r.name, r.source, r.title, r.parameters)
+            for r in pipeline_runs(paths)
+            if r.name != r.source.stem and (r.name == notebook or r.file_name.startswith(notebook))
+        ]
+    if len(found) != 1:
+        names = ", ".join(sorted({p.name for p in paths} | {r.file_name for r in pipeline_runs(paths)}))
+        raise OptionError(f"{notebook!r} matches {len(found)} notebooks; choose one of: {names}")
+    run = found[0]
+    if not run.title:
+        run.title = notebook_title(run.source)
+    return run
+
+
+def list_parameters(notebook: str | None = None) -> str:
+    """Text for ``run --list``: one notebook's parameters and parameter sets, or a line per notebook.
+
+    Parameters
+    ----------
+    notebook : str, optional
+        A notebook or parameter set as :func:`find_run` reads it; None lists every notebook.
+
+    Returns
+    -------
+    str
+        Lines without a final newline.
+    """
+    if notebook is not None:
+        return describe_parameters(find_run(notebook).source)
+    lines = []
+    for path in discover_notebooks():
+        names = ", ".join(notebook_parameters(path)) or "(no parameters)"
+        sets = parameter_sets(path)
+        lines.append(f"{path.stem}: {names}" + (f"; parameter sets {', '.join(sets)}" if sets else ""))
     return "\n".join(lines)
 
 
@@ -332,6 +339,8 @@ def _coalesce_streams(outputs: list) -> list:
 
 def notebook_text(nb: nbformat.NotebookNode) -> str:
     """The notebook as written to disk (nbformat's JSON, ending with a newline)."""
+    import nbformat
+
     text = nbformat.writes(nb)
     return text if text.endswith("\n") else text + "\n"
 

@@ -1,4 +1,4 @@
-"""The browsable report: HTML pages of the executed notebooks and the index that links them.
+"""The browsable report: HTML pages of the executed notebooks, and writing the one-page index.
 
 Why apart from the runner: the index notebook (30) lists the same pages the runner writes, so both
 read them from :func:`mdi_analysis.pipeline._notebooks.pipeline_runs` — one name and one title per
@@ -7,8 +7,8 @@ page, whether the page is a notebook or one parameter set of a template.
 
 from __future__ import annotations
 
+import copy
 import threading
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,12 +27,28 @@ _EXPORTERS: dict[bool, Any] = {}
 _EXPORT_LOCK = threading.Lock()
 
 
+#: nbconvert's ``lab`` template without the scripts it loads from a CDN (require.js, MathJax,
+#: mermaid): the pages must work offline, and a script that cannot load is an error in the
+#: browser's console (``tests/test_in_chromium.py``). No notebook uses LaTeX, mermaid or JavaScript
+#: outputs; widgets' state is removed from the committed notebooks (``clean_notebook``).
+OFFLINE_TEMPLATE = "mdi-offline.html.j2"
+_OFFLINE_TEMPLATE_TEXT = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+
+
 def _exporter(hide_code: bool):
     """The HTML exporter of a variant (call with ``_EXPORT_LOCK`` held)."""
+    import jinja2
     from nbconvert import HTMLExporter
 
     if hide_code not in _EXPORTERS:
-        exporter = HTMLExporter()
+        exporter = HTMLExporter(
+            extra_loaders=[jinja2.DictLoader({OFFLINE_TEMPLATE: _OFFLINE_TEMPLATE_TEXT})],
+            template_file=OFFLINE_TEMPLATE,
+        )
         if hide_code:
             exporter.exclude_input = True
             exporter.exclude_input_prompt = True
@@ -60,9 +76,22 @@ def render_html(nb: nbformat.NotebookNode, path: Path, *, hide_code: bool = Fals
     hide_code : bool
         Leave out code cells' input and prompts.
     """
+    if not nb.metadata.get("title"):  # the browser's title: the notebook's own, not nbconvert's "Notebook"
+        nb = copy.copy(nb)
+        nb.metadata = nbformat.NotebookNode({**nb.metadata, "title": notebook_heading(nb)})
     with _EXPORT_LOCK:
         body, _ = _exporter(hide_code).from_notebook_node(nb)
     write_if_changed(path, body)
+
+
+def notebook_heading(nb: nbformat.NotebookNode) -> str:
+    """The notebook's first ``# `` heading (what :func:`._notebooks.notebook_title` reads from a file)."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return "mdi-analysis notebook"
 
 
 def notebook_index() -> pd.DataFrame:
@@ -90,7 +119,8 @@ def notebook_index() -> pd.DataFrame:
 
 
 def write_index_html(reports: Path) -> Path:
-    """``reports/index.html``: the browsable entry point to every rendered notebook.
+    """``reports/index.html``: the one-page report of the run (:mod:`._index_page`), and the
+    workbook ``reports/tables.xlsx`` it links to (:func:`mdi_analysis.present.write_workbook`).
 
     Parameters
     ----------
@@ -102,25 +132,10 @@ def write_index_html(reports: Path) -> Path:
     Path
         The page written.
     """
-    items = []
-    for stem, row in notebook_index().iterrows():
-        items.append(
-            f"<tr><td>{escape(str(stem))}</td><td>{escape(row['title'])}</td>"
-            f'<td><a href="{row["html"]}">with code</a></td>'
-            f'<td><a href="{row["results only"]}">results only</a></td></tr>'
-        )
-    page = (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>mdi-analysis report</title>'
-        "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}td{padding:.2em .8em}</style></head><body>"
-        "<h1>mdi-analysis: reproduction of Strømsvåg (2017)</h1>"
-        "<p>Every notebook of the pipeline, executed by <code>make reproduce</code>. Start with "
-        "<em>30 · Index</em> for the map of thesis tables and claims, "
-        "and <em>22 · Claim audit</em> for the scoreboard. "
-        "Tables are in <code>tables/</code>, figures in <code>figures/</code>.</p>"
-        "<table><tr><th>notebook</th><th>title</th><th></th><th></th></tr>"
-        + "".join(items)
-        + "</table></body></html>\n"
-    )
+    from ..present import write_workbook
+    from ._index_page import index_page
+
+    write_workbook(reports / "tables", reports / "tables.xlsx")
     path = reports / "index.html"
-    write_if_changed(path, page)
+    write_if_changed(path, index_page(reports))
     return path

@@ -22,9 +22,10 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,24 +33,20 @@ from typing import Any
 
 import nbformat
 
-from ..errors import OptionError
-from ..io._files import mark_folder, output_marker, write_if_changed
+from ..errors import MdiError, OptionError
+from ..io._files import _make_folders, _remove_created, mark_folder, output_marker, write_if_changed
 from ..paths import project_root, relative_to_root, reports_dir
 from ._digests import DIGESTS_FILE, run_digests, save_digests
 from ._kernel_server import running_server, scratch_folder
 from ._notebooks import (
     NotebookRun,
-    check_parameter_names,
     clean_notebook,
-    describe_parameters,
-    discover_notebooks,
+    find_run,
     notebook_needs,
-    notebook_parameters,
     notebook_text,
-    notebook_title,
-    parameter_sets,
     pipeline_runs,
 )
+from ._parameters import check_parameters
 from ._render import prepare_exporters, render_html
 
 KERNEL_ENV = {"PYTHONHASHSEED": "0"}
@@ -281,49 +278,58 @@ def _schedule(
     done_ok: set[str] = set()
     failed: set[str] = set()
     total = len(runs)
-    with _notebook_pool(jobs) as pool:
-        running: dict = {}
-        while pending or running:
-            blocked = [r for r in pending if any(n in failed for n in needs[r.name])]
-            for run in blocked:
-                pending.remove(run)
-                failed.add(run.name)
-                print(f"[skip] {run.file_name}: needs a notebook that failed", flush=True)
-            ready = [r for r in pending if all(n in done_ok for n in needs[r.name])]
-            # Longest first by the previous run; a run never timed counts as long (it may be),
-            # and among those the larger file first (stored outputs: figures, tables) as a proxy.
-            ready.sort(key=lambda r: (-previous.get(r.file_name, math.inf), -r.source.stat().st_size, r.name))
-            while ready and len(running) < jobs:
-                run = ready.pop(0)
-                pending.remove(run)
-                running[pool.submit(_execute_run, run, reports, update_committed)] = run
-            if not running:
-                break
-            finished = next(as_completed(running))
-            run = running.pop(finished)
-            result = finished.result()
-            results.append(result)
-            (done_ok if result.ok else failed).add(run.name)
-            mark = "ok  " if result.ok else "FAIL"
-            note = " (committed notebook updated)" if result.changed else ""
-            print(f"[{len(results)}/{total}] {mark} {result.notebook} {result.seconds:5.1f}s{note}", flush=True)
-            if not result.ok:
-                print(f"       {result.error}", flush=True)
+    pool = _DaemonPool()
+    running: dict = {}
+    while pending or running:
+        blocked = [r for r in pending if any(n in failed for n in needs[r.name])]
+        for run in blocked:
+            pending.remove(run)
+            failed.add(run.name)
+            print(f"[skip] {run.file_name}: needs a notebook that failed", flush=True)
+        ready = [r for r in pending if all(n in done_ok for n in needs[r.name])]
+        # Longest first by the previous run; a run never timed counts as long (it may be),
+        # and among those the larger file first (stored outputs: figures, tables) as a proxy.
+        ready.sort(key=lambda r: (-previous.get(r.file_name, math.inf), -r.source.stat().st_size, r.name))
+        while ready and len(running) < jobs:
+            run = ready.pop(0)
+            pending.remove(run)
+            running[pool.submit(_execute_run, run, reports, update_committed)] = run
+        if not running:
+            break
+        finished = next(as_completed(running))
+        run = running.pop(finished)
+        result = finished.result()
+        results.append(result)
+        (done_ok if result.ok else failed).add(run.name)
+        mark = "ok  " if result.ok else "FAIL"
+        note = " (committed notebook updated)" if result.changed else ""
+        print(f"[{len(results)}/{total}] {mark} {result.notebook} {result.seconds:5.1f}s{note}", flush=True)
+        if not result.ok:
+            print(f"       {result.error}", flush=True)
 
 
-@contextmanager
-def _notebook_pool(jobs: int) -> Iterator[ThreadPoolExecutor]:
-    """Threads for the runs, not waited for when the block is left early (Ctrl-C, an error).
+class _DaemonPool:
+    """Runs each submitted call in a daemon thread of its own and hands back its future.
 
-    Why not ``with ThreadPoolExecutor()``: its exit waits for the running notebooks to finish.
-    Leaving at once ends the kernel server (``reproduce``'s block), which kills their kernels, so
-    the runs still executing fail at once and the runner ends. A normal exit has nothing running.
+    Why not a ``ThreadPoolExecutor``: its worker threads are joined when the interpreter exits, so a
+    run still waiting on a kernel that Ctrl-C has just killed can keep the whole runner alive. Leaving
+    ``reproduce`` early ends the kernel server (which kills the kernels); daemon threads then let
+    the process end at once. ``_schedule`` itself caps how many runs are in flight.
     """
-    pool = ThreadPoolExecutor(max_workers=jobs)
-    try:
-        yield pool
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+
+    def submit(self, function: Any, *args: Any) -> Future:
+        future: Future = Future()
+
+        def work() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(function(*args))
+            except BaseException as error:  # noqa: BLE001 - handed to the waiting scheduler
+                future.set_exception(error)
+
+        threading.Thread(target=work, name="mdi-notebook-run", daemon=True).start()
+        return future
 
 
 DURATIONS_FILE = ".durations.json"
@@ -340,55 +346,15 @@ def _save_durations(reports: Path, durations: dict[str, float]) -> None:
     write_if_changed(reports / DURATIONS_FILE, json.dumps(dict(sorted(durations.items())), indent=1) + "\n")
 
 
-def find_run(notebook: str) -> NotebookRun:
-    """The notebook or parameter set that ``notebook`` names: a file name, a stem or a prefix.
-
-    Notebooks are matched first (``01``, ``11`` → the template ``11_reproduce-results.ipynb`` with its
-    defaults); a name matching no notebook is looked up among the parameter sets (``12`` →
-    ``12_reproduce-results-rq2``, the template with that set's parameters).
-
-    Parameters
-    ----------
-    notebook : str
-        What the user typed.
-
-    Returns
-    -------
-    NotebookRun
-        Not committed anywhere (``committed`` is None).
-
-    Raises
-    ------
-    OptionError
-        ``notebook`` names no notebook or parameter set, or more than one.
-    """
-    paths = discover_notebooks()
-    found = [
-        NotebookRun(p.stem, p, "")
-        for p in paths
-        if p.name == notebook or p.stem == notebook or p.name.startswith(notebook)
-    ]
-    if not found:
-        found = [
-            NotebookRun(r.name, r.source, r.title, r.parameters)
-            for r in pipeline_runs(paths)
-            if r.name != r.source.stem and (r.name == notebook or r.file_name.startswith(notebook))
-        ]
-    if len(found) != 1:
-        names = ", ".join(sorted({p.name for p in paths} | {r.file_name for r in pipeline_runs(paths)}))
-        raise OptionError(f"{notebook!r} matches {len(found)} notebooks; choose one of: {names}")
-    run = found[0]
-    if not run.title:
-        run.title = notebook_title(run.source)
-    return run
-
-
 def run_one(notebook: str, parameters: dict[str, Any], out: Path | None = None) -> Path:
     """Run one notebook with other parameters into an ignored folder (default ``reports/runs/<name>``).
 
     The committed notebook is never touched, and tables/figures go to the same folder. The
-    parameter names and the folder are checked before anything is written or a kernel started
-    (:func:`~mdi_analysis.pipeline._notebooks.check_parameter_names`, :func:`run_folder`).
+    parameter names, their values' types and the folder are checked before anything is written or
+    a kernel started (:func:`~mdi_analysis.pipeline._parameters.check_parameters`,
+    :func:`run_folder`). The notebook runs into a staging folder inside ``out``; only a run that
+    succeeds moves its files into ``out``, so a failed run leaves no partial output (and removes
+    the folder if it made it).
 
     Parameters
     ----------
@@ -408,21 +374,105 @@ def run_one(notebook: str, parameters: dict[str, Any], out: Path | None = None) 
     Raises
     ------
     OptionError
-        An unknown notebook or parameter name, or an output folder that is not allowed; nothing
-        was written.
+        An unknown notebook or parameter name, a value of the wrong type, an output folder that is
+        not allowed (nothing was written), or a value the notebook refused with the package's
+        ``OptionError`` (a unit the data does not know); then nothing of the run is kept either.
+    MdiError
+        The notebook stopped on another of the package's errors (bad input data).
     """
     run = find_run(notebook)
-    check_parameter_names(run.source, list(parameters))
+    check_parameters(run.source, parameters)
     out = run_folder(run, parameters, out)
     executed = out / run.file_name
+    created = _make_folders(out)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+        try:
+            _warm_caches()
+            with kernel_environment(staging), _stderr_held() as held:
+                try:
+                    execute_notebook(run.source, staging / run.file_name, parameters={**run.parameters, **parameters})
+                except Exception as error:
+                    translated = _as_input_error(error, run)
+                    held.keep = translated is error  # the package's error: its one line says it all
+                    raise translated from None
+            nb = clean_notebook(nbformat.read(staging / run.file_name, as_version=4))
+            write_if_changed(staging / run.file_name, notebook_text(nb))
+            render_html(nb, staging / executed.with_suffix(".html").name)
+            _move_into(staging, out)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    except BaseException:
+        _remove_created(created)
+        raise
     mark_folder(out, f"run {run.name}", [executed.name, executed.with_suffix(".html").name, "tables", "figures"])
-    _warm_caches()
-    with kernel_environment(out):
-        execute_notebook(run.source, executed, parameters={**run.parameters, **parameters})
-    nb = clean_notebook(nbformat.read(executed, as_version=4))
-    write_if_changed(executed, notebook_text(nb))
-    render_html(nb, executed.with_suffix(".html"))
     return executed
+
+
+class _HeldStderr:
+    """What was written to file descriptor 2 while held; written out at the end unless ``keep`` is False."""
+
+    def __init__(self, file) -> None:
+        self.file = file
+        self.keep = True
+
+
+@contextmanager
+def _stderr_held() -> Iterator[_HeldStderr]:
+    """Hold back what the kernel (a child process sharing file descriptor 2) writes to stderr.
+
+    Why: a kernel shut down after its notebook failed may log a line of its own ("KeyboardInterrupt
+    caught in kernel"); when the failure is the package's own error the runner's single line must be
+    all the user sees. Whatever else happened, the held text is written out afterwards.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as file:
+        os.dup2(file.fileno(), 2)
+        held = _HeldStderr(file)
+        try:
+            yield held
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            if held.keep:
+                file.seek(0)
+                text = file.read().decode("utf-8", errors="replace")
+                if text:
+                    sys.stderr.write(text)
+                    sys.stderr.flush()
+
+
+def _mdi_error_names() -> set[str]:
+    """The names of the package's errors (:mod:`mdi_analysis.errors`), as a kernel reports them."""
+    names, pending = set(), [MdiError]
+    while pending:
+        kind = pending.pop()
+        names.add(kind.__name__)
+        pending.extend(kind.__subclasses__())
+    return names
+
+
+def _as_input_error(error: Exception, run: NotebookRun) -> Exception:
+    """A notebook that stopped on the package's own error (a value the data does not know, a bad
+    input file) is bad input, not a failed run: the runner says it in the error's one line (exit 2).
+    Any other failure is returned as it is (``run`` reports it, exit 1)."""
+    name = getattr(error, "ename", "")
+    if name not in _mdi_error_names() or name == "PersonalDataError":
+        return error
+    message = re.sub(r"\x1b\[[0-9;]*m", "", str(getattr(error, "evalue", ""))).strip()
+    kind = OptionError if name == "OptionError" else MdiError
+    return kind(f"{run.file_name} stopped: {' '.join(message.split())}; nothing written")
+
+
+def _move_into(staging: Path, out: Path) -> None:
+    """Move a finished run's files from ``staging`` into ``out``, file by file (folders merged)."""
+    for path in sorted(staging.rglob("*")):
+        if path.is_file():
+            target = out / path.relative_to(staging)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
 
 
 def run_folder(run: NotebookRun, parameters: dict[str, Any], out: str | Path | None = None) -> Path:
@@ -481,29 +531,6 @@ def run_folder(run: NotebookRun, parameters: dict[str, Any], out: str | Path | N
 def _made_by_a_run(folder: Path) -> bool:
     marker = output_marker(folder)
     return marker is not None and marker.made_by.startswith("run ")
-
-
-def list_parameters(notebook: str | None = None) -> str:
-    """Text for ``run --list``: one notebook's parameters and parameter sets, or a line per notebook.
-
-    Parameters
-    ----------
-    notebook : str, optional
-        A notebook or parameter set as :func:`find_run` reads it; None lists every notebook.
-
-    Returns
-    -------
-    str
-        Lines without a final newline.
-    """
-    if notebook is not None:
-        return describe_parameters(find_run(notebook).source)
-    lines = []
-    for path in discover_notebooks():
-        names = ", ".join(notebook_parameters(path)) or "(no parameters)"
-        sets = parameter_sets(path)
-        lines.append(f"{path.stem}: {names}" + (f"; parameter sets {', '.join(sets)}" if sets else ""))
-    return "\n".join(lines)
 
 
 def _slug(value: Any) -> str:

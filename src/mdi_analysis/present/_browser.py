@@ -10,16 +10,21 @@ Two layers, so that the logic is tested and the notebook runs headless:
 
 * :func:`filter_quotes` is a pure function from (corpus, coding result, filters) to a table;
   :func:`kwic_for` gives the KWIC lines; both are unit-tested.
-* :class:`QuoteBrowser` wraps them. :meth:`QuoteBrowser.render_text` returns plain text (used by
-  the widget *and* printed in headless runs, where nbval compares it); :meth:`QuoteBrowser.widget`
-  builds the ipywidgets controls around the same function. Widgets need no frontend to be built,
-  so papermill and nbval run the notebook unchanged; the widget view is only interactive in
-  JupyterLab.
+* :class:`QuoteBrowser` wraps them. :meth:`QuoteBrowser.render_text` returns plain text with
+  every quote whole (used by the widget *and* printed in headless runs, where nbval compares it);
+  :meth:`QuoteBrowser.export_csv` / :meth:`~QuoteBrowser.export_xlsx` give the current selection
+  as files and :meth:`QuoteBrowser.quote_html` one quote whole with its hits marked;
+  :meth:`QuoteBrowser.widget` builds the ipywidgets panel around them (:mod:`._browser_widget`).
+  Widgets need no frontend to be built, so papermill and nbval run the notebook unchanged; the
+  widget view is only interactive in JupyterLab.
+
+A typed keyword is checked first (:func:`check_keyword`): a malformed pattern (``innov[``) is a
+message naming the characters, not "0 quotes".
 """
 
 from __future__ import annotations
 
-import itertools
+import re
 from collections.abc import Hashable, Mapping
 from typing import Any
 
@@ -27,9 +32,9 @@ import pandas as pd
 
 from ..coding import CodingResult, kwic
 from ..corpus import Corpus, without_reprints
-from ..errors import InputDataError
+from ..errors import InputDataError, OptionError
 from ..options import check_choice, check_int
-from ._report import as_text
+from ._tables import text_view
 
 #: Columns of :func:`filter_quotes` (index: utterance_id).
 QUOTE_COLUMNS = ("role", "section_id", "research_question", "duplicate_of", "n_categories", "categories", "text")
@@ -37,8 +42,6 @@ QUOTE_COLUMNS = ("role", "section_id", "research_question", "duplicate_of", "n_c
 ALL_LABEL = "(alle)"
 #: Width of the left context in KWIC lines, in characters (right-aligned so the matches line up).
 KWIC_LEFT_WIDTH = 48
-
-_browser_ids = itertools.count()
 
 
 # --------------------------------------------------------------------------------------------
@@ -101,14 +104,55 @@ def quote_table(corpus: Corpus, result: CodingResult) -> pd.DataFrame:
     return utterances[list(QUOTE_COLUMNS)]
 
 
+#: One alternative of a typed keyword: words of letters, digits and hyphens, spaces between the
+#: words of a phrase, an optional trailing ``*`` (the codebook's pattern syntax, any case).
+KEYWORD_ALTERNATIVE = re.compile(r"^[^\W_]+(?:[-'’][^\W_]+)*(?: [^\W_]+(?:[-'’][^\W_]+)*)*\*?$")
+_KEYWORD_HELP = "type words (letters, digits, hyphens), optionally ending in '*', with ';' between alternatives"
+
+
+def check_keyword(keyword: str) -> str:
+    """The keyword, stripped, when every ``;``-separated alternative is a pattern the coder can match.
+
+    Why: a malformed pattern (``innov[``) used to match nothing and show "0 quotes", which reads
+    as an answer ("nobody says it") when it is a typing error.
+
+    Parameters
+    ----------
+    keyword : str
+        What the researcher typed.
+
+    Returns
+    -------
+    str
+        The keyword without surrounding white space.
+
+    Raises
+    ------
+    OptionError
+        Naming the keyword, the characters that cannot be matched, and the syntax.
+    """
+    alternatives = [" ".join(part.split()) for part in keyword.split(";")]
+    words = [part for part in alternatives if part]
+    if not words or all(set(part) <= {"*"} for part in words):
+        raise OptionError(f"keyword {keyword!r} has no word to match; {_KEYWORD_HELP} (e.g. tid; innovasj*)")
+    for part in words:
+        if not KEYWORD_ALTERNATIVE.match(part):
+            bad = sorted({c for c in part if not (c.isalnum() or c in " -'’")} - {"*"} or {"*"})
+            shown = " ".join(repr(c) for c in bad)
+            raise OptionError(
+                f"keyword {keyword!r}: {shown} cannot be matched in {part!r}; {_KEYWORD_HELP} "
+                "(e.g. tid; innovasj*; taus kunnskap)"
+            )
+    return keyword.strip()
+
+
 def _keyword_kwic(texts: pd.Series, keyword: str, normaliser: str, window: int) -> pd.DataFrame:
-    """KWIC for a typed keyword; a keyword without any word gets a message about the keyword."""
+    """KWIC for a typed keyword, checked first (:func:`check_keyword`)."""
+    keyword = check_keyword(keyword)
     try:
-        return kwic(texts, keyword.strip(), None, normaliser, window=window)
+        return kwic(texts, keyword, None, normaliser, window=window)
     except InputDataError:
-        raise ValueError(
-            f"keyword {keyword!r} has no word to match; type words, optionally ending in '*', separated by ';'"
-        ) from None
+        raise OptionError(f"keyword {keyword!r} has no word to match; {_KEYWORD_HELP}") from None
 
 
 def filter_quotes(
@@ -264,8 +308,8 @@ class QuoteBrowser:
         Words either side of a KWIC match.
     max_rows : int, optional
         At most this many quotes and KWIC lines printed (``None`` = all).
-    text_width : int
-        Characters of each quote shown in the text table.
+    text_width : int, optional
+        Characters of each quote shown in the text table; None (the default) shows every quote whole.
     """
 
     def __init__(
@@ -276,7 +320,7 @@ class QuoteBrowser:
         labels: Mapping[str, str] | pd.Series | None = None,
         window: int = 6,
         max_rows: int | None = None,
-        text_width: int = 70,
+        text_width: int | None = None,
     ) -> None:
         self.corpus = corpus
         self.coding_result = coding_result
@@ -349,7 +393,7 @@ class QuoteBrowser:
             return "\n".join(lines)
         shown = quotes.drop(columns=["categories"])
         limit = self.max_rows if self.max_rows is not None else len(shown)
-        lines.append(as_text(shown.head(limit), max_colwidth=self.text_width))
+        lines.append(text_view(shown.head(limit), max_colwidth=self.text_width))
         if len(shown) > limit:
             lines.append(f"… {len(shown) - limit} more quote(s)")
         hits = kwic_for(quotes, self.coding_result, category, keyword, self.window)
@@ -395,6 +439,50 @@ class QuoteBrowser:
             ],
         }
 
+    # -- export and the whole quote ---------------------------------------------------------------
+
+    def selection(self, **filters: Any) -> pd.DataFrame:
+        """The filtered quotes as exported: ``utterance_id`` first, every quote whole."""
+        return self.filter(**filters).reset_index()
+
+    def export_csv(self, **filters: Any) -> bytes:
+        """The current selection as CSV: exact UTF-8 data, comma-separated, like ``reports/tables``."""
+        return self.selection(**filters).to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+    def export_xlsx(self, **filters: Any) -> bytes:
+        """The current selection as a workbook: sheet ``quotes`` and, with a keyword or category, ``kwic``."""
+        from ._workbook import workbook_bytes
+
+        quotes = self.filter(**filters)
+        sheets = {"quotes": quotes.reset_index()}
+        hits = kwic_for(quotes, self.coding_result, filters.get("category"), filters.get("keyword"), self.window)
+        if not hits.empty:
+            sheets["kwic"] = hits
+        return workbook_bytes(sheets)
+
+    def quote_html(self, utterance_id: str, category: str | None = None, keyword: str | None = None) -> str:
+        """One quote whole, as HTML, with its role, section and categories, and its hits marked.
+
+        The hits are those of :func:`kwic_for` (the keyword, else the category), so what is marked
+        is what the coder matched.
+        """
+        from html import escape
+
+        quotes = quote_table(self.corpus, self.coding_result)
+        row = quotes.loc[utterance_id]
+        text = escape(str(row["text"]))
+        hits = kwic_for(quotes.loc[[utterance_id]], self.coding_result, category, keyword, 0)
+        for match in sorted(set(hits["match"]), key=len, reverse=True):
+            text = re.sub(rf"(?<![\w>])({re.escape(escape(match))})(?!\w)", r"<mark>\1</mark>", text)
+        reprint = f" · re-print of {escape(str(row['duplicate_of']))}" if pd.notna(row["duplicate_of"]) else ""
+        categories = escape(str(row["categories"]).replace(";", "; ")) or "–"
+        return (
+            f'<div class="mdi-quote"><p><b>{escape(utterance_id)}</b> · {escape(str(row["role"]))} · section '
+            f"{escape(str(row['section_id']))} · research question {escape(str(row['research_question']))}{reprint}</p>"
+            f'<blockquote style="white-space: pre-wrap">{text}</blockquote>'
+            f"<p><small>categories: {categories}</small></p></div>"
+        )
+
     def widget(
         self,
         role: str | None = None,
@@ -403,92 +491,23 @@ class QuoteBrowser:
         category: str | None = None,
         keyword: str | None = None,
     ):
-        """An ipywidgets panel (drop-downs, keyword box, output area) starting at the given filters.
-
-        The output area shows :meth:`render_text`; an invalid keyword shows its error message
-        instead of raising. Why the output is written into the Output widget's ``outputs`` rather
-        than captured with ``with output:``: capturing routes messages through the frontend, which
-        does not exist under papermill; setting the state works with and without one. The panel's
-        model id is fixed per kernel (``mdi-quote-browser-0``, ``-1``, …), so the committed
-        notebook does not change from run to run.
+        """An ipywidgets panel starting at the given filters (:func:`._browser_widget.browser_panel`).
 
         Parameters
         ----------
-        role : str, optional
-            A corpus role (``arbeidsgiver``, ``tillitsvalgt``); ``None`` or ``""`` = every role.
-        section : str, optional
-            A section id such as ``"4.1.7"`` (where the quote is printed).
-        research_question : int, optional
-            1–5.
-        category : str, optional
-            A codebook category id the quote must be coded with.
-        keyword : str, optional
-            A pattern in codebook syntax (``tid``, ``innovasj*``, ``taus kunnskap``; ``;`` between
-            alternatives).
+        role, section, research_question, category, keyword
+            As in :meth:`render_text`.
 
         Returns
         -------
         ipywidgets.VBox
             The panel; display it (the last expression of a cell).
         """
-        import ipywidgets as widgets
+        from ._browser_widget import browser_panel
 
-        choices = self.options()
-        start = dict(role=role, section=section, research_question=research_question, category=category)
-        layout = {"width": "32em"}
-        style = {"description_width": "10em"}
-        controls: dict[str, Any] = {}
-        descriptions = {
-            "role": "Rolle",
-            "section": "Seksjon",
-            "research_question": "Forskningsspørsmål",
-            "category": "Kategori",
-        }
-        for name, options in choices.items():
-            value = "" if _blank(start[name]) else str(start[name])
-            values = [v for _, v in options]
-            if value not in values:  # a default outside the choices (e.g. an uncoded category)
-                options = options + [(value, value)]
-            controls[name] = widgets.Dropdown(
-                options=options, value=value, description=descriptions[name], layout=layout, style=style
-            )
-        controls["keyword"] = widgets.Text(
-            value="" if _blank(keyword) else keyword,
-            description="Nøkkelord",
-            placeholder="tid; innovasj*; taus kunnskap",
-            continuous_update=False,
-            layout=layout,
-            style=style,
-        )
-        output = widgets.Output(layout={"border": "1px solid #ddd", "max_height": "40em", "overflow": "auto"})
-
-        def refresh(_change: Any = None) -> None:
-            values = {name: control.value for name, control in controls.items()}  # "" = no filter
-            try:
-                text = self.render_text(**values)
-            except ValueError as error:
-                text = f"{error}"
-            output.outputs = ()
-            output.append_stdout(text + "\n")
-
-        for control in controls.values():
-            control.observe(refresh, names="value")
-        refresh()
-
-        class QuoteBrowserPanel(widgets.VBox):
-            # The text a static rendering (HTML report, a notebook viewer) shows instead of the panel.
-            def __repr__(self) -> str:
-                return "Quote browser: interactive in JupyterLab (the text view above shows the same filters)"
-
-        return QuoteBrowserPanel(
-            [
-                widgets.HBox([controls["role"], controls["research_question"]]),
-                widgets.HBox([controls["section"], controls["category"]]),
-                controls["keyword"],
-                output,
-            ],
-            model_id=f"mdi-quote-browser-{next(_browser_ids)}",
+        return browser_panel(
+            self, role=role, section=section, research_question=research_question, category=category, keyword=keyword
         )
 
 
-__all__ = ["ALL_LABEL", "QUOTE_COLUMNS", "QuoteBrowser", "filter_quotes", "kwic_for", "quote_table"]
+__all__ = ["ALL_LABEL", "QUOTE_COLUMNS", "QuoteBrowser", "check_keyword", "filter_quotes", "kwic_for", "quote_table"]

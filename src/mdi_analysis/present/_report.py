@@ -12,14 +12,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..io._files import write_atomic
 from ..io._tables import write_table
 from ..paths import figures_dir, reports_dir, tables_dir
-
-NA_TEXT = "–"
+from ._tables import empty_sentence, text_view
 
 
 def as_text(table: pd.DataFrame | pd.Series, decimals: int = 2, *, max_colwidth: int = 60) -> str:
-    """A deterministic plain-text rendering: fixed decimals, no truncation, missing values as '–'.
+    """A deterministic plain-text rendering: fixed decimals, missing values as '–', long text clipped.
+
+    The older text-only view (``show``); :func:`mdi_analysis.present.show_table` shows tables for
+    people (HTML, text whole) and uses the same :func:`~._tables.text_view` for nbval.
 
     Parameters
     ----------
@@ -35,29 +38,7 @@ def as_text(table: pd.DataFrame | pd.Series, decimals: int = 2, *, max_colwidth:
     str
         The table as :meth:`pandas.DataFrame.to_string` lays it out, missing values as ``–``.
     """
-    if isinstance(table, pd.Series):
-        table = table.to_frame()
-    formatted = table.copy()
-    for column in formatted.columns:
-        series = formatted[column]
-        if pd.api.types.is_integer_dtype(series) and series.isna().any():
-            formatted[column] = series.map(lambda v: NA_TEXT if pd.isna(v) else str(int(v)))
-        elif pd.api.types.is_float_dtype(series):
-            formatted[column] = series.map(lambda v: NA_TEXT if pd.isna(v) else f"{v:.{decimals}f}")
-        elif pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series):
-            formatted[column] = series.map(
-                lambda v: (
-                    NA_TEXT
-                    if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v))
-                    else _clip(str(v), max_colwidth)
-                )
-            )
-    return formatted.to_string(na_rep=NA_TEXT)
-
-
-def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return text_view(table, decimals, max_colwidth=max_colwidth)
 
 
 def show(
@@ -81,6 +62,10 @@ def show(
     None
         The text goes to standard output.
     """
+    if len(table) == 0:  # a sentence, not pandas' "Empty DataFrame / Columns: … / Index: []"
+        frame = table.to_frame() if isinstance(table, pd.Series) else table
+        print(empty_sentence(title.strip() if title else None, [str(c) for c in frame.columns]))
+        return
     if title:
         print(title)
     print(as_text(table, decimals, max_colwidth=max_colwidth))
@@ -123,12 +108,12 @@ def save_figure(figure, name: str) -> Path:
     Path
         ``figures/<name>.png``, relative to the reports folder.
     """
-    directory = figures_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{name}.png"
-    tmp = path.with_name(f".{path.name}.tmp.png")
-    figure.savefig(tmp, dpi=120, metadata={"Software": None})
-    tmp.replace(path)
+    import io
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=120, metadata={"Software": None})
+    # Through the one atomic writer, so a figure gets the same file mode as every other output.
+    path = write_atomic(figures_dir() / f"{name}.png", buffer.getvalue())
     return path.relative_to(reports_dir())
 
 
@@ -146,6 +131,12 @@ def save_outputs(tables: dict[str, pd.DataFrame] | None = None, figures: dict[st
     -------
     None
         Prints one ``wrote reports/…`` line per file, tables first.
+
+    Notes
+    -----
+    The folder is :func:`mdi_analysis.paths.reports_dir`: the runner's choice (``MDI_REPORTS_DIR``),
+    or ``reports/interactive/`` in a notebook run by hand, so trying other filters in JupyterLab
+    never overwrites the committed default run's tables.
     """
     written = [save_table(frame, name) for name, frame in (tables or {}).items()]
     written += [save_figure(fig, name) for name, fig in (figures or {}).items()]

@@ -24,7 +24,7 @@ from ._units import Unit
 # Opaque containers: they can hold quotes and names but cannot be read here -> `unscanned`.
 _OPAQUE_SUFFIXES = frozenset(
     """
-    .xlsx .xlsm .xls .ods .docx .doc .odt .rtf .pdf .pptx .ppt .odp .parquet .feather .arrow .sav
+    .xlsm .xls .ods .docx .doc .odt .rtf .pdf .pptx .ppt .odp .parquet .feather .arrow .sav
     .zsav .dta .rds .rdata .rda .pkl .pickle .npy .npz .h5 .hdf5 .sqlite .db .zip .gz .bz2 .xz
     .7z .tar .tgz .qdpx .nvp .nvpx .mx20 .mx22 .mx24 .mex .atlproj .mp3 .wav .m4a .ogg .flac .mp4
     .mov .avi .webm
@@ -187,8 +187,38 @@ def scan_report(paths: Iterable[Path], jobs: int = 1) -> ScanReport:
     return report
 
 
+def _xlsx_findings(file: Path) -> list[Finding] | None:
+    """The findings in an ``.xlsx`` workbook, each sheet read as a table (``reports/tables.xlsx``
+    holds the same tables as the scanned CSVs, but a workbook is scanned for what it holds, not
+    trusted for where it came from); None when the file is not a workbook openpyxl can read."""
+    import csv
+    import io
+    import zipfile
+
+    try:
+        from openpyxl import load_workbook
+
+        book = load_workbook(file, read_only=True, data_only=False)
+    except (ImportError, OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return None
+    findings: list[Finding] = []
+    try:
+        for sheet in book.worksheets:
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\n")
+            for row in sheet.iter_rows(values_only=True):
+                writer.writerow(["" if value is None else value for value in row])
+            for location, units in file_segments(buffer.getvalue(), ".csv"):
+                findings.extend(_scan_units(units, file, f"sheet {sheet.title}{location}"))
+    finally:
+        book.close()
+    return _dedupe(findings)
+
+
 def _scan_file(file: Path) -> list[Finding] | None:
-    """The findings in one file; None when it is not text."""
+    """The findings in one file; None when it is not text (nor a readable ``.xlsx`` workbook)."""
+    if file.suffix.lower() == ".xlsx":
+        return _xlsx_findings(file)
     text = _read_text(file)
     return None if text is None else scan_text(text, source=file)
 

@@ -5,8 +5,10 @@ with their corrections, p-values, Benjamini–Hochberg, log ratio, %DIFF) and th
 (``_keyness``); counting each role's terms and coded quotes from the one document-feature matrix,
 re-prints left out through :func:`mdi_analysis.corpus.without_reprints`, and the keyness figure
 (``_role_keyness``); agreement between two codings (contingency, Cohen's κ, per-class F1, majority
-baseline, paired bootstrap; ``_agreement``); and one-thread execution of numeric libraries for
-deterministic, non-oversubscribed results (``_threads``). May import: ``errors``, ``options``,
+baseline, paired bootstrap; ``_agreement``); agreement of category codings at quote level, a manual
+coding against the keyword coding and two coders in NVivo's comparison style
+(``_coding_agreement``); and one-thread execution of numeric libraries for deterministic,
+non-oversubscribed results (``_threads``). May import: ``errors``, ``options``,
 ``paths``, ``io``, ``text``, ``corpus``, ``coding``.
 """
 
@@ -19,6 +21,22 @@ from ._agreement import (
     kappa_draws,
     majority_baseline,
     paired_bootstrap_kappa,
+)
+from ._coding_agreement import (
+    THESIS_MANUAL,
+    agreement_summary,
+    category_agreement,
+    codebook_dir,
+    coder_agreement,
+    coding_matrix,
+    codings_from_themes,
+    compare_human_coders,
+    disagreements,
+    human_coders,
+    keyword_matrix,
+    load_category_codings,
+    manual_coding,
+    most_disputed,
 )
 from ._keyness import (
     KEYNESS_CORRECTIONS,
@@ -80,6 +98,21 @@ __all__ = [
     "kappa_draws",
     "majority_baseline",
     "paired_bootstrap_kappa",
+    # agreement of category codings (manual vs keyword, coder vs coder)
+    "THESIS_MANUAL",
+    "agreement_summary",
+    "category_agreement",
+    "codebook_dir",
+    "coder_agreement",
+    "compare_human_coders",
+    "coding_matrix",
+    "codings_from_themes",
+    "disagreements",
+    "human_coders",
+    "keyword_matrix",
+    "load_category_codings",
+    "manual_coding",
+    "most_disputed",
     # deterministic numerics
     "single_thread",
 ]

@@ -68,6 +68,33 @@ def plot_k_scan(scans: Sequence[KScan]):
     return fig
 
 
+#: Inches per character of a y-axis label at 7 pt, and the width of one topic's column: wide enough
+#: for a number such as "-0.63" at 7 pt (≈ 0.3 in) with room either side.
+LABEL_INCH_PER_CHAR = 0.055
+TOPIC_COLUMN_INCHES = 0.6
+
+
+def alignment_figure_size(labels: list[str], n_topics: int) -> tuple[float, float]:
+    """Width and height (inches) of the alignment heatmap: the labels get their own width, so the
+    topic columns keep :data:`TOPIC_COLUMN_INCHES` each and their numbers never overlap.
+
+    Parameters
+    ----------
+    labels : list of str
+        The y-axis labels (one per category row).
+    n_topics : int
+        Columns of the heatmap.
+
+    Returns
+    -------
+    tuple of float
+        ``(width, height)`` for :func:`matplotlib.pyplot.subplots`.
+    """
+    label_width = LABEL_INCH_PER_CHAR * max((len(label) for label in labels), default=0)
+    width = 0.4 + label_width + TOPIC_COLUMN_INCHES * n_topics + 1.8  # margin, labels, cells, colour bar and its label
+    return round(width, 2), round(0.9 + 0.3 * len(labels), 2)
+
+
 def plot_alignment(matrix: pd.DataFrame, names: pd.Series | None = None, per_topic: int = 3):
     """Heatmap of r for each topic's ``per_topic`` best categories (union over topics).
 
@@ -95,7 +122,7 @@ def plot_alignment(matrix: pd.DataFrame, names: pd.Series | None = None, per_top
     data = matrix[columns].T
     if names is not None:
         data.index = [f"{names.get(c, c)} ({c.split('.')[0]})" for c in data.index]
-    fig, ax = plt.subplots(figsize=(1.0 + 0.7 * matrix.shape[0], 0.8 + 0.3 * len(columns)))
+    fig, ax = plt.subplots(figsize=alignment_figure_size(list(data.index), matrix.shape[0]))
     sns.heatmap(
         data,
         cmap="vlag",

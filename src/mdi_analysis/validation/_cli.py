@@ -1,4 +1,5 @@
-"""Every figure of ``docs/validation.md`` in one call: ``python -m mdi_analysis.validation``.
+"""Every figure of ``docs/validation.md`` in one call: ``python -m mdi_analysis.validation``
+(``python -m mdi_analysis.validation placement`` prints only the placement table and its ablation).
 
 Why apart from notebook 04: the notebook shows one method and normaliser at a time within its
 time budget; the note reports both methods for every normaliser, with the bootstrap, the feature
@@ -77,10 +78,50 @@ def measure(
     return tables
 
 
-def main() -> None:
-    """Print :func:`measure` (3 decimals)."""
+def measure_placement(*, folds: int = 5, seed: int = 0) -> dict[str, pd.DataFrame]:
+    """The placement table (with the reader's reference row), its ablation and the hit rate of
+    ``suggest_placement``'s list (issue 16)."""
+    from ..corpus import load_corpus
+    from ._ablation import ablation_evidence, placement_ablation, placement_table, suggestion_hits, top_confusions
+    from ._evidence import load_guide_expansion
+    from ._features import prepare
+    from ._placement import guide_scores
+
+    corpus = load_corpus()
+    data = validation_data(corpus)
+    codebook = load_codebook_categories()
+    expansion = load_guide_expansion(guide=corpus.interview_guide, codebook=codebook)
+    steps = ablation_evidence(data, corpus.sections, codebook, expansion)
+    table, assignments = placement_table(
+        prepare(data, codebook, "lemma"), steps["+ codebook categories"], folds=folds, seed=seed
+    )
+    return {
+        "placement": table.drop(columns="source"),
+        "placement ablation": placement_ablation(steps, data, folds=folds, seed=seed),
+        "ensemble_cv: most frequent section confusions": top_confusions(
+            assignments["ensemble_cv (nested C)"].predicted, data, n=12
+        ),
+        "suggest_placement: author's section among the first k": suggestion_hits(
+            guide_scores(steps["+ codebook categories"]), data
+        ),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Print :func:`measure` (3 decimals), or with the argument ``placement`` :func:`measure_placement`."""
+    import sys
+
     from ..present import show
 
-    for title, table in measure().items():
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args not in ([], ["placement"]):
+        print(
+            f"python -m mdi_analysis.validation: unexpected argument(s) {' '.join(args)!r}; "
+            "expected none (every table) or 'placement'",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
+    tables = measure_placement() if args == ["placement"] else measure()
+    for title, table in tables.items():
         show(table, decimals=3, title=f"== {title}")
         print()
