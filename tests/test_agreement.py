@@ -167,7 +167,7 @@ def test_no_items_give_undefined_scores():
     result = agreement([], [])
     assert list(result) == ["n", "accuracy", "kappa", "macro_f1"] and result["n"] == 0
     assert all(np.isnan(result[k]) for k in ("accuracy", "kappa", "macro_f1"))
-    with pytest.raises(ValueError, match="truth and predicted differ in length"):
+    with pytest.raises(ValueError, match="^truth and predicted differ in length$"):
         agreement(["a"], [])
 
 
@@ -221,3 +221,61 @@ def test_paired_bootstrap_defaults_are_2000_resamples_from_seed_0():
     assert default.loc["x", "ci_low"] == float(np.nanquantile(draws, 0.025))
     assert default.loc["x", "ci_high"] == float(np.nanquantile(draws, 0.975))
     assert np.isnan(default.loc["y", "diff"])
+
+
+# --- mixed label types, undefined values without warnings, the bootstrap's columns ------------------
+
+
+def test_labels_of_mixed_types_are_ordered_as_text():
+    # Codings may mix ints and strings (a section number and "no section"): sorted() alone raises on
+    # them, and ints sort differently as text (10 before 9), which decides the baseline's tie.
+    assert majority_baseline([9, 10])["label"] == 10
+    assert majority_baseline([9, 10, 9])["label"] == 9
+    result = agreement([1, "a", 1], [1, "a", "a"])
+    assert result["n"] == 3 and result["accuracy"] == pytest.approx(2 / 3)
+    assert result["macro_f1"] == pytest.approx((2 / 3 + 2 / 3) / 2)
+    assert result["kappa"] == pytest.approx(cohen_kappa_score(["1", "a", "1"], ["1", "a", "a"]))
+    assert cohen_kappa([1, "a"], ["a", 1]) == -1.0
+    assert majority_baseline([1, "a", "a"])["label"] == "a"
+
+
+def test_class_scores_compare_labels_as_they_are():
+    # 1 and "1" are different labels; a numpy array of the codings without dtype=object would turn
+    # every label into text and count nothing for the int.
+    table = class_scores([1, "a", 1], [1, "a", "1"], [1, "a", "1"])
+    assert table.loc[1].tolist() == [2, 1, 1.0, 0.5, pytest.approx(2 / 3)]
+    assert table.loc["1"].tolist() == [0, 1, 0.0, 0.0, 0.0]
+
+
+def test_contingency_skips_a_pair_when_either_label_is_outside():
+    assert contingency(["a", "b", "z", "a"], ["a", "z", "b", "b"], ["a", "b"]).tolist() == [[1, 1], [0, 0]]
+
+
+def test_the_baseline_counts_an_unseen_label_as_zero_not_one():
+    # "a" never occurs in the reference: one "b" beats it even though "a" comes first.
+    assert majority_baseline(["b"], ["a", "b"])["label"] == "b"
+
+
+def test_undefined_kappa_and_differences_come_without_warnings():
+    # nan is the answer, not an accident of 0/0: no RuntimeWarning reaches a notebook's output.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isnan(fast_kappa(np.array([1, 1]), np.array([1, 1]), 2))
+        assert np.isnan(cohen_kappa(["a", "a"], ["a", "a"]))
+        table = paired_bootstrap_kappa(
+            {"x": (np.array([0, 1, 0, 1]), np.array([0, 1, 1, 1]))}, 2, reference={"x": "missing"}, n_resamples=50
+        )
+    assert table.columns.tolist() == ["kappa", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high"]
+    assert np.isnan(table.loc["x", ["diff", "diff_ci_low", "diff_ci_high"]].astype(float)).all()
+
+
+def test_paired_bootstrap_differences_are_percentiles_of_the_paired_draws():
+    truth = np.array([0, 1, 2, 0, 1, 2, 0, 1])
+    coded = {"x": (truth, np.array([0, 1, 2, 0, 2, 2, 1, 1])), "y": (truth, np.array([0, 1, 1, 0, 1, 0, 0, 1]))}
+    table = paired_bootstrap_kappa(coded, 3, reference={"x": "y"}, n_resamples=300, seed=4)
+    samples = np.random.default_rng(4).integers(0, 8, size=(300, 8))
+    diff = kappa_draws(*coded["x"], samples, 3) - kappa_draws(*coded["y"], samples, 3)
+    assert table.loc["x", "diff"] == pytest.approx(fast_kappa(*coded["x"], 3) - fast_kappa(*coded["y"], 3))
+    assert table.loc["x", "diff_ci_low"] == float(np.nanquantile(diff, 0.025))
+    assert table.loc["x", "diff_ci_high"] == float(np.nanquantile(diff, 0.975))
+    assert table.loc["x", "diff_ci_low"] < table.loc["x", "diff_ci_high"]

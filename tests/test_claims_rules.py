@@ -12,6 +12,8 @@ quotes U094–U096) and a coding matrix of zeros in which the test marks the quo
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -43,10 +45,10 @@ def world(real: claims.AuditData, coded: dict[str, list[str]], *, match: str = "
         matrix.loc[ids, category] = 1
     themes = pd.DataFrame(
         {
-            "theme": ["alfa", "beta", "gamma", "uten"],
-            "category_ids": [ALFA, BETA, GAMMA, None],
-            "match": [match, match, "stance", "none"],
-            "limitation": [None, None, None, "no category"],
+            "theme": ["alfa", "beta", "gamma", "uten", "tom"],
+            "category_ids": [ALFA, BETA, GAMMA, None, None],
+            "match": [match, match, "stance", "none", "mention"],
+            "limitation": [None, None, None, "no category", None],
         }
     ).astype({"theme": "string", "category_ids": "string", "match": "string", "limitation": "string"})
     return claims.AuditData(real.corpus, real.survey, real.sample, matrix, themes)
@@ -268,6 +270,17 @@ def test_differs_little_is_at_most_one_printed_step(left, right, close):
     assert survey_rules._unit_term_holds("A ~= NO", {"A": left, "NO": right}) is close
 
 
+def test_differs_little_includes_its_own_bound():
+    # The tolerance is one printed step plus a float margin, and the bound itself still "differs
+    # little": a difference of exactly SMALL_DIFFERENCE + 1e-9 holds, one a billionth more does not.
+    # Printed numbers never land on the bound, so only this pins "<=" against "<" (issue 17's
+    # "tolerance made strict").
+    bound = SMALL_DIFFERENCE + 1e-9
+    assert survey_rules._OPS["~="](bound, 0.0) is True
+    assert survey_rules._OPS["~="](0.0, bound) is True
+    assert survey_rules._OPS["~="](SMALL_DIFFERENCE + 2e-9, 0.0) is False
+
+
 @pytest.mark.parametrize(
     ("term", "holds"),
     [
@@ -294,3 +307,260 @@ def test_differs_little_is_at_most_one_printed_step(left, right, close):
 def test_survey_terms(term, holds):
     values = {"A": 4.2, "B": 4.0, "D": 4.2, "NO": 4.1}
     assert survey_rules._unit_term_holds(term, values) is holds
+
+
+# ------------------------------------------------------------------------------ every other branch, exactly
+
+ABOVE = {
+    "kind": "quote_count",
+    "quantity": "n_quotes",
+    "checkable_from": "corpus",
+    "scope": "above",
+    "scope_sections": "4.1.9",
+    "section_id": "4.1.9",
+    "line_start": 3722,
+    "scope_role": "tillitsvalgt",
+}  # 4.1.9: four union quotes just above line 3722, five in the subsection
+JUST_ABOVE = "4 tillitsvalgt quote(s) just above (of 4); 5 in all of 4.1.9"
+REPRINTS = "links.csv pairs whose two printings stand in different subsections"
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"quantity": "share:alfa"}, ("", "not_verifiable", "no keyword measure for share:alfa")),
+        (
+            {"relation": "varies"},
+            ("", "not_verifiable", "«varies» describes differing answers; there is no count to check"),
+        ),
+        ({"quantity": "theme:uten"}, ("", "not_verifiable", "no category")),
+        ({"quantity": "theme:tom"}, ("", "not_verifiable", "no codebook category for this theme")),
+        (
+            {"scope_sections": "9.9"},
+            (
+                "0 of 0 arbeidsgiver quote(s) in scope coded tema.lederskap",
+                "not_verifiable",
+                "no quotes of that role in scope",
+            ),
+        ),
+        (
+            {"relation": "<= 3"},
+            (
+                "2 of 4 arbeidsgiver quote(s) in scope coded tema.lederskap (U090, U091)",
+                "not_verifiable",
+                "relation '<= 3' is not evaluated for themes",
+            ),
+        ),
+        ({"relation": "uten > alfa"}, ("", "not_verifiable", "no codebook category for theme 'uten'")),
+        ({"relation": "tom < alfa"}, ("", "not_verifiable", "no codebook category for theme 'tom'")),
+        (
+            {**ABOVE, "expected": 4.0},
+            (
+                JUST_ABOVE,
+                "agrees_above_only",
+                "true of the 4 quotes since the author's previous comment, "
+                "but 4.1.9 prints 5 tillitsvalgt quotes in all",
+            ),
+        ),
+        (
+            {**ABOVE, "expected": 5.0},
+            (JUST_ABOVE, "partly", "the subsection has 5, but only 4 stand just above the statement"),
+        ),
+        (
+            {**ABOVE, "expected": 3.0},
+            (JUST_ABOVE, "contradicted", "the thesis states 3; its quotes give 4 just above and 5 in 4.1.9"),
+        ),
+        (
+            {**ABOVE, "scope": "section", "expected": 5.0},
+            ("5 tillitsvalgt quote(s) in 4.1.9", "agrees", "the thesis states 5, the subsection prints 5"),
+        ),
+        (
+            {**ABOVE, "scope": "section", "scope_sections": "4.1.9;4.1.8", "expected": 4.0},
+            ("5 tillitsvalgt quote(s) in 4.1.9", "contradicted", "the thesis states 4, the subsection prints 5"),
+        ),
+        (
+            {**ABOVE, "checkable_from": "coding", "expected": 1.0},
+            (
+                "5 tillitsvalgt quote(s) in 4.1.9",
+                "not_verifiable",
+                "the statement is about what one particular quote says; the corpus confirms only how many "
+                "tillitsvalgt quotes 4.1.9 has (5), not which of them says it",
+            ),
+        ),
+        (
+            {**ABOVE, "checkable_from": "coding", "scope_role": "both", "expected": 1.0},
+            (
+                "9 quote(s) in 4.1.9",
+                "not_verifiable",
+                "the statement is about what one particular quote says; the corpus confirms only how many "
+                "quotes 4.1.9 has (9), not which of them says it",
+            ),
+        ),
+        (
+            {"checkable_from": "corpus", "quantity": "count:other"},
+            ("", "not_verifiable", "no corpus measure for count:other"),
+        ),
+        (
+            {"checkable_from": "corpus", "quantity": "count:repeated_answers"},
+            ("8 quote(s) re-printed under another question", "agrees", REPRINTS),
+        ),
+    ],
+)
+def test_every_branch_gives_its_exact_verdict(real, fields, expected):
+    result = verdict(world(real, {ALFA: EMPLOYER[:2]}), **fields)
+    assert (result.computed, result.verdict, result.reason) == expected
+
+
+def test_theme_comparison_that_does_not_hold_says_so(real):
+    result = verdict(world(real, {ALFA: EMPLOYER[:1], BETA: EMPLOYER[:2]}), relation="alfa > beta")
+    assert result.reason == "the counts point the other way; keyword mentions approximate the author's «focus»"
+    result = verdict(world(real, {ALFA: EMPLOYER[:2], BETA: EMPLOYER[:1]}), relation="alfa > beta")
+    assert result.reason == "the counts point the same way; keyword mentions approximate the author's «focus»"
+
+
+def test_above_claims_need_the_commentary_spans(real):
+    data = world(real, {})
+    bare = dataclasses.replace(data, corpus=dataclasses.replace(data.corpus, commentary=None))
+    result = verdict(bare, **ABOVE, expected=4.0)
+    assert (result.computed, result.verdict) == ("5 tillitsvalgt quote(s) in 4.1.9", "not_verifiable")
+    assert result.reason == "«ovennevnte» needs the author's comment spans (commentary.csv), which this corpus lacks"
+    empty = dataclasses.replace(
+        data, corpus=dataclasses.replace(data.corpus, commentary=data.corpus.commentary.head(0))
+    )
+    assert verdict(empty, **ABOVE, expected=4.0).verdict == "not_verifiable"
+
+
+@pytest.mark.parametrize(("links", "expected"), [(1, "contradicted"), (2, "agrees"), (3, "agrees")])
+def test_repeated_answers_need_at_least_two_reprints_across_subsections(real, links, expected):
+    data = world(real, {})
+    fewer = dataclasses.replace(data, corpus=dataclasses.replace(data.corpus, links=data.corpus.links.head(links)))
+    result = verdict(fewer, checkable_from="corpus", quantity="count:repeated_answers")
+    assert (result.computed, result.verdict, result.reason) == (
+        f"{links} quote(s) re-printed under another question",
+        expected,
+        REPRINTS,
+    )
+
+
+# ------------------------------------------------------------------------------ sample counts and survey values
+
+SAMPLE = {"checkable_from": "sample", "kind": "sample_count", "scope": "table"}
+POSITIONS = "positions of employer respondents"
+
+
+@pytest.mark.parametrize(
+    ("quantity", "relation", "expected"),
+    [
+        (
+            "count:unknown",
+            "== 1",
+            ("", "not_verifiable", "count:unknown is not in the published sample or survey data"),
+        ),
+        (
+            "count:interviews",
+            "varies",
+            ("10", "not_verifiable", "«varies» has no count to check; one interview per respondent (3.5)"),
+        ),
+        ("count:interviews", "about 10", ("10", "not_verifiable", "relation 'about 10' is not evaluated for counts")),
+        ("count:interviews", "== 10", ("10", "agrees", "one interview per respondent (3.5)")),
+        ("count:interviews", "> 10", ("10", "contradicted", "one interview per respondent (3.5)")),
+        ("count:municipalities_planning_innovation_strategy", "== 1", ("1", "agrees", "in 3.2: Hol")),
+        ("count:municipalities_with_lean_projects", "== 1", ("1", "agrees", "in 3.2: Hol")),
+    ],
+)
+def test_sample_counts_give_their_exact_verdict(real, quantity, relation, expected):
+    result = verdict(real, quantity=quantity, relation=relation, **SAMPLE)
+    assert (result.computed, result.verdict, result.reason) == expected
+
+
+@pytest.mark.parametrize(
+    ("relation", "expected"),
+    [
+        ("personalleder == 4 and rådmann == 1", "agrees"),
+        ("personalleder == 4 and rådmann == 2", "partly"),  # one of two parts holds
+        ("personalleder == 3 and rådmann == 2", "contradicted"),
+        ("ordfører == 0", "agrees"),  # a position nobody holds counts 0
+        ("ordfører >= 1", "contradicted"),
+    ],
+)
+def test_counts_by_position_hold_part_by_part(real, relation, expected):
+    result = verdict(real, quantity="count:arbeidsgiver_respondents", relation=relation, **SAMPLE)
+    assert (result.verdict, result.reason) == (expected, POSITIONS)
+    assert "personalleder 4, rådmann 1" in result.computed
+
+
+def test_municipalities_are_found_by_their_stated_status_in_any_case(real):
+    # The patterns are matched without regard to case ("LEAN", "Lean", "lean"); a municipality
+    # without a stated status is not counted.
+    municipalities = real.sample.municipalities.copy()
+    municipalities["innovation_status"] = pd.array(
+        ["Gol bruker Lean.", "Innovasjonsstrategi er vedtatt.", None, "lean-prosjekter", "Ingen."], dtype="string"
+    )
+    data = dataclasses.replace(real, sample=dataclasses.replace(real.sample, municipalities=municipalities), memo={})
+    lean = verdict(data, quantity="count:municipalities_with_lean_projects", relation="== 2", **SAMPLE)
+    assert (lean.computed, lean.verdict, lean.reason) == ("2", "agrees", "in 3.2: Gol, Ål")
+    plan = verdict(data, quantity="count:municipalities_planning_innovation_strategy", relation="== 1", **SAMPLE)
+    assert (plan.computed, plan.verdict, plan.reason) == ("1", "agrees", "in 3.2: Hemsedal")
+    municipalities["innovation_status"] = pd.array([None] * 5, dtype="string")
+    data = dataclasses.replace(real, sample=dataclasses.replace(real.sample, municipalities=municipalities), memo={})
+    none = verdict(data, quantity="count:municipalities_with_lean_projects", relation="== 0", **SAMPLE)
+    assert (none.computed, none.verdict, none.reason) == ("0", "agrees", "in 3.2: none")
+
+
+SURVEY = {"checkable_from": "survey", "kind": "survey_value", "scope": "table"}
+MESTRINGSTRO = "Mestringstro: A 4.3, B 4.2, D 4.3, NO 4.3"
+
+
+@pytest.mark.parametrize(
+    ("quantity", "relation", "expected"),
+    [
+        (
+            "score:mestringstro",
+            "A > 5 and B > 5",
+            (MESTRINGSTRO, "contradicted", "A > 5 fails for Mestringstro; B > 5 fails for Mestringstro"),
+        ),
+        (
+            "score:mestringstro",
+            "A > 5 and B > 5 and D > 4",
+            (MESTRINGSTRO, "partly", "A > 5 fails for Mestringstro; B > 5 fails for Mestringstro"),
+        ),
+        (
+            "score:mestringstro",
+            "A ~= B and A > 5",
+            (MESTRINGSTRO, "partly", "A > 5 fails for Mestringstro (differs little = at most 0.1)"),
+        ),
+        (
+            "score:mestringstro;score:selvstendighet",
+            "A:B:D >= 4.0",
+            (
+                MESTRINGSTRO + "; Selvstendighet: A 4.3, B 4.2, D 4.3, NO 4.2",
+                "agrees",
+                "every part holds at printed precision",
+            ),
+        ),
+    ],
+)
+def test_survey_values_give_their_exact_verdict(real, quantity, relation, expected):
+    result = verdict(real, quantity=quantity, relation=relation, **SURVEY)
+    assert (result.computed, result.verdict, result.reason) == expected
+
+
+def test_survey_values_are_compared_as_printed(real):
+    # Scores are compared as printed (one decimal), means too (two decimals): 4.26 is 4.3, and the
+    # MDI mean (4.21 + 4.26 + 4.3 + 4.3 + 4.0) / 5 = 4.214 is 4.21; the ten-factor mean 4.227 is 4.23.
+    scores = real.survey.scores.copy()
+    a = scores["unit"] == "A"
+    scores.loc[a & (scores["factor_no"] == 2), "score"] = 4.26  # Mestringstro
+    scores.loc[a & (scores["factor_no"] == 1), "score"] = 4.21  # Oppgavemotivasjon
+    data = dataclasses.replace(real, survey=dataclasses.replace(real.survey, scores=scores), memo={})
+    score = verdict(data, quantity="score:mestringstro", relation="A == 4.3", **SURVEY)
+    assert (score.computed, score.verdict) == (MESTRINGSTRO, "agrees")
+    mean = verdict(data, quantity="mean_mdi_factors", relation="A == 4.21", **SURVEY)
+    assert mean.verdict == "agrees" and mean.computed.startswith("mean of the five 4.6 factors: A 4.21,")
+    ten = verdict(data, quantity="mean_all_factors", relation="A == 4.23", **SURVEY)
+    assert ten.verdict == "agrees" and ten.computed.startswith("mean of all ten factors: A 4.23,")
+
+
+def test_an_unknown_survey_quantity_is_named():
+    with pytest.raises(ValueError, match=r"^unknown survey quantity 'score'$"):
+        survey_rules._survey_values("score", None)

@@ -478,8 +478,15 @@ def test_keyness_aligns_features_of_either_side_and_keeps_single_occurrences_by_
         ({"reference_total": 1}, "a feature's count exceeds its side's total"),
         ({"target_counts": {"a": -1}}, "target_counts must be non-negative whole numbers"),
         ({"reference_counts": {"a": 0.5}}, "reference_counts must be non-negative whole numbers"),
-        ({"correction": "yate"}, "correction"),
-        ({"measure": "g2"}, "measure"),
+        ({"correction": "yate"}, "unknown correction 'yate'; valid: 'default', 'yates', 'williams', 'none'"),
+        ({"measure": "g2"}, "unknown measure 'g2'; valid: 'lr', 'chi2'"),
+        (
+            {
+                "target_counts": {"a": 1, "b": 2},
+                "reference_counts": pd.Series([1] * 12, index=list("aabbccddeeff")),  # six repeated, five named
+            },
+            "reference_counts has repeated features: ['a', 'b', 'c', 'd', 'e']",
+        ),
     ],
 )
 def test_keyness_input_errors_name_what_is_wrong(arguments, message):
@@ -492,7 +499,7 @@ def test_keyness_input_errors_name_what_is_wrong(arguments, message):
         kw["reference_counts"] = {"a": 11}
     with pytest.raises(OptionError) as error:
         stats.keyness(**kw)
-    assert message in str(error.value)
+    assert str(error.value) == message  # the whole line: it is what the reader sees
 
 
 def test_summary_and_top_keys_option_errors():
@@ -502,3 +509,70 @@ def test_summary_and_top_keys_option_errors():
         stats.keyness_summary(table, alpha=1.5)
     with pytest.raises(OptionError, match="n must be an integer >= 1, got 0"):
         stats.top_keys(table, 0)
+
+
+# --- the statistics' own checks and the cases the keyness table never builds ----------------------
+
+
+@pytest.mark.parametrize("measure", [stats.g2, stats.chi2])
+def test_the_statistics_name_an_unknown_correction(measure):
+    with pytest.raises(OptionError) as error:
+        measure([3], [1], 10, 10, correction="yate")
+    assert str(error.value) == "unknown correction 'yate'; valid: 'default', 'yates', 'williams', 'none'"
+
+
+@pytest.mark.parametrize("measure", [stats.g2, stats.chi2])
+def test_yates_by_name_is_the_default(measure):
+    # a = 3 of 10 against b = 1 of 10: expected counts 2 < 5 and |ad - bc| = 20 >= N/2 = 10
+    assert measure([3], [1], 10, 10, "yates")[0] == measure([3], [1], 10, 10)[0]
+    assert measure([3], [1], 10, 10, "yates")[0] < measure([3], [1], 10, 10, "none")[0]
+
+
+def test_chi2_when_the_rest_of_both_sides_is_equal():
+    # c = 10 - 3 = 7 and d = 8 - 1 = 7: a real table (only c + d = 0 is degenerate)
+    # chi2 = N (ad - bc)^2 / ((a+b)(c+d)(a+c)(b+d)) = 18 * (21 - 7)^2 / (4 * 14 * 10 * 8) = 0.7875
+    assert stats.chi2([3], [1], 10, 8, "none")[0] == pytest.approx(0.7875)
+    assert stats.g2([3], [1], 10, 8, "none")[0] > 0
+
+
+def test_a_zero_statistic_prints_without_a_minus_sign():
+    # a = b with equal totals: the sign rule says "reference" (a is not above its expected count),
+    # and -0.0 would print as "-0.0" in a result table.
+    for value in (stats.g2([1], [1], 10, 10)[0], stats.chi2([1], [1], 10, 10)[0]):
+        assert value == 0.0 and not np.signbit(value)
+
+
+def test_pct_diff_when_the_feature_is_the_whole_reference():
+    # relative frequencies 0.5 and 1.0: -50 %, not "infinitely more"
+    assert stats.pct_diff([1], [4], 2, 4).tolist() == [-50.0]
+    assert stats.pct_diff([4], [4], 4, 4).tolist() == [0.0]
+
+
+def _without_labels(table: pd.DataFrame) -> pd.DataFrame:
+    table = table.copy()
+    table.attrs = {k: v for k, v in table.attrs.items() if k != "labels"}
+    return table
+
+
+def test_top_keys_orders_ties_by_feature_and_puts_rank_first():
+    table = stats.keyness(
+        {"b": 3, "a": 3, "c": 3, "z": 0}, {"b": 1, "a": 1, "c": 1, "z": 2}, target_total=20, reference_total=20
+    )
+    top = stats.top_keys(table, 2, decimals=2)
+    assert top.index.names == ["key_for", "rank"]
+    assert top.loc["target"]["feature"].tolist() == ["a", "b"]  # equal G2: alphabetical
+    assert top.loc["reference"]["feature"].tolist() == ["z"]
+    g2 = float(table.loc[table["feature"] == "a", "G2"].iloc[0])
+    assert top.loc[("target", 1), "G2"] == round(g2, 2) != g2
+    reset = top.reset_index()
+    assert reset.columns.tolist()[:3] == ["key_for", "rank", "feature"]
+
+
+def test_top_keys_and_summary_of_a_table_without_labels_use_target_and_reference():
+    table = _without_labels(stats.keyness({"a": 3, "b": 1}, {"a": 1, "b": 3}, target_total=10, reference_total=10))
+    top = stats.top_keys(table)
+    assert top.index.get_level_values("key_for").tolist() == ["target", "reference"]
+    assert {"n_target", "n_reference"} <= set(top.columns)
+    summary = stats.keyness_summary(table)
+    assert summary.index.tolist()[:2] == ["target", "reference"]
+    assert summary["features"].tolist()[:2] == [1, 1]

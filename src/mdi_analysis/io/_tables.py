@@ -398,7 +398,7 @@ def check_allowed(
             continue
         for item in str(value).split(";") if listed else [value]:
             if item not in allowed_set:
-                fail_row(frame, position, column, f"unknown {what} {item!r}", expected)
+                fail_row(frame, position, column, f"unknown {what} {str(item)!r}", expected)
 
 
 def write_table(frame: pd.DataFrame, path: str | Path, *, float_format: str | None = None) -> Path:

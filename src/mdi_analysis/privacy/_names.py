@@ -193,7 +193,7 @@ def name_rules(unit: Unit, out: Collector, lists: WordLists, consumed: list[tupl
         ]
         triggers = (
             list(_TRIGGER.finditer(segment))
-            if any(w in segment for w in ("heter", "kall", "navn", "fra ", "hos ", "ved "))
+            if any(w in segment for w in ("heter", "kall", "kalt", "navn", "fra ", "hos ", "ved "))
             else []
         )
         if not tokens and not triggers:

@@ -1,0 +1,240 @@
+"""Scores and surviving mutants from mutmut's results in ``mutants/``, as Markdown.
+
+Why a script: ``mutmut results`` lists names only; the survivors document needs each mutant's
+changed line and the reason it stays (equivalent, or behaviour no test pins), and the score table
+needs the counts per module. The reasons are kept here (``REASONS``), next to the rule that matches
+them, so a rerun regenerates the document instead of someone copying lines by hand.
+
+Usage::
+
+    .venv/bin/python scripts/mutation_report.py scores [MODULE_PREFIX ...]
+    .venv/bin/python scripts/mutation_report.py survivors [MODULE_PREFIX ...]
+
+A survivor that an earlier version of ``docs/mutation-survivors.md`` classified keeps that class
+and reason (the earlier classes E1, E2, E3, S, L, N are explained there).
+
+``MODULE_PREFIX`` is e.g. ``privacy`` or ``stats/_keyness``; default: every mutated module.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+MUTANTS = Path("mutants/src/mdi_analysis")
+
+#: (module, regular expression over "name: - old → + new", class, reason). The first match wins.
+#: E = equivalent (no input can tell the mutant from the original), L = behaviour no test pins.
+REASONS: list[tuple[str, str, str, str]] = [
+    (
+        "privacy/_numbers",
+        r'"XX0047XX"',
+        "E",
+        "the pattern reads 0047 as the country-code prefix (cc47) first, so the keyword path never sees it",
+    ),
+    (
+        "privacy/_numbers",
+        r'x__bare_phone__mutmut_\d+: - digits = "".join\(groups\) → \+ digits = "XXXX"',
+        "E",
+        "only digits[0] and, for a single group, the group itself are used; the joiner never appears",
+    ),
+    ("privacy/_numbers", r'"XX23456789XX"', "E", "a digit is never an X: the set of first digits is unchanged"),
+    (
+        "privacy/_numbers",
+        r"kinds < \{",
+        "E",
+        "with exactly one kind, a subset of the three separators is always a proper subset",
+    ),
+    (
+        "privacy/_numbers",
+        r"separators < _GROUP_SEPARATORS",
+        "E",
+        "eight digits in groups of 2-4 have at most four groups, three separators: never all four kinds",
+    ),
+    (
+        "privacy/_identifiers",
+        r'\.rindex\("@"\)',
+        "E",
+        "a candidate address holds one @ (neither part of the pattern admits another)",
+    ),
+    (
+        "privacy/_identifiers",
+        r"\[at - 1 :\]|\[at \+ 2 :\]",
+        "E",
+        "the piece before the first dot is dropped ([1:]) whatever the slice starts with",
+    ),
+    (
+        "privacy/_names",
+        r"x__caps__mutmut_\d+: .*len\(word\) >= 1",
+        "E",
+        "tokens and trigger names have at least two letters",
+    ),
+    (
+        "stats/_keyness",
+        r"np\.errstate",
+        "E",
+        "numpy's floating-point warning state only decides whether a warning is shown",
+    ),
+    (
+        "stats/_agreement",
+        r"np\.errstate",
+        "E",
+        "numpy's floating-point warning state only decides whether a warning is shown",
+    ),
+    (
+        "privacy/",
+        r"if digits or |word not in folded|key not in text|w not in segment|\) or True$|"
+        r'"unicipal" not in folded|if \(letters\) or True',
+        "E",
+        "a cheap pre-test made looser: the pattern after it decides alone (only speed changes)",
+    ),
+    ("stats/_agreement", r'float\("NAN"\)', "E", "float('NAN') is the same nan"),
+    (
+        "stats/_agreement",
+        r"(assigned|support) >= 0|assigned > 1,|np\.maximum\(support \+ assigned, 2\)",
+        "E",
+        "hits is 0 wherever the denominator is 0 (or support + assigned is 1): the ratio is 0 either way",
+    ),
+    ("stats/_agreement", r'"RI,RI->R"', "E", "upper-case einsum subscripts are labels as valid as lower-case ones"),
+    (
+        "stats/_agreement",
+        r"expected <= 1\.0|expected < 2\.0",
+        "E",
+        "expected is at most 1, and 0/0 under np.errstate is nan",
+    ),
+    ("stats/_agreement", r"integers\(n, size", "E", "integers(n) draws from 0 to n, as integers(0, n)"),
+    ("stats/_agreement", r"np\.full\(n_resamples, None\)", "E", "diff is not read when there is no comparison"),
+    ("audit/_claims_survey", r'"XXfactor_tableXX"|"FACTOR_TABLE"', "E", "a memo key: any fixed string does"),
+    ("audit/_claims_survey", r'split\(":", \)|rsplit\(":", 1\)|split\(":", 2\)', "E", "factor ids hold no colon"),
+    ("audit/_claims_survey", r"list\(UNITS\)", "E", "the default units are A, B, D, NO: UNITS"),
+    ("", r"mean_row=None", "E", "None is false like False"),
+    ("io/_survey", r'rename\((None|"XXcomputedXX"|"COMPUTED")\)', "E", "the columns are renamed on the next line"),
+]
+
+
+#: The classes of the earlier recorded run (kept for its survivors).
+LEGEND = {
+    "E1": "equivalent: numpy's warning state only decides whether a warning is shown",
+    "E2": "equivalent: a dtype argument dropped where the input already has that dtype",
+    "S": "the text of a message, label or default name that no test pins",
+    "L": "behaviour no unit test pins",
+    "N": "no selected test calls the function",
+}
+
+
+def _status(code: int | None) -> str:
+    if code is None:
+        return "not checked"
+    if code == 0:
+        return "survived"
+    if code in (5, 33):
+        return "no tests"
+    if code in (36, -24, 24):
+        return "timeout"
+    return "killed"
+
+
+def _load() -> dict[str, dict[str, str]]:
+    """module (e.g. ``privacy/_numbers``) -> mutant name -> status."""
+    result: dict[str, dict[str, str]] = {}
+    for meta in sorted(MUTANTS.rglob("*.py.meta")):
+        module = str(meta.relative_to(MUTANTS))[: -len(".py.meta")]
+        codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        result[module] = {name: _status(code) for name, code in codes.items()}
+    return result
+
+
+def _diffs(module: str) -> dict[str, str]:
+    """mutant's short name -> "- old → + new", from the mutated copy mutmut wrote."""
+    source = (MUTANTS / f"{module}.py").read_text(encoding="utf-8")
+    lines = source.splitlines()
+    functions: dict[str, list[str]] = {}
+    for node in ast.parse(source).body:
+        for item in [node, *(node.body if isinstance(node, ast.ClassDef) else [])]:
+            if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and "__mutmut_" in item.name:
+                functions[item.name] = lines[item.lineno - 1 : item.end_lineno]
+    out = {}
+    for name, body in functions.items():
+        base, _, number = name.rpartition("__mutmut_")
+        original = functions.get(f"{base}__mutmut_orig")
+        if number == "orig" or original is None:
+            continue
+        changed = [
+            line
+            for line in difflib.unified_diff(original[1:], body[1:], lineterm="", n=0)
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))
+        ]
+        old = " / ".join(line[1:].strip() for line in changed if line.startswith("-"))
+        new = " / ".join(line[1:].strip() for line in changed if line.startswith("+"))
+        out[name] = f"- {old} → + {new}"
+    return out
+
+
+def _previous() -> dict[tuple[str, str], tuple[str, str]]:
+    """(module, mutant) -> (class, reason) from the committed survivors document."""
+    path = Path("docs/mutation-survivors.md")
+    found: dict[tuple[str, str], tuple[str, str]] = {}
+    module = ""
+    for line in path.read_text(encoding="utf-8").splitlines() if path.exists() else []:
+        if heading := re.match(r"## `src/mdi_analysis/(.+)\.py`", line):
+            module = heading.group(1)
+        elif item := re.match(r"- `(\w+)` \*\*(\w+)\*\*: .*?`( — (.*))?$", line):
+            found[(module, item.group(1))] = (item.group(2), item.group(4) or "")
+    return found
+
+
+def _classify(module: str, line: str) -> tuple[str, str]:
+    for prefix, pattern, kind, reason in REASONS:
+        if module.startswith(prefix) and re.search(pattern, line):
+            return kind, reason
+    return "L", "not pinned by a unit test"
+
+
+def main(argv: list[str]) -> int:
+    what, prefixes = argv[0], argv[1:]
+    results = {m: r for m, r in _load().items() if not prefixes or any(m.startswith(p) for p in prefixes)}
+    if what == "scores":
+        print("| module | mutants | killed | timeout | survived | no tests | not checked | score |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for module, statuses in results.items():
+            c = Counter(statuses.values())
+            checked = len(statuses) - c["not checked"]
+            score = 100 * (c["killed"] + c["timeout"]) / checked if checked else float("nan")
+            print(
+                f"| `{module}.py` | {len(statuses)} | {c['killed']} | {c['timeout']} | {c['survived']} "
+                f"| {c['no tests']} | {c['not checked']} | {score:.1f} % |"
+            )
+        return 0
+    previous = _previous()
+    for module, statuses in results.items():
+        diffs = _diffs(module)
+        left = [name for name, status in statuses.items() if status in ("survived", "no tests")]
+        if not left:
+            continue
+        rows = []
+        for name in left:
+            short = name.rsplit(".", 1)[-1]
+            line = f"{short}: {diffs.get(short, '?')}"
+            matched = _classify(module, line)
+            kind, reason = matched if matched[0] == "E" else previous.get((module, short), matched)
+            if kind == "N":  # called by a test now: it stays for what it changes
+                kind, reason = matched
+            if statuses[name] == "no tests":
+                kind, reason = "N", "no selected test calls the function"
+            rows.append((kind, short, diffs.get(short, "?"), reason or LEGEND.get(kind, "")))
+        counts = Counter(kind for kind, *_ in rows)
+        summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+        print(f"\n## `src/mdi_analysis/{module}.py` ({len(rows)}: {summary})\n")
+        for kind, short, diff, reason in rows:
+            old, _, new = diff.partition(" → ")
+            print(f"- `{short}` **{kind}**: `{old}` → `{new}` — {reason}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
