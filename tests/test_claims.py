@@ -60,6 +60,7 @@ def test_survey_claims(audited):
 def test_sample_claims(audited):
     assert audited.loc["C002", "verdict"] == "agrees"  # 10 interviews
     assert audited.loc["C011", "verdict"] == "agrees"  # 4 personalledere + 1 rådmann
+    assert audited.loc["C011", "computed"] == "personalleder 4, rådmann 1"  # the employer side only
     # two LEAN municipalities; 3.2 documents one, but a profile's silence is no evidence (issue 12)
     assert audited.loc["C126", "verdict"] == "not_verifiable"
     assert audited.loc["C126", "reason_code"] == "municipality_not_identifiable"

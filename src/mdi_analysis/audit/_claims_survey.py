@@ -132,7 +132,12 @@ def _mentions(sample: Sample, pattern: str) -> list[str]:
 def _sample_measures(data: AuditData) -> dict[str, Callable[[], tuple[float | dict[str, float], str]]]:
     sample, survey = data.sample, data.survey
     respondents = sample.respondents
-    by_key = lambda column: respondents.groupby(column)["count"].sum().astype(float).to_dict()  # noqa: E731
+
+    def by_key(column: str, side: str | None = None) -> dict[str, float]:
+        """Respondents counted by ``column``, of one side only when ``side`` is given."""
+        rows = respondents if side is None else respondents[respondents["side"] == side]
+        return rows.groupby(column)["count"].sum().astype(float).to_dict()
+
     municipalities_with = lambda pattern: (  # noqa: E731
         float(len(_mentions(sample, pattern))),
         "in 3.2: " + (", ".join(_mentions(sample, pattern)) or "none"),
@@ -144,8 +149,14 @@ def _sample_measures(data: AuditData) -> dict[str, Callable[[], tuple[float | di
             float(min(by_key("side").values())),
             "respondents per side: " + str(by_key("side")),
         ),
-        "count:arbeidsgiver_respondents": lambda: (by_key("position"), "positions of employer respondents"),
-        "count:tillitsvalgt_respondents": lambda: (by_key("organisation"), "unions of union respondents"),
+        "count:arbeidsgiver_respondents": lambda: (
+            by_key("position", "arbeidsgiver"),
+            "positions of employer respondents",
+        ),
+        "count:tillitsvalgt_respondents": lambda: (
+            by_key("organisation", "tillitsvalgt"),
+            "unions of union respondents",
+        ),
         "count:survey_municipalities": lambda: (
             float((~survey.units["is_reference"]).sum()),
             "survey units other than the reference",
