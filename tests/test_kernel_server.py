@@ -196,10 +196,10 @@ def _files_under(*folders: Path) -> list[str]:
     [
         "SIGKILL",
         "SIGTERM",
-        # Ctrl-C left the runner alive in loaded CI runs: the signal can land on a notebook thread,
-        # which does not wake the main thread from a wait without a timeout (it waits in slices
-        # now, _first_done), and threads still waiting on killed kernels were joined at exit (they
-        # are daemon threads now, _DaemonPool).
+        # Ctrl-C left the runner alive in CI runs started in the background: SIGINT was ignored in
+        # the whole process tree (see preexec_fn below). Also guarded: a signal landing on a notebook
+        # thread (the main thread waits in slices, _first_done) and threads still waiting on killed
+        # kernels at exit (daemon threads, _DaemonPool).
         "Ctrl-C",
     ],
 )
@@ -231,6 +231,9 @@ def test_nothing_of_a_killed_runner_survives_it(tmp_path, how):
         [sys.executable, "-c", RUNNER, *map(str, notebooks)],
         env=env,
         start_new_session=True,  # its own process group, as a terminal's foreground job
+        # and Ctrl-C handled as in a terminal: a job started in the background by a shell without job
+        # control (CI scripts, nohup … &) inherits SIGINT ignored, and Python then keeps ignoring it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
