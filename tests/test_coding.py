@@ -229,7 +229,7 @@ def test_codebook_as_series_gives_the_same_matrix(result):
 
 
 def test_unknown_normaliser_raises_value_error():
-    with pytest.raises(ValueError, match="valid names are: 'lemma', 'stem', 'lower'"):
+    with pytest.raises(ValueError, match="unknown normaliser .*valid: 'lemma', 'stem', 'lower'"):
         code_texts(TEXTS, CODEBOOK, normaliser="snowball")
 
 

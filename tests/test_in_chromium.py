@@ -196,6 +196,9 @@ def test_index_shows_every_flagged_statement_whole(index: OpenPage, flagged: pd.
         assert _words(row.statement) in text, f"{row.claim_id}: statement not shown whole"
         assert _words(row.reason) in text, f"{row.claim_id}: reason not shown"
         assert row.verdict.replace("_", " ") in text.replace("_", " "), f"{row.claim_id}: verdict not shown"
+        for utterance_id in filter(None, str(getattr(row, "evidence", "") or "").split(";")):
+            quotes = index.page.locator(f"#claim-{row.claim_id} + tr.flagged-evidence").text_content() or ""
+            assert utterance_id in quotes, f"{row.claim_id}: evidence quote {utterance_id} not shown"
 
 
 def test_index_figures_are_loaded(index: OpenPage):

@@ -219,3 +219,28 @@ def test_reproduce_records_the_digests_of_each_run_beside_the_committed_notebook
         **expected,
         "parameter-sets/12_t-q2.ipynb": new,
     }
+
+
+@pytest.mark.parametrize("path", committed_notebooks(), ids=lambda p: p.name)
+def test_papermill_reads_every_parameter_without_a_union_annotation(path):
+    """papermill skips a line with a second "=" (in its comment) and annotations with "|"; the first
+    would make it warn "Passed unknown parameter" for a valid one, so comments say "None: …"."""
+    import logging
+
+    import papermill
+
+    from mdi_analysis.pipeline._parameters import _assignments
+
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    plain = {name for name, _, annotation, _ in _assignments(path) if annotation is None}
+    assert plain <= set(papermill.inspect_notebook(str(path)))
+
+
+def test_the_runner_drops_only_papermills_unknown_parameter_warning():
+    import logging
+
+    def record(message: str) -> logging.LogRecord:
+        return logging.LogRecord("papermill", logging.WARNING, __file__, 1, message, None, None)
+
+    assert not runner._without_unknown_parameter_warnings(record("Passed unknown parameter: factors"))
+    assert runner._without_unknown_parameter_warnings(record("Input notebook does not contain a cell with tag"))

@@ -254,3 +254,29 @@ def test_two_coders_compared_on_no_codes_still_name_the_columns():
     empty = pd.DataFrame(index=["U1"])
     table = stats.coder_agreement(empty, empty, pd.DataFrame(columns=["category_id", "category"]))
     assert table.empty and list(table.columns)[:3] == ["category_id", "category", "kappa"]
+
+
+def test_index_page_shows_supporting_and_opposing_quotes_of_notebook_22s_evidence_table(tmp_path):
+    from html import escape
+
+    from mdi_analysis.corpus import load_corpus
+
+    reports = _reports(tmp_path, evidence=False)
+    pd.DataFrame(
+        {
+            "claim_id": ["C095", "C095"],
+            "utterance_id": ["U099", "U100"],
+            "role": ["tillitsvalgt", "arbeidsgiver"],
+            "section_id": ["4.5.1", "4.5.1"],
+            "stance": ["supports", "opposes"],
+            "matched_words": ["lean", ""],
+            "reader_note": ["", "says the opposite"],
+        }
+    ).to_csv(reports / "tables" / "claims_evidence.csv", index=False)
+    page = index_page(reports, info=INFO)
+    evidence = page[page.index('id="claim-C095"') : page.index('id="claim-C029"')]
+    texts = load_corpus().utterances.set_index("utterance_id")["text"]
+    assert escape(texts["U100"]) in evidence and escape(texts["U099"]) in evidence
+    assert "(arbeidsgiver · 4.5.1 · opposes)" in evidence
+    assert "(tillitsvalgt · 4.5.1 · supports · shared words: lean)" in evidence
+    assert "reader: says the opposite" in evidence

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..corpus import ROLES, Corpus
 from ..corpus.describe import counts_by
+from ..options import check_choice
 from ._claims import AuditData, audit, load_claims
 
 
@@ -36,11 +37,8 @@ def research_question_text(corpus: Corpus, research_question: int) -> str:
         A number the corpus does not define.
     """
     rows = corpus.research_questions
+    check_choice(research_question, sorted(int(n) for n in rows["research_question"]), "research_question")
     match = rows[rows["research_question"] == research_question]
-    if match.empty:
-        raise ValueError(
-            f"research_question must be one of {sorted(rows['research_question'])}, not {research_question!r}"
-        )
     return " ".join(str(match["text"].iloc[0]).split())
 
 

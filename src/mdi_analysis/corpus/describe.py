@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..options import check_choice
 from .model import ROLES
 from .schema import Corpus
 
@@ -58,8 +59,7 @@ def check_role(role: str) -> None:
     ValueError
         Any other value.
     """
-    if role != "all" and role not in ROLES:
-        raise ValueError(f"role must be 'all' or one of {list(ROLES)}, not {role!r}")
+    check_choice(role, ("all", *ROLES), "role")
 
 
 def filter_utterances(corpus: Corpus, role: str = "all", research_question: int | None = None) -> pd.DataFrame:

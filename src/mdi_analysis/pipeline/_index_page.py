@@ -149,21 +149,55 @@ def _scoreboard_html(board: pd.DataFrame | None) -> str:
     )
 
 
-def _evidence_html(row: pd.Series, quotes: dict[str, str]) -> str:
+def _evidence_html(row: pd.Series, quotes: dict[str, str], linked: pd.DataFrame | None = None) -> str:
+    """The quotes a flagged verdict rests on, each whole, with its role, place and stance.
+
+    From notebook 22's ``claims_evidence`` table when the run wrote it (supporting *and* opposing
+    quotes, the words statement and quote share, the reader's note); otherwise the quote ids of the
+    audit's ``evidence`` column, or those its computed value names.
+    """
     parts = []
-    basis = str(row.get("evidence_basis", "") or "").strip()
-    if basis:
-        parts.append(f'<p class="evidence-basis">{escape(basis)}</p>')
-    if "evidence_ids" in row.index:
-        ids = [i for i in re.split(r"[;,\s]+", str(row["evidence_ids"] or "")) if i]
-    else:  # before the audit wrote evidence columns: the quotes its computed value names
-        ids = list(dict.fromkeys(QUOTE_ID.findall(str(row.get("computed", "")))))
-    for utterance_id in ids:
+    claim_id = str(row.get("claim_id", ""))
+    mine = linked[linked["claim_id"] == claim_id] if linked is not None else None
+    if mine is not None and not mine.empty:
+        entries = [
+            (
+                str(r["utterance_id"]),
+                " · ".join(
+                    x
+                    for x in (
+                        str(r.get("role", "")),
+                        str(r.get("section_id", "")),
+                        str(r.get("stance", "")),
+                        f"shared words: {r['matched_words']}" if str(r.get("matched_words", "")) else "",
+                    )
+                    if x
+                ),
+                str(r.get("reader_note", "")),
+            )
+            for _, r in mine.iterrows()
+        ]
+    else:
+        if str(row.get("evidence", "")).strip():
+            ids = [i for i in re.split(r"[;,\s]+", str(row["evidence"])) if i]
+        elif "evidence_ids" in row.index:
+            ids = [i for i in re.split(r"[;,\s]+", str(row["evidence_ids"] or "")) if i]
+        else:  # the quotes its computed value names
+            ids = list(dict.fromkeys(QUOTE_ID.findall(str(row.get("computed", "")))))
+        entries = [(i, "", "") for i in ids]
+    basis = str(row.get("evidence_basis", "") or row.get("basis", "") or "").strip()
+    if basis and entries:
+        parts.append(f'<p class="evidence-basis">basis: {escape(basis)}</p>')
+    for utterance_id, about, note in entries:
         text = quotes.get(utterance_id)
         shown = escape(text) if text is not None else "(quote not in the corpus)"
-        parts.append(f'<blockquote class="evidence-quote"><b>{escape(utterance_id)}</b> {shown}</blockquote>')
-    if len(ids) > 3:  # a long list of quotes folds away, so the table stays readable
-        return f"<details><summary>{len(ids)} quotes</summary>{''.join(parts)}</details>"
+        label = f"<b>{escape(utterance_id)}</b>" + (
+            f' <span class="evidence-about">({escape(about)})</span>' if about else ""
+        )
+        reader = f'<br><span class="reader-note">reader: {escape(note)}</span>' if note else ""
+        parts.append(f'<blockquote class="evidence-quote">{label} {shown}{reader}</blockquote>')
+    if len(entries) > 3:  # a long list of quotes folds away, so the table stays readable
+        return f"<details><summary>{len(entries)} quotes</summary>{''.join(parts)}</details>"
     return "".join(parts) or "–"
 
 
@@ -175,7 +209,7 @@ def flagged_claims(claims: pd.DataFrame) -> pd.DataFrame:
     return flagged.sort_values(["_order", "claim_id"], kind="stable").drop(columns="_order")
 
 
-def _flagged_html(claims: pd.DataFrame | None, quotes: dict[str, str]) -> str:
+def _flagged_html(claims: pd.DataFrame | None, quotes: dict[str, str], linked: pd.DataFrame | None = None) -> str:
     if claims is None:
         return '<p id="flagged">No claim audit: notebook 22 did not write <code>tables/claims_audit.csv</code>.</p>'
     flagged = flagged_claims(claims)
@@ -195,7 +229,7 @@ def _flagged_html(claims: pd.DataFrame | None, quotes: dict[str, str]) -> str:
             f'<td class="reason">{escape(str(row.get("reason", "")))}</td>',
         ]
         rows.append(f'<tr class="flagged-statement" id="claim-{escape(str(row["claim_id"]))}">{"".join(cells)}</tr>')
-        evidence = _evidence_html(row, quotes)
+        evidence = _evidence_html(row, quotes, linked)
         if evidence != "–":  # the quotes get the table's whole width, in a row of their own
             rows.append(
                 f'<tr class="flagged-evidence"><td></td><td colspan="{len(head) - 1}" class="evidence">'
@@ -362,7 +396,9 @@ def index_page(reports: Path, *, info: dict[str, str] | None = None) -> str:
         "data in <code>data/</code> through the package's code; the notebooks below show how.</p>\n"
         f"<nav>{nav}</nav>\n"
         + _section("scoreboard", "Scoreboard", _scoreboard_html(board))
-        + _section("flagged", "Flagged statements", _flagged_html(claims, quotes))
+        + _section(
+            "flagged", "Flagged statements", _flagged_html(claims, quotes, _read_table(tables / "claims_evidence.csv"))
+        )
         + _section("published", "Published values: thesis vs this run", _published_html(board))
         + _section("figures", "Figures", _figures_html(reports))
         + _section("notebooks", "Notebooks", _notebooks_html(reports))

@@ -31,6 +31,7 @@ from typing import ClassVar
 
 from stop_words import get_stop_words
 
+from ..options import check_choice
 from ..paths import read_resource_csv
 from . import _lemma_dictionary as lemma_dictionary
 from ._lemma_dictionary import LANG
@@ -351,8 +352,7 @@ def get_normaliser(name: str | Normaliser) -> Normaliser:
     """
     if isinstance(name, Normaliser):
         return name
-    if name not in _FACTORIES:
-        raise ValueError(f"unknown normaliser {name!r}; valid names are: {', '.join(map(repr, _FACTORIES))}")
+    check_choice(name, _FACTORIES, "normaliser")
     if name not in _INSTANCES:
         _INSTANCES[name] = _FACTORIES[name]()
     return _INSTANCES[name]
