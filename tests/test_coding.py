@@ -309,3 +309,15 @@ def test_codebook_patterns_are_fixed_points_of_the_lemmatiser_where_the_text_pro
     # Known and accepted: bruker (user) vs the verb bruker (uses), and "legge til rette", whose
     # text form lemmatises the same way as the pattern.
     assert set(broken) <= {"bruker", "rette"}, broken
+
+
+def test_a_category_without_patterns_in_a_string_column_is_manual_only_and_errors_name_the_file():
+    from mdi_analysis.coding._patterns import compile_codebook
+
+    codebook = pd.DataFrame({"category_id": ["a.x", "a.y"], "patterns": ["innovasjon", None]}, dtype="string")
+    categories, patterns = compile_codebook(codebook)
+    assert categories == ["a.x", "a.y"] and [p.category_id for p in patterns] == ["a.x"]
+    bad = pd.DataFrame({"category_id": ["a.x"], "patterns": [3]})
+    bad.attrs["file"] = "my/categories.csv"
+    with pytest.raises(InputDataError, match=r"^my/categories\.csv.*row 1.*patterns"):
+        compile_codebook(bad)

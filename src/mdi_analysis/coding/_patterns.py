@@ -110,7 +110,7 @@ def compile_pattern(pattern: str, normaliser: str | Normaliser = "lemma") -> tup
 
 def _codebook_source(codebook: pd.DataFrame | pd.Series) -> str:
     """The name the codebook's errors report: ``attrs['source']`` when a loader set it."""
-    return str(codebook.attrs.get("source", "<codebook DataFrame>"))
+    return str(codebook.attrs.get("source") or codebook.attrs.get("file") or "<codebook DataFrame>")
 
 
 def _codebook_rows(codebook: pd.DataFrame | pd.Series) -> list[tuple[Hashable, object]]:
@@ -165,8 +165,8 @@ def compile_codebook(
         if category_id not in seen:
             seen.add(category_id)
             categories.append(category_id)
-        if cell is None or (isinstance(cell, float) and np.isnan(cell)):
-            continue
+        if cell is None or cell is pd.NA or (isinstance(cell, float) and np.isnan(cell)):
+            continue  # a category without patterns: "manual only" (pd.NA from a string column)
         if not isinstance(cell, str):
             raise InputDataError(source, f"patterns is {cell!r}", row=row, column="patterns", expected="text")
         for raw in cell.split(PATTERN_SEPARATOR):
