@@ -321,3 +321,21 @@ def test_a_category_without_patterns_in_a_string_column_is_manual_only_and_error
     bad.attrs["file"] = "my/categories.csv"
     with pytest.raises(InputDataError, match=r"^my/categories\.csv.*row 1.*patterns"):
         compile_codebook(bad)
+
+
+def test_a_heatmaps_long_title_stays_inside_the_figure():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from mdi_analysis.coding import heatmap
+
+    table = pd.DataFrame(
+        {"arbeidsgiver": [0.5, 0.25], "tillitsvalgt": [0.1, 0.4]},
+        index=["a very long category label that takes room on the left", "kort"],
+    )
+    fig = heatmap(table, "Share of each role's quotes coded with the category, a title longer than the plot")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    title = fig._suptitle.get_window_extent(renderer)
+    figure = fig.bbox
+    assert figure.x0 <= title.x0 and title.x1 <= figure.x1, (title, figure)

@@ -9,6 +9,7 @@ that repeats a word counts once.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 import numpy as np
@@ -285,9 +286,12 @@ def heatmap(table: pd.DataFrame, title: str, *, fmt: str = ".0%", max_rows: int 
         ax.set_axis_off()
         ax.set_title(title)
         return fig
-    fig, ax = plt.subplots(figsize=(1.1 * len(data.columns) + 4.5, 0.32 * len(data) + 1.6))
+    width = 1.1 * len(data.columns) + 4.5
+    fig, ax = plt.subplots(figsize=(width, 0.32 * len(data) + 1.6))
     sns.heatmap(data.astype(float), annot=True, fmt=fmt, cmap="Blues", cbar=False, linewidths=0.5, ax=ax)
-    ax.set_title(title)
+    # The title over the whole figure, wrapped to its width: centred over a narrow heatmap (long row
+    # labels on the left) a long title ran past the figure's right edge and was cut.
+    fig.suptitle(textwrap.fill(title, width=int(width * 8)), x=0.02, ha="left", fontsize=11)
     ax.set_xlabel("")
     ax.set_ylabel("")
     fig.tight_layout()

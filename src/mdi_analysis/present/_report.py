@@ -81,14 +81,16 @@ def save_table(table: pd.DataFrame, name: str, *, index: bool = True) -> Path:
     name : str
         The file name without ``.csv``.
     index : bool
-        Write a meaningful index (anything but a RangeIndex) as leading column(s).
+        Write a meaningful index as leading column(s): a named one, or one that is not integers
+        (an unnamed integer index is row positions left over from filtering, not data).
 
     Returns
     -------
     Path
         ``tables/<name>.csv``, relative to the reports folder.
     """
-    frame = table.reset_index() if index and not isinstance(table.index, pd.RangeIndex) else table
+    positions = table.index.nlevels == 1 and table.index.name is None and pd.api.types.is_integer_dtype(table.index)
+    frame = table.reset_index() if index and not positions else table
     path = write_table(frame, tables_dir() / f"{name}.csv")
     return path.relative_to(reports_dir())
 
