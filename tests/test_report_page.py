@@ -217,6 +217,9 @@ def test_html_pages_take_the_notebooks_title(tmp_path):
     html = (tmp_path / "page.html").read_text(encoding="utf-8")
     assert "<title>22 · Claim audit and scoreboard</title>" in html
     assert "<title>Notebook</title>" not in html
+    # a parameter set's page gets its own title, so the pages of one template are told apart
+    render_html(nb, tmp_path / "rq2.html", title="12 · Results for research question 2")
+    assert "<title>12 · Results for research question 2</title>" in (tmp_path / "rq2.html").read_text("utf-8")
 
 
 def test_the_anonymity_scan_reads_the_workbook_sheet_by_sheet(tmp_path):

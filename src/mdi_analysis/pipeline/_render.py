@@ -64,7 +64,7 @@ def prepare_exporters() -> None:
         _exporter(True)
 
 
-def render_html(nb: nbformat.NotebookNode, path: Path, *, hide_code: bool = False) -> None:
+def render_html(nb: nbformat.NotebookNode, path: Path, *, hide_code: bool = False, title: str | None = None) -> None:
     """An HTML rendering; ``hide_code`` gives the results-only variant for readers who skip code.
 
     Parameters
@@ -75,10 +75,14 @@ def render_html(nb: nbformat.NotebookNode, path: Path, *, hide_code: bool = Fals
         The page to write (only rewritten when its content changes).
     hide_code : bool
         Leave out code cells' input and prompts.
+    title : str, optional
+        The browser's title (default: the notebook's metadata title, else its first heading); a
+        parameter set's page passes its own, so the pages of one template are told apart.
     """
-    if not nb.metadata.get("title"):  # the browser's title: the notebook's own, not nbconvert's "Notebook"
+    title = title or nb.metadata.get("title") or notebook_heading(nb)
+    if nb.metadata.get("title") != title:  # the browser's title, not nbconvert's "Notebook"
         nb = copy.copy(nb)
-        nb.metadata = nbformat.NotebookNode({**nb.metadata, "title": notebook_heading(nb)})
+        nb.metadata = nbformat.NotebookNode({**nb.metadata, "title": title})
     with _EXPORT_LOCK:
         body, _ = _exporter(hide_code).from_notebook_node(nb)
     write_if_changed(path, body)

@@ -168,8 +168,8 @@ def _execute_run(run: NotebookRun, reports: Path, update_committed: bool) -> Run
     text = notebook_text(nb)
     changed = write_if_changed(run.committed, text) if update_committed and run.committed else False
     write_if_changed(reports / "notebooks" / run.file_name, text)
-    render_html(nb, reports / "html" / f"{run.name}.html")
-    render_html(nb, reports / "html-results" / f"{run.name}.html", hide_code=True)
+    render_html(nb, reports / "html" / f"{run.name}.html", title=run.title)
+    render_html(nb, reports / "html-results" / f"{run.name}.html", hide_code=True, title=run.title)
     return RunResult(run.file_name, True, time.perf_counter() - start, changed=changed, digests=digests)
 
 
