@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 
 from mdi_analysis import paths
-from mdi_analysis.corpus import build_corpus, cli, compare_corpus, load_corpus
-from mdi_analysis.corpus.extract import LABEL_RE, ThesisText
+from mdi_analysis.corpus import build_corpus, build_corpus_main, compare_corpus, load_corpus
+from mdi_analysis.corpus._extract import LABEL_RE, ThesisText
 
 # Quotes per section × role, counted by hand. The author's own counts agree where she gives them:
 # 4.1.1 "de 3 ovennevnte arbeidsgiverne" (the three after her comment on the second quote),
@@ -370,9 +370,9 @@ def test_every_role_label_in_the_thesis_is_in_the_corpus(utterances, thesis_file
 
 def test_cli_check_passes_and_detects_a_changed_corpus(tmp_path, capsys, thesis_file):
     thesis = thesis_file
-    assert cli.main(["--thesis", str(thesis), "--check"]) == 0
+    assert build_corpus_main(["--thesis", str(thesis), "--check"]) == 0
     out_dir = tmp_path / "corpus"
-    assert cli.main(["--thesis", str(thesis), "--out", str(out_dir)]) == 0
+    assert build_corpus_main(["--thesis", str(thesis), "--out", str(out_dir)]) == 0
     for name in ["utterances.csv", "links.csv", "sections.csv"]:
         assert (out_dir / name).read_bytes() == (paths.data_dir() / "corpus" / name).read_bytes()
     utterances_file = out_dir / "utterances.csv"
@@ -380,12 +380,12 @@ def test_cli_check_passes_and_detects_a_changed_corpus(tmp_path, capsys, thesis_
     utterances_file.write_text(text.replace("Gjøre ting smartere.", "Gjøre ting smartest.", 1), encoding="utf-8")
     (out_dir / "links.csv").unlink()
     capsys.readouterr()
-    assert cli.main(["--thesis", str(thesis), "--out", str(out_dir), "--check"]) == 1
+    assert build_corpus_main(["--thesis", str(thesis), "--out", str(out_dir), "--check"]) == 1
     report = capsys.readouterr().out
     assert "utterances.csv: 1 row(s) differ: U003 (text)" in report
     assert "links.csv: missing" in report
 
 
 def test_cli_reports_a_missing_thesis(tmp_path, capsys):
-    assert cli.main(["--thesis", str(tmp_path / "nope.txt"), "--check"]) == 2
+    assert build_corpus_main(["--thesis", str(tmp_path / "nope.txt"), "--check"]) == 2
     assert "thesis text not found" in capsys.readouterr().err

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mdi_analysis.corpus.extract import ExtractionError, ThesisText, extract_corpus_utterances, find_sections
+from mdi_analysis.corpus._extract import ExtractionError, ThesisText, extract_corpus_utterances, find_sections
 
 PRINTED = [
     "Forord",

@@ -17,7 +17,7 @@ import pytest
 import mdi_analysis.corpus as corpus_module
 from mdi_analysis import exchange, paths
 from mdi_analysis import io as mdi_io  # attributes, not names: each test fails on its own before the fix
-from mdi_analysis.corpus.build import CORPUS_FILES, build_corpus, write_corpus
+from mdi_analysis.corpus._build import CORPUS_FILES, build_corpus, write_corpus
 from mdi_analysis.errors import InputDataError, OptionError
 
 CLEAN = Path(__file__).parent / "fixtures" / "transcripts" / "intervju_arbeidsgiver.txt"

@@ -21,9 +21,7 @@ import xmlschema
 
 from mdi_analysis import exchange, paths
 from mdi_analysis.coding import code_texts
-from mdi_analysis.corpus import load_corpus
-from mdi_analysis.corpus.build import UTTERANCE_COLUMNS
-from mdi_analysis.corpus.model import count_words
+from mdi_analysis.corpus import UTTERANCE_COLUMNS, count_words, load_corpus
 from mdi_analysis.errors import PersonalDataError, QdaValidationError
 from mdi_analysis.exchange._qda_model import ZIP_DATE_TIME
 from mdi_analysis.io._codebook import load_codebook

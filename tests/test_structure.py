@@ -109,3 +109,110 @@ def test_the_structure_test_catches_a_forbidden_import(tmp_path):
         fake.unlink()
     assert "coding" in parts and "ext:papermill" in parts
     assert "coding" not in allowed_imports()["io"]
+
+
+def _is_private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def private_imports(path: Path, package: Path = PACKAGE) -> list[str]:
+    """Private modules or names (``_name``) of ANOTHER subpackage that the file at ``path`` imports.
+
+    Why: a subpackage's face (``__init__.py`` with ``__all__``) is its contract; reaching behind it
+    (``from ..io._files import _make_folders``) ties two subpackages' insides together, so neither
+    can be reorganised alone. Imports within the same subpackage are the subpackage's own business.
+    """
+    relative = path.relative_to(package).parts
+    own = relative[0] if len(relative) > 1 else None  # None for a top-level module
+    depth = len(relative) - 1
+    found: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        targets: list[list[str]] = []  # each: the dotted path below mdi_analysis
+        if isinstance(node, ast.ImportFrom):
+            module = (node.module or "").split(".") if node.module else []
+            if node.level == 0:
+                if module[:1] != ["mdi_analysis"]:
+                    continue
+                below = module[1:]
+            elif node.level > depth:
+                below = module
+            else:
+                continue  # within the own subpackage
+            targets += [below + [alias.name] for alias in node.names]
+        elif isinstance(node, ast.Import):
+            targets += [a.name.split(".")[1:] for a in node.names if a.name.split(".")[0] == "mdi_analysis"]
+        for target in targets:
+            if not target or target[0] == own:
+                continue
+            if any(_is_private(part) for part in target):
+                found.append(f"{path.relative_to(package)} imports {'.'.join(target)} behind a face")
+    return found
+
+
+def public_modules_behind_faces(package: Path = PACKAGE) -> list[str]:
+    """Modules in a subpackage's folder without the leading underscore (other than its face)."""
+    return sorted(
+        str(p.relative_to(package))
+        for p in package.glob("*/*.py")
+        if (p.parent / "__init__.py").exists() and not p.stem.startswith("_")
+    )
+
+
+def test_no_module_imports_a_private_module_of_another_subpackage():
+    problems = [problem for path in sorted(PACKAGE.rglob("*.py")) for problem in private_imports(path)]
+    assert not problems, "\n".join(problems)
+
+
+def test_modules_behind_a_face_are_private():
+    assert public_modules_behind_faces() == []
+
+
+def test_commands_are_delegated_to_faces():
+    """``python -m mdi_analysis CMD`` imports a face, not a module behind it (they are strings, not imports)."""
+    from mdi_analysis.__main__ import DELEGATES
+
+    behind = {name: module for name, (module, _, _) in DELEGATES.items() if any(map(_is_private, module.split(".")))}
+    assert behind == {}
+    for module, function, _ in DELEGATES.values():
+        face = importlib.import_module(module)
+        assert function in face.__all__, f"{module}.{function} is not in its face's __all__"
+
+
+def test_the_structure_test_catches_private_imports_and_public_modules(tmp_path):
+    """The checkers can fail: a planted package with each kind of violation is reported."""
+    package = tmp_path / "mdi_analysis"
+    for name in ("io", "pipeline"):
+        (package / name).mkdir(parents=True)
+        (package / name / "__init__.py").write_text('"""Face."""\n', encoding="utf-8")
+    (package / "io" / "_files.py").write_text("from ._tables import read_table\n", encoding="utf-8")
+    (package / "io" / "helpers.py").write_text("", encoding="utf-8")  # public module behind a face
+    (package / "io" / "__main__.py").write_text("", encoding="utf-8")
+    runner = package / "pipeline" / "_runner.py"
+    runner.write_text(
+        "from .. import __version__\n"
+        "from ..io import write_folder\n"  # fine: the face
+        "from ._render import page\n"  # fine: own subpackage
+        "from ..io._files import mark_folder\n"
+        "from ..io import _files\n"
+        "from ..io._files import _make_folders\n"
+        "from mdi_analysis.io._tables import read_table\n"
+        "import mdi_analysis.io._tables\n"
+        "def later():\n"
+        "    from ..audit import _scoreboard as scoreboard\n",
+        encoding="utf-8",
+    )
+    top = package / "__main__.py"
+    top.write_text("from .corpus._cli import main\nfrom .errors import MdiError\n", encoding="utf-8")
+
+    assert private_imports(package / "io" / "_files.py", package) == []
+    found = private_imports(runner, package)
+    assert [line.split(" imports ")[1] for line in found] == [
+        "io._files.mark_folder behind a face",
+        "io._files behind a face",
+        "io._files._make_folders behind a face",
+        "io._tables.read_table behind a face",
+        "io._tables behind a face",
+        "audit._scoreboard behind a face",
+    ]
+    assert private_imports(top, package) == ["__main__.py imports corpus._cli.main behind a face"]
+    assert public_modules_behind_faces(package) == ["io/helpers.py"]

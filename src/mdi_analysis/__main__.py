@@ -32,7 +32,11 @@ from .errors import MdiError, OptionError, PersonalDataError
 
 #: Commands implemented by other modules' own argument parsers: name → (module, function, help).
 DELEGATES: dict[str, tuple[str, str, str]] = {
-    "build-corpus": ("mdi_analysis.corpus.cli", "main", "rebuild data/corpus/ from the thesis (--check: compare only)"),
+    "build-corpus": (
+        "mdi_analysis.corpus",
+        "build_corpus_main",
+        "rebuild data/corpus/ from the thesis (--check: compare only)",
+    ),
     "scan-pii": ("mdi_analysis.privacy", "main", "anonymity scan of data/, notebooks/ and reports/"),
     "export-qdpx": (
         "mdi_analysis.exchange",

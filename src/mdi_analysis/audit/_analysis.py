@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from ..coding._themes import CorpusCoding
-from ..io._tables import check_allowed, read_table
+from ..coding import CorpusCoding
+from ..io import check_allowed, read_table
 from ..paths import data_dir
 
 THEMES_SCHEMA = pa.DataFrameSchema(

@@ -27,8 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..corpus import Corpus
-from ..io._sample import load_sample
-from ..io._survey import load_survey
+from ..io import load_sample, load_survey
 from ._claims_model import (
     ROLE_DIFFERENCE,
     VERDICTS,
@@ -515,10 +514,9 @@ def load_audit_data(
     InputDataError
         An input file that cannot be read or breaks its schema.
     """
-    from ..coding._negation import affirmed_matrix
-    from ..coding._themes import code_corpus
+    from ..coding import affirmed_matrix, code_corpus
     from ..corpus import load_corpus
-    from ..io._codebook import load_codebook
+    from ..io import load_codebook
     from ..paths import data_dir
     from ._evidence import empty_evidence, load_claim_evidence
 

@@ -17,9 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..corpus import Corpus
-from ..io._sample import Sample
-from ..io._survey import Survey
-from ..io._tables import read_table
+from ..io import Sample, Survey, read_table
 from ..paths import data_dir
 
 VERDICTS = ("agrees", "agrees_above_only", "partly", "contradicted", "not_verifiable")

@@ -13,9 +13,8 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from ..io._expected import round_half_up
-from ..io._sample import Sample
-from ..io._survey import factor_table as survey_factor_table
+from ..io import Sample, round_half_up
+from ..io import factor_table as survey_factor_table
 from ._claims_model import SMALL_DIFFERENCE, UNITS, AuditData, Verdict
 
 # ------------------------------------------------------------------------------------- survey

@@ -19,7 +19,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..corpus import Corpus
-from ..io._tables import fail_row, read_table
+from ..io import fail_row, read_table
 from ..paths import data_dir
 from ..text import content_token_lists, dfm_from_tokens, dfm_idf, dfm_tfidf
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..corpus import ROLES, Corpus
-from ..corpus.describe import counts_by
+from ..corpus import ROLES, Corpus, counts_by
 from ..options import check_choice
 from ._claims import AuditData, audit, load_claims
 
@@ -82,7 +81,7 @@ def themes_by_role(data: AuditData, quotes: pd.DataFrame, top_n: int = 8) -> pd.
         Index (``role``, ``rank``); columns ``category_id``, ``kategori`` (name), ``quotes`` (coded
         quotes of the role) and ``share`` (of the role's quotes, 0–1).
     """
-    from ..io._codebook import load_codebook
+    from ..io import load_codebook
 
     labels = load_codebook().labels()
     matrix = data.coding_matrix.reindex(quotes["utterance_id"]).fillna(0)

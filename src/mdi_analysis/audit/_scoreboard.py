@@ -27,9 +27,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..io import _expected as expected
-from ..io._sample import load_sample, sample_values
-from ..io._survey import MEAN_ROW, factor_table, load_survey, survey_values
+from ..io import SURVEY_MEAN_ROW as MEAN_ROW
+from ..io import compare_published, factor_table, load_sample, load_survey, sample_values, survey_values
 from ..paths import tables_dir
 from ._claims import AuditData, audit, load_claims
 
@@ -141,7 +140,7 @@ def published_comparison() -> pd.DataFrame:
         ],
         ignore_index=True,
     )
-    return expected.compare_published(computed)
+    return compare_published(computed)
 
 
 def value_origin(comparison: pd.DataFrame) -> pd.Series:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..text._normalise import Normaliser, canonical_token, get_normaliser, tokenize
+from ..text import Normaliser, canonical_token, get_normaliser, tokenize
 from ._patterns import (
     EVIDENCE_COLUMNS,
     CompoundBlock,

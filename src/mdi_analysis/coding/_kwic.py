@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..options import check_int
-from ..text._normalise import Normaliser, get_normaliser, tokenize
+from ..text import Normaliser, get_normaliser, tokenize
 from ._engine import _run, _text_values
 from ._patterns import compile_codebook
 

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from ..text._normalise import _TOKEN_RE, is_gap
+from ..text import TOKEN_RE, is_gap
 
 #: Words that open a negation scope (bokmål and a few nynorsk/dialect forms the quotes use).
 NEGATION_CUES = frozenset(
@@ -75,7 +75,7 @@ def negated_tokens(text: str) -> np.ndarray:
     flags: list[bool] = []
     in_scope = False
     previous_end = 0
-    for match in _TOKEN_RE.finditer(text):
+    for match in TOKEN_RE.finditer(text):
         word = match.group(0).lower()
         if _BOUNDARY.search(text, previous_end, match.start()) or word in CLAUSE_BREAKS or is_gap(word):
             in_scope = False

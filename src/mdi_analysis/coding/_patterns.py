@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..errors import InputDataError
 from ..paths import read_resource_csv
-from ..text._normalise import GAP_TOKEN, LINKING_LETTERS, Normaliser, canonical_token, get_normaliser, tokenize
+from ..text import GAP_TOKEN, LINKING_LETTERS, Normaliser, canonical_token, get_normaliser, tokenize
 
 #: Separator of patterns in the codebook's ``patterns`` column.
 PATTERN_SEPARATOR = ";"

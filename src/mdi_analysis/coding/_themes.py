@@ -15,9 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..corpus import ROLES, Corpus
-from ..corpus.describe import ROLE_COLUMNS, check_role
-from ..io._codebook import Codebook
+from ..corpus import ROLE_COLUMNS, ROLES, Corpus, check_role
+from ..io import Codebook
 from ._engine import CodingResult, code_texts
 from ._kwic import cooccurrence
 

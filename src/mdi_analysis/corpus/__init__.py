@@ -1,12 +1,26 @@
 """The interview corpus: the quotes of thesis chapter 4 as data.
 
 ``build_corpus`` extracts the quotes, sections and interview guide from the thesis text (see
-:mod:`.extract` for the rules and the corpus README (``data/README.md``) for every decision); ``load_corpus``
+:mod:`._extract` for the rules and the corpus README (``data/README.md``) for every decision); ``load_corpus``
 reads and validates the committed tables — or a researcher's own transcripts in the same shape.
+The corpus files' shape (``UTTERANCE_COLUMNS``, ``CODING_COLUMNS``, ``FLOAT_FORMAT``, ``render_csv``)
+is public so that importers write files identical in form. May import: ``errors``, ``options``,
+``paths``, ``io``, ``text``. The modules behind this face are private (``_build``, ``_extract`` …).
 """
 
-from .build import BuiltCorpus, build_corpus, compare_corpus, write_corpus
-from .describe import (
+from ._build import (
+    CODING_COLUMNS,
+    FLOAT_FORMAT,
+    UTTERANCE_COLUMNS,
+    BuiltCorpus,
+    build_corpus,
+    compare_corpus,
+    render_csv,
+    write_corpus,
+)
+from ._cli import main as build_corpus_main
+from ._describe import (
+    ROLE_COLUMNS,
     check_role,
     counts_by,
     filter_utterances,
@@ -15,8 +29,8 @@ from .describe import (
     reprint_table,
     without_reprints,
 )
-from .model import FLAGS, RELATIONS, ROLE_LABELS, ROLES, UNKNOWN_ROLE
-from .schema import Corpus, load_corpus
+from ._model import FLAGS, RELATIONS, ROLE_LABELS, ROLES, UNKNOWN_ROLE, count_words
+from ._schema import Corpus, load_corpus
 
 __all__ = [
     "FLAGS",
@@ -24,6 +38,13 @@ __all__ = [
     "ROLES",
     "UNKNOWN_ROLE",
     "ROLE_LABELS",
+    "ROLE_COLUMNS",
+    "CODING_COLUMNS",
+    "FLOAT_FORMAT",
+    "UTTERANCE_COLUMNS",
+    "build_corpus_main",
+    "count_words",
+    "render_csv",
     "BuiltCorpus",
     "Corpus",
     "build_corpus",

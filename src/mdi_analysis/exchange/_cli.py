@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..corpus.model import ROLES
+from ..corpus import ROLES
 from ..errors import InputDataError, MdiError, PersonalDataError, QdaValidationError
 from ..paths import data_dir, relative_to_root
 from ..privacy import format_findings

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..corpus.build import CODING_COLUMNS, UTTERANCE_COLUMNS  # the corpus files' own columns
+from ..corpus import CODING_COLUMNS, UTTERANCE_COLUMNS  # the corpus files' own columns
 from ..errors import InputDataError, OptionError, PersonalDataError, QdaFormatError
 from ..io import check_input_file, check_output_folder, load_codebook, output_marker, write_folder, write_table
 from ..paths import relative_to_root
@@ -361,7 +361,7 @@ def _read_root(
 
 def _utterance_frame(rows: list[dict[str, object]], path: Path) -> pd.DataFrame:
     """utterances.csv's columns and types; ``n_words`` is recounted from the text."""
-    from ..corpus.model import count_words
+    from ..corpus import count_words
 
     utterances = pd.DataFrame(rows)
     for column in UTTERANCE_COLUMNS:
@@ -494,8 +494,7 @@ def write_corpus(
     text, so this is the same gate as the transcript import: if the scanner finds anything,
     nothing is written, unless ``allow_pii``.
     """
-    from ..corpus import ROLES, load_corpus
-    from ..corpus.build import FLOAT_FORMAT, render_csv
+    from ..corpus import FLOAT_FORMAT, ROLES, load_corpus, render_csv
     from ..io import load_codebook
 
     frames = {

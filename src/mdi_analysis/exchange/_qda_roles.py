@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..corpus.model import ROLE_LABELS, UNKNOWN_ROLE
+from ..corpus import ROLE_LABELS, UNKNOWN_ROLE
 from ..errors import OptionError, QdaFormatError
 from ..io import decode_text, read_input_bytes
 from ._qda_model import ROLE_VARIABLE

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..corpus.model import ROLES, count_words
+from ..corpus import ROLES, count_words
 from ..errors import InputDataError, OptionError, PersonalDataError
 from ..io import check_output_folder, write_folder, write_table
 from ..paths import data_dir, relative_to_root
@@ -276,7 +276,7 @@ def _section_frames(used: list[str], default_section: str, guide_dir: Path) -> d
 
 
 def _render(frame: pd.DataFrame) -> str:
-    from ..corpus.build import render_csv
+    from ..corpus import render_csv
 
     return render_csv(frame)
 
@@ -394,8 +394,7 @@ def write_import(
     then moved into place, so ``out_dir`` holds either the previous content or the complete new
     corpus.
     """
-    from ..corpus import load_corpus
-    from ..corpus.build import FLOAT_FORMAT
+    from ..corpus import FLOAT_FORMAT, load_corpus
 
     if result.findings and not allow_pii:
         raise PersonalDataError(result.findings, "the transcripts")

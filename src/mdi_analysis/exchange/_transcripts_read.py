@@ -32,7 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..corpus.model import ROLE_LABELS, ROLES
+from ..corpus import ROLE_LABELS, ROLES
 from ..errors import InputDataError, OptionError
 from ..io import check_input_file, decode_text, read_input_bytes
 from ..paths import relative_to_root

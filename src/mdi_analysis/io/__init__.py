@@ -10,7 +10,17 @@ package reads data through here.
 
 from ._codebook import Codebook, load_codebook
 from ._expected import compare_published, load_expected, published_summary, round_half_up
-from ._files import OUTPUT_MARKER, check_output_folder, output_marker, write_atomic, write_folder, write_if_changed
+from ._files import (
+    OUTPUT_MARKER,
+    check_output_folder,
+    make_folders,
+    mark_folder,
+    output_marker,
+    remove_created_folders,
+    write_atomic,
+    write_folder,
+    write_if_changed,
+)
 from ._sample import Sample, coverage, load_sample, municipality_table, respondent_table, sample_values
 from ._survey import (
     MEAN_ROW as SURVEY_MEAN_ROW,
@@ -51,6 +61,8 @@ __all__ = [
     "load_expected",
     "load_sample",
     "load_survey",
+    "make_folders",
+    "mark_folder",
     "municipality_table",
     "output_marker",
     "plot_scores",
@@ -59,6 +71,7 @@ __all__ = [
     "read_input_bytes",
     "size_text",
     "read_table",
+    "remove_created_folders",
     "require_columns",
     "respondent_table",
     "round_half_up",

@@ -28,9 +28,11 @@ __all__ = [
     "OUTPUT_MARKER",
     "OutputMarker",
     "check_output_folder",
+    "make_folders",
     "mark_folder",
     "marker_text",
     "output_marker",
+    "remove_created_folders",
     "write_atomic",
     "write_folder",
     "write_if_changed",
@@ -241,15 +243,19 @@ def check_output_folder(out_dir: str | Path, *, keep_other_files: bool = True, o
         )
 
 
-def _make_folders(folder: Path) -> list[Path]:
-    """``mkdir -p`` that returns the folders it created, outermost first (to remove after a failure)."""
+def make_folders(folder: Path) -> list[Path]:
+    """``mkdir -p`` that returns the folders it created, outermost first (to remove after a failure).
+
+    Public because every writer of a folder (this module's :func:`write_folder`, the notebook
+    runner) must leave no empty parents behind when it fails; see :func:`remove_created_folders`.
+    """
     missing = [p for p in [folder, *folder.parents] if not p.exists()]
     folder.mkdir(parents=True, exist_ok=True)
     return missing[::-1]
 
 
-def _remove_created(created: list[Path]) -> None:
-    """Remove the folders :func:`_make_folders` created, innermost first, where they are still empty."""
+def remove_created_folders(created: list[Path]) -> None:
+    """Remove the folders :func:`make_folders` created, innermost first, where they are still empty."""
     for folder in reversed(created):
         try:
             folder.rmdir()
@@ -315,7 +321,7 @@ def write_folder(
     out_dir = Path(out_dir)
     check_output_folder(out_dir, keep_other_files=keep_other_files, overwrite=overwrite)
     if keep_other_files:
-        created = _make_folders(out_dir)
+        created = make_folders(out_dir)
         try:
             with tempfile.TemporaryDirectory(prefix=prefix, dir=out_dir) as staging:
                 names = list(write(Path(staging)))
@@ -327,11 +333,11 @@ def write_folder(
                     os.replace(Path(staging) / name, out_dir / name)
                     written.append(out_dir / name)
         except BaseException:
-            _remove_created(created)
+            remove_created_folders(created)
             raise
         write_if_changed(out_dir / OUTPUT_MARKER, marker_text(made_by, [*previous, *names], whole=False))
         return written
-    created = _make_folders(out_dir.parent)
+    created = make_folders(out_dir.parent)
     staging_dir = Path(tempfile.mkdtemp(prefix=prefix, dir=out_dir.parent))
     try:
         names = list(write(staging_dir))
@@ -348,6 +354,6 @@ def write_folder(
             os.replace(staging_dir, out_dir)
     except BaseException:
         shutil.rmtree(staging_dir, ignore_errors=True)
-        _remove_created(created)
+        remove_created_folders(created)
         raise
     return [out_dir / name for name in names]

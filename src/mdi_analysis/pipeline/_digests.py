@@ -23,7 +23,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..io._files import write_if_changed
+from ..io import write_if_changed
 from ..paths import notebooks_dir
 
 #: Committed under ``notebooks/``; written with the same content under ``reports/`` by each run.

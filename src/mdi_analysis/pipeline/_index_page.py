@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..audit import _scoreboard as scoreboard
+from .. import audit
 from ..paths import project_root
 from ..present import show_table
 from ._render import notebook_index
@@ -139,10 +139,10 @@ def run_info(now: datetime | None = None) -> dict[str, str]:
 def _scoreboard_html(board: pd.DataFrame | None) -> str:
     if board is None:
         return '<p id="scoreboard">No scoreboard: notebook 22 did not write <code>tables/scoreboard.csv</code>.</p>'
-    counts = scoreboard.counts(board)
+    counts = audit.scoreboard_counts(board)
     table = show_table(counts, "Rows of the scoreboard by type and verdict").to_html(table_id="scoreboard")
     return (
-        f'<p class="summary-line" id="summary">{escape(scoreboard.summary_line(board))}.</p>\n'
+        f'<p class="summary-line" id="summary">{escape(audit.summary_line(board))}.</p>\n'
         "<p>A <em>recomputed value</em> is computed from several input cells; a <em>transcribed value</em> is an "
         "input cell typed from the thesis and compared with a second typed copy; a <em>claim</em> is a statement "
         "of chapters 3–6 that counts or compares, with a verdict.</p>\n" + table
@@ -203,8 +203,8 @@ def _evidence_html(row: pd.Series, quotes: dict[str, str], linked: pd.DataFrame 
 
 def flagged_claims(claims: pd.DataFrame) -> pd.DataFrame:
     """The claims with a flagged verdict, most serious first (contradicted, partly, agrees_above_only)."""
-    order = {verdict: number for number, verdict in enumerate(scoreboard.FLAGGED)}
-    flagged = claims[claims["verdict"].isin(scoreboard.FLAGGED)].copy()
+    order = {verdict: number for number, verdict in enumerate(audit.FLAGGED_VERDICTS)}
+    flagged = claims[claims["verdict"].isin(audit.FLAGGED_VERDICTS)].copy()
     flagged["_order"] = flagged["verdict"].map(order)
     return flagged.sort_values(["_order", "claim_id"], kind="stable").drop(columns="_order")
 
@@ -245,7 +245,7 @@ def _flagged_html(claims: pd.DataFrame | None, quotes: dict[str, str], linked: p
 def _published_html(board: pd.DataFrame | None) -> str:
     if board is None:
         return '<p id="published">No scoreboard in this run.</p>'
-    values = board[board["type"] != scoreboard.CLAIM]
+    values = board[board["type"] != audit.CLAIM]
     columns = ["item", "type", "section", "line", "expected", "computed", "verdict"]
     differing = values[values["verdict"] != "reproduced"]
     lead = (
@@ -364,7 +364,7 @@ def index_page(reports: Path, *, info: dict[str, str] | None = None) -> str:
     from ..corpus import load_corpus
 
     tables = reports / "tables"
-    board = scoreboard.saved(tables / scoreboard.SCOREBOARD_FILE)
+    board = audit.saved(tables / audit.SCOREBOARD_FILE)
     claims = _read_table(tables / "claims_audit.csv")
     utterances = load_corpus().utterances
     quotes = dict(zip(utterances["utterance_id"], utterances["text"]))

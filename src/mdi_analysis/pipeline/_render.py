@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import nbformat
 
-from ..io._files import write_if_changed
+from ..io import write_if_changed
 from ._notebooks import pipeline_runs
 
 if TYPE_CHECKING:

@@ -34,7 +34,7 @@ from typing import Any
 import nbformat
 
 from ..errors import MdiError, OptionError
-from ..io._files import _make_folders, _remove_created, mark_folder, output_marker, write_if_changed
+from ..io import make_folders, mark_folder, output_marker, remove_created_folders, write_if_changed
 from ..paths import project_root, relative_to_root, reports_dir
 from ._digests import DIGESTS_FILE, run_digests, save_digests
 from ._kernel_server import running_server, scratch_folder
@@ -179,7 +179,7 @@ def _warm_caches() -> None:
     Today that is simplemma's dictionary trie (:mod:`mdi_analysis.text._lemma_dictionary`): about 2 s once
     per machine and simplemma version, instead of 0.9 s of decoding in every kernel that lemmatises.
     """
-    from ..text._lemma_dictionary import ensure_trie
+    from ..text import ensure_trie
 
     ensure_trie()
 
@@ -408,7 +408,7 @@ def run_one(notebook: str, parameters: dict[str, Any], out: Path | None = None) 
     check_parameters(run.source, parameters)
     out = run_folder(run, parameters, out)
     executed = out / run.file_name
-    created = _make_folders(out)
+    created = make_folders(out)
     try:
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
         try:
@@ -427,7 +427,7 @@ def run_one(notebook: str, parameters: dict[str, Any], out: Path | None = None) 
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     except BaseException:
-        _remove_created(created)
+        remove_created_folders(created)
         raise
     mark_folder(out, f"run {run.name}", [executed.name, executed.with_suffix(".html").name, "tables", "figures"])
     return executed

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..io._files import write_atomic
-from ..io._tables import write_table
+from ..io import write_atomic, write_table
 from ..paths import figures_dir, reports_dir, tables_dir
 from ._tables import empty_sentence, text_view
 

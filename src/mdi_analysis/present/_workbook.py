@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..io._files import write_atomic
+from ..io import write_atomic
 
 #: Excel's limit on a sheet name, and the characters a sheet name may not hold.
 SHEET_NAME_LENGTH = 31

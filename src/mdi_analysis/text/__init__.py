@@ -24,8 +24,11 @@ from ._dfm import (
     smooth_idf,
     unit_rows,
 )
+from ._lemma_dictionary import ensure_trie
 from ._normalise import (
     GAP_TOKEN,
+    LINKING_LETTERS,
+    TOKEN_RE,
     LemmaNormaliser,
     LowerNormaliser,
     Normaliser,
@@ -61,6 +64,9 @@ __all__ = [
     "smooth_idf",
     "unit_rows",
     "GAP_TOKEN",
+    "LINKING_LETTERS",
+    "TOKEN_RE",
+    "ensure_trie",
     "LemmaNormaliser",
     "LowerNormaliser",
     "Normaliser",

@@ -69,8 +69,9 @@ def nltk_tokenizer():
 #: compiles a RegexpTokenizer pattern through its ReDoS guard (the ``regex`` engine with a
 #: per-match timeout), which made tokenising 3.5 times slower here. TOKEN_PATTERN is a fixed,
 #: linear pattern (no nested quantifiers), so the guard buys nothing; tests/test_normalise.py checks
-#: that both give identical tokens on the whole thesis.
-_TOKEN_RE = re.compile(TOKEN_PATTERN)
+#: that both give identical tokens on the whole thesis. Public: the negation scope
+#: (:mod:`mdi_analysis.coding`) needs the tokens' character offsets, so it must split the same way.
+TOKEN_RE = re.compile(TOKEN_PATTERN)
 _HYPHEN_TRANSLATION = str.maketrans({"\u2010": "-", "\u2011": "-"})
 
 
@@ -85,7 +86,7 @@ def tokenize(text: str) -> list[str]:
     """
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    return _TOKEN_RE.findall(text)
+    return TOKEN_RE.findall(text)
 
 
 def is_gap(token: str) -> bool:
@@ -464,6 +465,7 @@ __all__ = [
     "SPOKEN_FILLERS",
     "STOPWORD_COLLISIONS",
     "TOKEN_PATTERN",
+    "TOKEN_RE",
     "LemmaNormaliser",
     "LemmaOverrides",
     "LowerNormaliser",

@@ -21,7 +21,7 @@ import pandera.pandas as pa
 
 from ..io import read_table
 from ..paths import data_dir
-from ..stats._agreement import fast_kappa, kappa_draws
+from ..stats import fast_kappa, kappa_draws
 from ._data import NO_SECTION, ValidationData
 from ._evidence import Evidence, placement_evidence, without_codebook
 from ._features import Prepared

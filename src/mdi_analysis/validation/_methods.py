@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..options import check_choice, check_int
-from ..stats._threads import single_thread
+from ..stats import single_thread
 from ._data import NO_SECTION
 from ._features import DEFAULT_FEATURES, Prepared, PreparedTexts, Vectoriser
 

@@ -30,7 +30,7 @@ import pandas as pd
 from scipy import sparse
 
 from ..options import check_int
-from ..stats._threads import single_thread
+from ..stats import single_thread
 from ._data import ValidationData
 from ._evidence import Evidence, build_evidence, expanded_profiles, load_guide_expansion, weighted_rows
 from ._methods import Assignment, FitPredict, nearest_section, out_of_fold

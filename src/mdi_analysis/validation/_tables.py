@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from ..options import check_choice
-from ..stats._agreement import agreement, class_scores, contingency, majority_baseline, paired_bootstrap_kappa
+from ..stats import agreement, class_scores, contingency, majority_baseline, paired_bootstrap_kappa
 from ._data import NO_SECTION, ValidationData, rq_label
 from ._features import DEFAULT_FEATURES, FEATURES, Prepared
 from ._methods import METHODS, Assignment, assign, assign_by_cross_validation

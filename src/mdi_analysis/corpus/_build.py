@@ -15,12 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..io._files import write_folder
-from ..io._tables import write_table
-from .duplicates import find_links, first_printings
-from .extract import ThesisText, extract_corpus_utterances, find_sections
-from .guide import assign_guide_questions, extract_interview_guide, extract_research_questions
-from .model import Utterance
+from ..io import write_folder, write_table
+from ._duplicates import find_links, first_printings
+from ._extract import ThesisText, extract_corpus_utterances, find_sections
+from ._guide import assign_guide_questions, extract_interview_guide, extract_research_questions
+from ._model import Utterance
 
 #: Output files in the order they are written and reported, with their key column.
 CORPUS_FILES: dict[str, str] = {
@@ -33,6 +32,7 @@ CORPUS_FILES: dict[str, str] = {
     "commentary.csv": "section_id",
 }
 FLOAT_FORMAT = "%.3f"
+"""How floats are written in the corpus files; importers write with it so their files match byte for byte."""
 THESIS_CODER = "thesis"
 
 UTTERANCE_COLUMNS = [
@@ -47,7 +47,9 @@ UTTERANCE_COLUMNS = [
     "duplicate_of",
     "flags",
 ]
+"""The columns of ``utterances.csv``, in order; an imported corpus must have the same shape."""
 CODING_COLUMNS = ["utterance_id", "section_id", "coder", "basis", "via_utterance_id"]
+"""The columns of ``codings.csv``, in order; an imported corpus must have the same shape."""
 LINK_COLUMNS = ["utterance_id", "linked_utterance_id", "relation", "similarity"]
 SECTION_COLUMNS = [
     "section_id",
@@ -230,7 +232,11 @@ def _codings(utterances: list[Utterance]) -> pd.DataFrame:
 
 
 def render_csv(frame: pd.DataFrame) -> str:
-    """The exact text :func:`~mdi_analysis.io._tables.write_table` writes for ``frame``."""
+    """The exact text :func:`~mdi_analysis.io.write_table` writes for ``frame``.
+
+    Public so that importers can scan for personal data exactly the bytes they would write,
+    before anything is written.
+    """
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, lineterminator="\n", float_format=FLOAT_FORMAT)
     return buffer.getvalue()
@@ -263,7 +269,7 @@ def write_corpus(built: BuiltCorpus, out_dir: str | Path) -> list[Path]:
     OptionError
         ``out_dir`` is not empty and was not made by the package; nothing is written.
     """
-    from .schema import load_corpus  # local import: schema imports nothing from here, keep it so
+    from ._schema import load_corpus  # local import: schema imports nothing from here, keep it so
 
     def write(staging: Path) -> list[str]:
         for name, frame in built.frames.items():

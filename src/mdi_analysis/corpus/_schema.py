@@ -22,9 +22,9 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..errors import InputDataError
-from ..io._tables import check_allowed, fail_row, read_table
+from ..io import check_allowed, fail_row, read_table
 from ..paths import data_dir, relative_to_root
-from .model import FLAG_PATTERN, RELATIONS, ROLES, UNKNOWN_ROLE, count_words
+from ._model import FLAG_PATTERN, RELATIONS, ROLES, UNKNOWN_ROLE, count_words
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
 SECTION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
@@ -210,7 +210,7 @@ def load_corpus(directory: str | Path | None = None, *, roles: Sequence[str] = R
         The corpus folder; default ``data/corpus``.
     roles : sequence of str
         The allowed values of ``utterances.role``; default ``("arbeidsgiver", "tillitsvalgt")``.
-        ``unknown`` (:data:`~mdi_analysis.corpus.model.UNKNOWN_ROLE`, an imported quote without a
+        ``unknown`` (:data:`~mdi_analysis.corpus.UNKNOWN_ROLE`, an imported quote without a
         role) is always allowed.
 
     Returns

@@ -107,7 +107,7 @@ class ResearchQuestion:
 
 @dataclass(frozen=True)
 class Link:
-    """Evidence that two printings carry the same statement (see :mod:`.duplicates`)."""
+    """Evidence that two printings carry the same statement (see :mod:`._duplicates`)."""
 
     utterance_id: str
     linked_utterance_id: str

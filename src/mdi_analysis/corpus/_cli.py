@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import ExtractionError, InputDataError, OptionError
 from ..paths import data_dir, relative_to_root, thesis_path
-from .build import BuiltCorpus, build_corpus, compare_corpus, write_corpus
+from ._build import BuiltCorpus, build_corpus, compare_corpus, write_corpus
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,6 +46,7 @@ def _summary(built: BuiltCorpus) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The ``build-corpus`` command (see the module docstring); returns the exit code."""
     args = _parser().parse_args(argv)
     thesis = args.thesis or thesis_path()
     out_dir = args.out or data_dir() / "corpus"

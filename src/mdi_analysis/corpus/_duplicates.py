@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .model import Link, Utterance
+from ._model import Link, Utterance
 
 TOKEN_RE = re.compile(r"[^\W_]+")
 MIN_RUN = 3

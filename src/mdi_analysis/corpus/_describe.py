@@ -10,10 +10,11 @@ from __future__ import annotations
 import pandas as pd
 
 from ..options import check_choice
-from .model import ROLES
-from .schema import Corpus
+from ._model import ROLES
+from ._schema import Corpus
 
 ROLE_COLUMNS = list(ROLES)
+"""The roles as table columns, in the corpus's order, so tables by role line up across modules."""
 TOTAL = "Sum"
 
 

@@ -2,7 +2,7 @@
 chapter-4 subsection answers.
 
 Why apart from the quote extractor: the guide and the research questions are read from other
-parts of the thesis than chapter 4, with their own anchors; the quote rules in :mod:`.extract`
+parts of the thesis than chapter 4, with their own anchors; the quote rules in :mod:`._extract`
 stay about quotes. Both share the thesis reader (:class:`.extract.ThesisText`) and its way of
 joining printed lines.
 """
@@ -13,7 +13,7 @@ import difflib
 import re
 
 from ..errors import ExtractionError
-from .extract import (
+from ._extract import (
     BULLET,
     GUIDE_PARTS,
     INTRO_VERBATIM_MIN_RUN,
@@ -23,7 +23,7 @@ from .extract import (
     ThesisText,
     _join_lines,
 )
-from .model import GuideQuestion, ResearchQuestion, Section, Utterance
+from ._model import GuideQuestion, ResearchQuestion, Section, Utterance
 
 
 def _find_line(thesis: ThesisText, pattern: str, start: int = 1) -> int:

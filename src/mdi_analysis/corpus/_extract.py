@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ExtractionError
-from .model import (
+from ._model import (
     PARAGRAPH_SEPARATOR,
     ROLE_LABELS,
     Section,
