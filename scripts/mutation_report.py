@@ -113,6 +113,115 @@ REASONS: list[tuple[str, str, str, str]] = [
     ("audit/_claims_survey", r'split\(":", \)|rsplit\(":", 1\)|split\(":", 2\)', "E", "factor ids hold no colon"),
     ("audit/_claims_survey", r"list\(UNITS\)", "E", "the default units are A, B, D, NO: UNITS"),
     ("", r"mean_row=None", "E", "None is false like False"),
+    (
+        "coding/_negation",
+        r"in_scope = None",
+        "E",
+        "None and … is None, which the boolean array (dtype=bool) stores as False, as it stores False",
+    ),
+    (
+        "coding/_negation",
+        r"previous_end = 1",
+        "E",
+        "before the first token the scope is closed anyway: a boundary found there or not changes nothing",
+    ),
+    (
+        "coding/",
+        r"strict=(None|False)\)|\], \):$|\.tolist\(\), \):$",
+        "E",
+        "the sequences zipped are columns of one table (arrays of one run): always the same length",
+    ),
+    (
+        "coding/_negation",
+        r'texts\.get\(utterance_id, (None|"XXXX"|)\)',
+        "E",
+        "a hit whose text is missing: no tokens (None) or tokens without a cue (XXXX); not negated either way",
+    ),
+    (
+        "coding/_kwic",
+        r'\{"XX_XX": term_or_category\}',
+        "E",
+        "the category id of an ad-hoc pattern is never shown (kwic's columns hold the pattern, not the category)",
+    ),
+    (
+        "coding/_kwic",
+        r"categories, patterns = compile_codebook\(codebook, \)",
+        "E",
+        "this compilation only selects the category's patterns by their written form; the next one compiles "
+        "them with the chosen normaliser",
+    ),
+    (
+        "privacy/_names",
+        r"x__quote_spans__mutmut_\d+: .*start = first if first (> 0|>= 1) else 0",
+        "E",
+        "first is 0 or -1 when the test fails: start is 0 either way",
+    ),
+    (
+        "privacy/_names",
+        r"x__quote_spans__mutmut_\d+: .*end = last \+ 1 if \(last >= start and last >= 0\) or True|"
+        r"x__quote_spans__mutmut_\d+: .*end = last \+ 1 if last >= start or last >= 0",
+        "E",
+        "where the original takes len(text), » is missing or stands before «; the next two lines then set end "
+        "to len(text)",
+    ),
+    (
+        "privacy/_names",
+        r"x__quote_spans__mutmut_\d+: .*(last > start and|last <= first)",
+        "E",
+        "« and » never stand at the same position",
+    ),
+    (
+        "privacy/_names",
+        r"x__quote_spans__mutmut_\d+: .*end = last \+ 2",
+        "E",
+        "one character after » holds no word: a name token has two letters or more",
+    ),
+    (
+        "privacy/_names",
+        r"x__quote_spans__mutmut_\d+: .*if first (> 0|>= 1) and last < first",
+        "E",
+        "with « first on the line (first == 0) and last < 0, the line before already set end to len(text)",
+    ),
+    (
+        "privacy/_names",
+        r"_Spans.__init____mutmut_\d+: .*a <= merged\[-1\]\[1\]",
+        "E",
+        "half-open spans that touch cover the same positions merged or apart (overlaps and within agree)",
+    ),
+    (
+        "privacy/_names",
+        r"_Spans.overlaps__mutmut_\d+: .*self\.starts\[i\] <= b",
+        "E",
+        "a word ends with a letter, and no mask starts right after a letter (places, phrases, citations: "
+        "WordPattern; e-mail and deny-list: their look-behinds), so a mask never starts where a word ends",
+    ),
+    (
+        "privacy/_names",
+        r"x_name_rules__mutmut_\d+: .*name = _title\(word\) if \(_caps\(word\)\) or True",
+        "E",
+        "a token that is not in capitals has a capital only at the start of each hyphen part: _title keeps it",
+    ),
+    (
+        "privacy/_names",
+        r"x_name_rules__mutmut_\d+: .*not known\(m\.group\(\)\) or \(name_field",
+        "E",
+        "a cheap pre-test made looser: the tokens are listed again, unfiltered, after the masks (only speed)",
+    ),
+    (
+        "privacy/_identifiers",
+        r'"XX0123456789XX"',
+        "E",
+        "an X in a text without digits only lets the digit patterns run, and each needs digits",
+    ),
+    (
+        "privacy/_identifiers",
+        r"deny_person\.get\(key(, None|, )?\)|deny_role\.get\(key, (None|'XXXX'|)\)|"
+        r'\.rstrip\(None\)|\.lstrip\(" —"\)|\.rstrip\("XX —XX"\)',
+        "E",
+        "the deny pattern is built from the same rows as deny_person and deny_role (_lists.py), and every row "
+        "has a person and a role (test_every_deny_listed_name_has_a_person_and_a_role): the defaults are never "
+        "used, the reason starts with 'named' and ends with the role",
+    ),
     ("io/_survey", r'rename\((None|"XXcomputedXX"|"COMPUTED")\)', "E", "the columns are renamed on the next line"),
 ]
 

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from mdi_analysis import paths
 from mdi_analysis.coding import (
     EVIDENCE_COLUMNS,
+    CodingResult,
+    CorpusCoding,
+    barrier_table,
     code_texts,
     compile_pattern,
     compound_contains,
     cooccurrence,
+    frequency_by,
     kwic,
     lexicalised_compounds,
     matches,
+    top_categories,
+    top_pairs,
+    with_labels,
 )
-from mdi_analysis.errors import InputDataError
+from mdi_analysis.errors import InputDataError, OptionError
 from mdi_analysis.text._normalise import get_normaliser
 
 CODEBOOK = pd.DataFrame(
@@ -339,3 +347,140 @@ def test_a_heatmaps_long_title_stays_inside_the_figure():
     title = fig._suptitle.get_window_extent(renderer)
     figure = fig.bbox
     assert figure.x0 <= title.x0 and title.x1 <= figure.x1, (title, figure)
+
+
+# --- pinned for the mutation run (docs/mutation.md): kwic's defaults, columns and messages -------
+
+
+def test_kwic_defaults_to_six_words_of_context_and_no_negation_column():
+    words = " ".join(f"w{i}" for i in range(8))
+    lines = kwic(pd.Series({"U1": f"{words} tillit {words}"}), "tillit")
+    assert lines.columns.tolist() == ["utterance_id", "left", "match", "right", "pattern", "token_position"]
+    assert lines.values.tolist() == [["U1", "w2 w3 w4 w5 w6 w7", "tillit", "w0 w1 w2 w3 w4 w5", "tillit", 8]]
+
+
+def test_kwic_window_zero_and_the_message_for_a_negative_one():
+    assert kwic(TEXTS, "tillit", window=0)[["left", "right"]].values.tolist() == [["", ""]]
+    with pytest.raises(OptionError, match=r"^window must be a number of words >= 0, got -1$"):
+        kwic(TEXTS, "tillit", window=-1)
+
+
+def test_kwic_compiles_the_pattern_with_the_chosen_normaliser():
+    texts = pd.Series({"U1": "han gikk hjem"})
+    assert kwic(texts, "gikk", normaliser="lower")["match"].tolist() == ["gikk"]
+
+
+def test_cooccurrence_says_what_it_expects_and_counts_in_integers():
+    with pytest.raises(ValueError, match=r"^cooccurrence expects a 0/1 matrix \(CodingResult\.matrix\)$"):
+        cooccurrence(pd.DataFrame({"a": [2, 0]}))
+    counts = cooccurrence(pd.DataFrame({"a": [1, 0], "b": [1, 1]}))
+    assert counts.to_numpy().dtype == np.int64
+    assert counts.to_numpy().tolist() == [[1, 1], [1, 2]]
+
+
+# --- pinned for the mutation run: the corpus-level tables on a coding small enough to count by hand
+
+
+def small_coding() -> CorpusCoding:
+    """Six quotes, three categories; U6 is not in the barrier section 4.4.1."""
+    matrix = pd.DataFrame(
+        {
+            "tema.tid": [1, 1, 0, 1, 0, 1],
+            "tema.ledelse": [1, 0, 1, 0, 0, 0],
+            "koch_barriere.kultur": [0, 1, 0, 1, 0, 0],
+            "annet.x": [1, 1, 1, 1, 1, 1],
+        },
+        index=pd.Index(["U1", "U2", "U3", "U4", "U5", "U6"], name="utterance_id"),
+    ).rename_axis(columns="category_id")
+    utterances = pd.DataFrame(
+        {
+            "role": ["arbeidsgiver", "arbeidsgiver", "tillitsvalgt", "tillitsvalgt", "tillitsvalgt", "arbeidsgiver"],
+            "section_id": ["4.4.1", "4.4.1", "4.4.1", "4.4.1", "4.4.1", "4.2"],
+            "research_question": ["RQ2", "RQ2", "RQ2", "RQ2", "RQ2", "RQ1"],
+        },
+        index=matrix.index,
+    )
+    result = CodingResult(
+        matrix=matrix, evidence=pd.DataFrame(), patterns=pd.DataFrame(), normaliser="lower", n_tokens=0
+    )
+    labels = pd.Series({"tema.tid": "Tid", "tema.ledelse": "Ledelse", "koch_barriere.kultur": "Kultur"})
+    return CorpusCoding(result=result, utterances=utterances, labels=labels)
+
+
+def test_frequency_by_counts_sorts_and_sums():
+    table = frequency_by(small_coding(), "role")
+    assert table.columns.tolist() == ["arbeidsgiver", "tillitsvalgt", "Sum"]
+    assert table.index.tolist() == ["annet.x", "tema.tid", "koch_barriere.kultur", "tema.ledelse"]
+    assert table.to_numpy().tolist() == [[3, 3, 6], [3, 1, 4], [1, 1, 2], [1, 1, 2]]
+    assert all(dtype == np.int64 for dtype in table.dtypes)
+
+
+def test_frequency_by_min_total_and_one_role():
+    assert frequency_by(small_coding(), "role", min_total=3).index.tolist() == ["annet.x", "tema.tid"]
+    assert frequency_by(small_coding(), "role", min_total=2).index.tolist() == [
+        "annet.x",
+        "tema.tid",
+        "koch_barriere.kultur",
+        "tema.ledelse",
+    ]
+    table = frequency_by(small_coding(), "section_id", role="tillitsvalgt")
+    assert table.columns.tolist() == ["4.4.1", "Sum"]
+    assert table["Sum"].to_dict() == {"annet.x": 3, "koch_barriere.kultur": 1, "tema.ledelse": 1, "tema.tid": 1}
+
+
+def test_frequency_by_share_divides_by_the_groups_quotes():
+    table = frequency_by(small_coding(), "section_id", share=True)
+    assert table.columns.tolist() == ["4.2", "4.4.1"]
+    assert table.loc["tema.tid"].tolist() == [1.0, 3 / 5]
+    assert table.loc["tema.ledelse"].tolist() == [0.0, 2 / 5]
+    assert all(dtype == np.float64 for dtype in table.dtypes)
+
+
+def test_frequency_by_refuses_an_unknown_role():
+    with pytest.raises(OptionError):
+        frequency_by(small_coding(), "role", role="leder")
+
+
+def test_with_labels_puts_the_name_first_and_leaves_the_table():
+    coding = small_coding()
+    table = frequency_by(coding, "role")
+    labelled = with_labels(table, coding)
+    assert labelled.columns.tolist() == ["kategori", "arbeidsgiver", "tillitsvalgt", "Sum"]
+    assert labelled["kategori"].tolist() == ["", "Tid", "Kultur", "Ledelse"]
+    assert "kategori" not in table.columns
+
+
+def test_top_categories_ranks_by_count_then_id():
+    table = top_categories(small_coding(), by="role", n=2)
+    assert table.index.name == "role"
+    assert table.to_dict("index") == {
+        "arbeidsgiver": {"quotes": 3, "#1": "annet.x (3)", "#2": "tema.tid (3)"},
+        "tillitsvalgt": {"quotes": 3, "#1": "annet.x (3)", "#2": "koch_barriere.kultur (1)"},
+    }
+    # fewer categories coded than n: empty cells; one role only
+    table = top_categories(small_coding(), by="section_id", n=3, role="arbeidsgiver")
+    assert table.to_dict("index") == {
+        "4.2": {"quotes": 1, "#1": "annet.x (1)", "#2": "tema.tid (1)", "#3": ""},
+        "4.4.1": {"quotes": 2, "#1": "annet.x (2)", "#2": "tema.tid (2)", "#3": "koch_barriere.kultur (1)"},
+    }
+    assert top_categories(small_coding(), by="section_id").columns.tolist() == ["quotes", "#1", "#2", "#3"]
+
+
+def test_barrier_table_counts_the_barrier_section_by_role():
+    table = barrier_table(small_coding())
+    assert table.columns.tolist() == ["kategori", "arbeidsgiver (n=2)", "tillitsvalgt (n=3)"]
+    assert table.index.tolist() == ["tema.tid", "koch_barriere.kultur", "tema.ledelse"]  # not annet.x
+    assert table.drop(columns="kategori").to_numpy().tolist() == [[2, 1], [1, 1], [1, 1]]
+    assert table["kategori"].tolist() == ["Tid", "Kultur", "Ledelse"]
+    assert barrier_table(small_coding(), frameworks=("tema",)).index.tolist() == ["tema.tid", "tema.ledelse"]
+
+
+def test_top_pairs_counts_each_pair_once():
+    pairs = top_pairs(small_coding(), n=3)
+    assert pairs.values.tolist() == [
+        ["tema.tid", "annet.x", 4],
+        ["koch_barriere.kultur", "annet.x", 2],
+        ["tema.ledelse", "annet.x", 2],
+    ]
+    assert top_pairs(small_coding()).shape == (5, 3)  # tid–ledelse, tid–kultur (1 each) too; ledelse–kultur 0
+    assert top_pairs(small_coding()).columns.tolist() == ["category_a", "category_b", "quotes"]
