@@ -10,9 +10,12 @@ from mdi_analysis import paths
 from mdi_analysis.coding import (
     EVIDENCE_COLUMNS,
     CodingResult,
+    CompoundBlock,
     CorpusCoding,
+    PatternWord,
     barrier_table,
     code_texts,
+    compile_codebook,
     compile_pattern,
     compound_contains,
     cooccurrence,
@@ -484,3 +487,109 @@ def test_top_pairs_counts_each_pair_once():
     ]
     assert top_pairs(small_coding()).shape == (5, 3)  # tid–ledelse, tid–kultur (1 each) too; ledelse–kultur 0
     assert top_pairs(small_coding()).columns.tolist() == ["category_a", "category_b", "quotes"]
+
+
+# --- pinned for the mutation run: pattern compilation, codebook errors, the compound table
+
+
+def test_a_prefix_word_is_followed_by_the_next_word_and_a_split_prefix_keeps_its_last_part():
+    assert compile_pattern("innovasj* tillit", "lower") == (
+        PatternWord("innovasj", prefix=True),
+        PatternWord("tillit", prefix=False),
+    )
+    # a chunk the tokenizer splits: only its last token is the prefix, the others are normalised
+    assert compile_pattern("Arbeids/Tid*", "lower") == (
+        PatternWord("arbeids", prefix=False),
+        PatternWord("tid", prefix=True),
+    )
+    assert compile_pattern("arbeids/tid/dag*", "lower") == (
+        PatternWord("arbeids", prefix=False),
+        PatternWord("tid", prefix=False),
+        PatternWord("dag", prefix=True),
+    )
+    with pytest.raises(ValueError, match=r"^pattern '\(…\)' has no word to match$"):
+        compile_pattern("(…)", "lower")
+
+
+@pytest.mark.parametrize(
+    ("codebook", "message"),
+    [
+        (
+            pd.DataFrame({"x": [1]}),
+            "<codebook DataFrame>: missing column(s) category_id, patterns; "
+            "expected columns category_id and patterns (patterns separated by ';')",
+        ),
+        (
+            pd.DataFrame({"category_id": ["a", float("nan")], "patterns": ["a", "b"]}),
+            "<codebook DataFrame>, row 2, column 'category_id': empty category_id",
+        ),
+        (
+            pd.DataFrame({"category_id": ["a", None], "patterns": ["a", "b"]}),
+            "<codebook DataFrame>, row 2, column 'category_id': empty category_id",
+        ),
+        (
+            pd.DataFrame({"category_id": ["a"], "patterns": [3]}),
+            "<codebook DataFrame>, row 1, column 'patterns': patterns is np.int64(3); expected text",
+        ),
+        (
+            pd.DataFrame({"category_id": ["a"], "patterns": ["tillit; (…)"]}),
+            "<codebook DataFrame>, row 1, column 'patterns': pattern '(…)' has no word to match; "
+            "expected words, optionally ending in '*', separated by ';'",
+        ),
+    ],
+)
+def test_codebook_errors_name_the_row_column_and_what_was_expected(codebook, message):
+    with pytest.raises(InputDataError) as error:
+        compile_codebook(codebook, "lower")
+    assert str(error.value) == message
+
+
+def test_a_codebook_keeps_categories_once_and_skips_empty_cells_and_patterns():
+    codebook = pd.DataFrame(
+        {
+            "category_id": ["a", "b", "a", "c", "d"],
+            "patterns": ["tillit", None, "tid;  ;dag", pd.NA, "lønn"],
+        }
+    )
+    categories, patterns = compile_codebook(codebook, "lower")
+    assert categories == ["a", "b", "c", "d"]
+    assert [(p.category_id, p.pattern) for p in patterns] == [
+        ("a", "tillit"),
+        ("a", "tid"),
+        ("a", "dag"),
+        ("d", "lønn"),
+    ]
+
+
+def test_compound_blocks_by_their_stars():
+    assert CompoundBlock("sam*", "t").applies_to("samla")
+    assert not CompoundBlock("sam*", "t").applies_to("usam")  # a prefix, not an infix
+    assert not CompoundBlock("sam*", "t").applies_to("sak")
+    assert CompoundBlock("*arbeid", "t").applies_to("samarbeid")
+    assert not CompoundBlock("*arbeid", "t").applies_to("xrbeid")
+    assert CompoundBlock("*arb*", "t").applies_to("samarbeid")
+    assert CompoundBlock("tid", "t").applies_to("tid")
+    assert not CompoundBlock("tid", "t").applies_to("tidx")
+
+
+def test_a_compound_table_passed_in_is_read_row_by_row():
+    table = pd.DataFrame(
+        {
+            "word_prefix_or_word": ["Tidlig*", "", "hensikt", "  alltid ", "heltid"],
+            "blocked_term": ["tid", "tid", "", "TID", None],
+            "reason": ["lig is no word", "x", "x", None, "x"],
+        }
+    )
+    # empty cells are empty, not the text "nan" (a row without its term is no block)
+    assert lexicalised_compounds(table) == [
+        CompoundBlock("tidlig*", "tid", "lig is no word"),
+        CompoundBlock("alltid", "tid", ""),
+    ]
+    without_reason = pd.DataFrame({"word_prefix_or_word": ["tidlig*"], "blocked_term": ["tid"]})
+    assert lexicalised_compounds(without_reason) == [CompoundBlock("tidlig*", "tid", "")]
+
+
+def test_a_compound_needs_a_linking_letter_between_its_parts():
+    assert compound_contains("arbeidstid", "tid", "lower")
+    assert not compound_contains("arbeidxtid", "tid", "lower")  # arbeid + x: x is no linking letter
+    assert compound_contains("arbeidarbeide", "arbeid", "lower")  # the first place the term fits
