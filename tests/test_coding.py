@@ -593,3 +593,68 @@ def test_a_compound_needs_a_linking_letter_between_its_parts():
     assert compound_contains("arbeidstid", "tid", "lower")
     assert not compound_contains("arbeidxtid", "tid", "lower")  # arbeid + x: x is no linking letter
     assert compound_contains("arbeidarbeide", "arbeid", "lower")  # the first place the term fits
+
+
+# --- pinned for the mutation run: code_texts' three tables, exactly
+
+
+def test_code_texts_gives_its_three_tables_exactly():
+    texts = pd.Series({"A1": "Tillit og tid.", "A2": "Vi har taus kunnskap og tillit"}, name="text")
+    codebook = pd.Series({"t.tillit": "tillit", "t.kunnskap": "taus kunnskap", "t.ingen": "lønn*"})
+    result = code_texts(texts, codebook, "lower")
+    assert result.normaliser == "lower"
+    assert result.n_tokens == 9
+    expected_matrix = pd.DataFrame(
+        [[1, 0, 0], [1, 1, 0]],
+        index=pd.Index(["A1", "A2"], name="utterance_id"),
+        columns=pd.Index(["t.tillit", "t.kunnskap", "t.ingen"], name="category_id"),
+        dtype=np.int64,
+    )
+    pd.testing.assert_frame_equal(result.matrix, expected_matrix)
+    assert result.evidence.columns.tolist() == list(EVIDENCE_COLUMNS)
+    assert result.evidence.values.tolist() == [
+        ["A1", "t.tillit", "tillit", "Tillit", "tillit", 0],
+        ["A2", "t.kunnskap", "taus kunnskap", "taus kunnskap", "taus kunnskap", 2],
+        ["A2", "t.tillit", "tillit", "tillit", "tillit", 5],
+    ]
+    assert result.evidence["token_position"].dtype == np.int64
+    assert result.patterns.to_dict("list") == {
+        "category_id": ["t.tillit", "t.kunnskap", "t.ingen"],
+        "pattern": ["tillit", "taus kunnskap", "lønn*"],
+        "normalised": ["tillit", "taus kunnskap", "lønn*"],
+        "n_words": [1, 2, 1],
+        "n_hits": [2, 1, 0],
+    }
+    assert result.patterns["n_hits"].dtype == np.int64
+
+
+def test_code_texts_keeps_a_named_index_and_names_an_unnamed_one():
+    named = pd.Series({"A1": "tillit"}).rename_axis("quote")
+    codebook = pd.Series({"t": "tillit"})
+    assert code_texts(named, codebook, "lower").matrix.index.name == "quote"
+    assert code_texts(named, codebook, "lower", affirmed_only=True).matrix.index.name == "quote"
+    unnamed = pd.Series({"A1": "ikke tillit"})
+    affirmed = code_texts(unnamed, codebook, "lower", affirmed_only=True)
+    assert affirmed.matrix.index.name == "utterance_id"
+    assert affirmed.matrix.to_numpy().tolist() == [[0]]
+
+
+def test_code_texts_without_hits_or_patterns_gives_empty_typed_tables():
+    texts = pd.Series({"A1": "ingenting her"})
+    no_hits = code_texts(texts, pd.Series({"t": "tillit"}), "lower")
+    assert no_hits.evidence.columns.tolist() == list(EVIDENCE_COLUMNS)
+    assert len(no_hits.evidence) == 0
+    assert [str(t) for t in no_hits.evidence.dtypes] == ["object"] * 5 + ["int64"]
+    assert no_hits.matrix.dtypes.tolist() == [np.int64]
+    no_patterns = code_texts(texts, pd.DataFrame({"category_id": ["t"], "patterns": [None]}), "lower")
+    assert no_patterns.matrix.to_numpy().tolist() == [[0]]
+    assert len(no_patterns.patterns) == 0
+    assert no_patterns.patterns["n_hits"].dtype == np.int64
+
+
+def test_code_texts_passes_its_own_compound_table_on():
+    texts = pd.Series({"A1": "arbeidstid"})
+    codebook = pd.Series({"t": "tid"})
+    assert code_texts(texts, codebook, "lower").matrix.to_numpy().tolist() == [[1]]
+    block = pd.DataFrame({"word_prefix_or_word": ["arbeidstid"], "blocked_term": ["tid"]})
+    assert code_texts(texts, codebook, "lower", exceptions=block).matrix.to_numpy().tolist() == [[0]]
