@@ -14,12 +14,14 @@ from mdi_analysis.coding import (
     CorpusCoding,
     PatternWord,
     barrier_table,
+    code_corpus,
     code_texts,
     compile_codebook,
     compile_pattern,
     compound_contains,
     cooccurrence,
     frequency_by,
+    heatmap,
     kwic,
     lexicalised_compounds,
     matches,
@@ -658,3 +660,99 @@ def test_code_texts_passes_its_own_compound_table_on():
     assert code_texts(texts, codebook, "lower").matrix.to_numpy().tolist() == [[1]]
     block = pd.DataFrame({"word_prefix_or_word": ["arbeidstid"], "blocked_term": ["tid"]})
     assert code_texts(texts, codebook, "lower", exceptions=block).matrix.to_numpy().tolist() == [[0]]
+
+
+# --- pinned for the mutation run: code_corpus on a three-quote corpus, and what the heatmap draws
+
+
+def tiny_corpus_and_codebook():
+    from types import SimpleNamespace
+
+    from mdi_analysis.io._codebook import Codebook
+
+    corpus = SimpleNamespace(
+        utterances=pd.DataFrame(
+            {
+                "utterance_id": ["U1", "U2", "U3"],
+                "role": ["arbeidsgiver", "tillitsvalgt", "tillitsvalgt"],
+                "section_id": ["4.1", "4.1", "4.2"],
+                "text": ["Vi har tillit.", "Vi har ikke tillit.", "Lite tid."],
+            }
+        ),
+        sections=pd.DataFrame({"section_id": ["4.1", "4.2"], "research_question": ["RQ1", "RQ2"]}),
+    )
+    codebook = Codebook(
+        frameworks=pd.DataFrame({"framework_id": ["tema", "annet"]}),
+        categories=pd.DataFrame(
+            {
+                "category_id": ["tema.tillit", "annet.tid"],
+                "framework_id": ["tema", "annet"],
+                "category": ["Tillit", "Tid"],
+                "patterns": ["tillit", "tid"],
+                "kind": ["theme", "theme"],
+            }
+        ),
+    )
+    return corpus, codebook
+
+
+def test_code_corpus_codes_every_quote_with_its_metadata():
+    corpus, codebook = tiny_corpus_and_codebook()
+    coding = code_corpus(corpus, codebook)  # defaults: lemma, every framework, every hit
+    assert coding.result.normaliser == "lemma"
+    assert coding.matrix.to_dict("list") == {"tema.tillit": [1, 1, 0], "annet.tid": [0, 0, 1]}
+    assert coding.matrix.index.tolist() == ["U1", "U2", "U3"]
+    assert coding.utterances.index.name == "utterance_id"
+    assert coding.utterances.to_dict("list") == {
+        "role": ["arbeidsgiver", "tillitsvalgt", "tillitsvalgt"],
+        "section_id": ["4.1", "4.1", "4.2"],
+        "research_question": ["RQ1", "RQ1", "RQ2"],
+    }
+    assert coding.labels.to_dict() == {"tema.tillit": "Tillit", "annet.tid": "Tid"}
+    affirmed = code_corpus(corpus, codebook, "lower", frameworks="tema", affirmed_only=True)
+    assert affirmed.result.normaliser == "lower"
+    assert affirmed.matrix.to_dict("list") == {"tema.tillit": [1, 0, 0]}
+
+
+def test_a_heatmap_draws_the_table_it_is_given():
+    import textwrap
+
+    import matplotlib.pyplot as plt
+
+    table = pd.DataFrame(
+        {"kategori": ["A", "B", "C"], "g1": [0.5, 0.25, 0.0], "g2": [1.0, 0.0, 0.75], "Sum": [9, 9, 9]},
+        index=["a", "b", "c"],
+    )
+    fig = heatmap(table, "A title", max_rows=2)
+    (ax,) = fig.axes  # no colour bar
+    assert [t.get_text() for t in ax.texts] == ["50%", "100%", "25%", "0%"]  # two rows, no Sum, no kategori
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["g1", "g2"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b"]
+    assert ax.get_xlabel() == "" and ax.get_ylabel() == ""
+    mesh = ax.collections[0]
+    assert mesh.cmap.name == "Blues"
+    assert list(mesh.get_linewidth()) == [0.5]
+    assert tuple(fig.get_size_inches()) == pytest.approx((1.1 * 2 + 4.5, 0.32 * 2 + 1.6))
+    title = fig._suptitle
+    assert title.get_text() == "A title"
+    assert title.get_fontsize() == 11
+    assert title.get_ha() == "left"
+    assert title.get_position()[0] == 0.02
+    long_title = " ".join(["word"] * 30)  # wraps at 8 characters per inch of width
+    wrapped = heatmap(table, long_title, fmt=".0f")._suptitle.get_text()
+    assert wrapped == "\n".join(textwrap.wrap(long_title, width=int((1.1 * 2 + 4.5) * 8)))
+    plt.close("all")
+
+
+def test_a_heatmap_of_an_empty_table_says_so():
+    import matplotlib.pyplot as plt
+
+    fig = heatmap(pd.DataFrame({"g1": []}), "Nothing")
+    (ax,) = fig.axes
+    assert [(t.get_text(), t.get_position(), t.get_ha(), t.get_va()) for t in ax.texts] == [
+        ("no category reaches the minimum count", (0.5, 0.5), "center", "center")
+    ]
+    assert ax.get_title() == "Nothing"
+    assert not ax.axison
+    assert tuple(fig.get_size_inches()) == (6, 1.5)
+    plt.close("all")
