@@ -138,6 +138,24 @@ REASONS: list[tuple[str, str, str, str]] = [
         "a hit whose text is missing: no tokens (None) or tokens without a cue (XXXX); not negated either way",
     ),
     (
+        "coding/",
+        r"\.to_numpy\(\), \)\)$",
+        "E",
+        "the sequences zipped are columns of one table (arrays of one run): always the same length",
+    ),
+    (
+        "coding/_patterns",
+        r"tokenize\(chunk\.(rstrip\(None\)|lstrip\(PREFIX_MARK\))\)",
+        "E",
+        "the tokenizer drops the '*' wherever it stands; the chunk's prefix flag is read before",
+    ),
+    (
+        "coding/_patterns",
+        r'to_dict\("RECORDS"\)',
+        "E",
+        "pandas reads the orient of to_dict case-insensitively",
+    ),
+    (
         "coding/_kwic",
         r'\{"XX_XX": term_or_category\}',
         "E",

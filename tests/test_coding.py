@@ -756,3 +756,12 @@ def test_a_heatmap_of_an_empty_table_says_so():
     assert not ax.axison
     assert tuple(fig.get_size_inches()) == (6, 1.5)
     plt.close("all")
+
+
+def test_compile_pattern_defaults_to_the_lemmatiser_and_keeps_a_split_prefix_literal():
+    assert compile_pattern("samarbeidet") == (PatternWord("samarbeid", prefix=False),)
+    # the last token of a split prefix chunk is only lower-cased, never lemmatised
+    assert compile_pattern("arbeids/Samarbeidet*") == (
+        PatternWord("arbeid", prefix=False),
+        PatternWord("samarbeidet", prefix=True),
+    )
