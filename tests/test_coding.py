@@ -765,3 +765,22 @@ def test_compile_pattern_defaults_to_the_lemmatiser_and_keeps_a_split_prefix_lit
         PatternWord("arbeid", prefix=False),
         PatternWord("samarbeidet", prefix=True),
     )
+
+
+def test_code_texts_details_the_engine_must_keep():
+    # the codebook is compiled with the chosen normaliser: with "lower", "gikk" is the word itself
+    assert code_texts(pd.Series({"A": "han gikk"}), pd.Series({"t": "gikk"}), "lower").matrix.values.tolist() == [[1]]
+    # a prefix matches the word as written or as normalised ("gikk" is "gå")
+    lemma = code_texts(pd.Series({"A": "han gikk", "B": "vi går"}), pd.Series({"w": "gikk*", "n": "gå*"}))
+    assert lemma.matrix.to_dict("list") == {"w": [1, 0], "n": [1, 1]}
+    # category ids keep their own type in the evidence, also mixed
+    mixed = code_texts(pd.Series({"A": "tillit og tid"}), pd.Series({1: "tillit", "b": "tid"}), "lower")
+    assert mixed.evidence["category_id"].tolist() == [1, "b"]
+    assert [type(c) for c in mixed.evidence["category_id"]] == [int, str]
+    # a plain list of texts without hits: the evidence's utterance ids are still an object column
+    none = code_texts(["ingenting"], pd.Series({"t": "tillit"}), "lower")
+    assert str(none.evidence["utterance_id"].dtype) == "object"
+    # a phrase that ends in a prefix
+    phrase = code_texts(pd.Series({"A": "den tause kunnskapen", "B": "taus"}), pd.Series({"t": "tause kunn*"}), "lower")
+    assert phrase.matrix.values.tolist() == [[1], [0]]
+    assert phrase.evidence["matched_token"].tolist() == ["tause kunnskapen"]
