@@ -210,6 +210,48 @@ REASONS: list[tuple[str, str, str, str]] = [
         "count only lets numpy allocate once; the generator yields n_types values either way",
     ),
     (
+        "coding/_themes",
+        r"order = counts\.sum\(axis=1\)\.sort_values\(",
+        "E",
+        "the rows are put in order by sorted() on (-total, id) on the next line; order is only looked up",
+    ),
+    (
+        "coding/_themes",
+        r"counts\.div\(sizes\.reindex\(counts\.columns\), (axis=None|)\)\.astype\(float\)$",
+        "E",
+        "a DataFrame divided by a Series aligns the Series on the columns by default (axis=None is the default)",
+    ),
+    (
+        "coding/_themes",
+        r"counts\.div\(sizes\.reindex\(counts\.columns\), axis=1\)\.astype\(None\)",
+        "E",
+        "counts divided by group sizes are floats already",
+    ),
+    (
+        "coding/_themes",
+        r"counts\.div\(sizes\.reindex\(None\), axis=1\)",
+        "E",
+        "reindex(None) keeps the sizes as they are, and the division aligns them on the columns, the same groups",
+    ),
+    (
+        "coding/_themes",
+        r'how="left"` → .*(on=None, how="left"|\]\], how="left")',
+        "E",
+        "without on, merge joins on the only column both tables have, section_id",
+    ),
+    (
+        "coding/_themes",
+        r'x_code_corpus__mutmut_\d+: .*on=None, how="left"|x_code_corpus__mutmut_\d+: .*\]\], how="left"$',
+        "E",
+        "without on, merge joins on the only column both tables have, section_id",
+    ),
+    (
+        "coding/_themes",
+        r"x__subset__mutmut_\d+: -  → \+ $",
+        "E",
+        "a default of _subset's signature: every caller passes role",
+    ),
+    (
         "coding/_kwic",
         r'\{"XX_XX": term_or_category\}',
         "E",

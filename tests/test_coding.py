@@ -784,3 +784,56 @@ def test_code_texts_details_the_engine_must_keep():
     phrase = code_texts(pd.Series({"A": "den tause kunnskapen", "B": "taus"}), pd.Series({"t": "tause kunn*"}), "lower")
     assert phrase.matrix.values.tolist() == [[1], [0]]
     assert phrase.evidence["matched_token"].tolist() == ["tause kunnskapen"]
+
+
+def coding_of(matrix: pd.DataFrame, roles: list[str], sections: list[str]) -> CorpusCoding:
+    utterances = pd.DataFrame({"role": roles, "section_id": sections, "research_question": "RQ"}, index=matrix.index)
+    result = CodingResult(
+        matrix=matrix, evidence=pd.DataFrame(), patterns=pd.DataFrame(), normaliser="lower", n_tokens=0
+    )
+    return CorpusCoding(result=result, utterances=utterances, labels=pd.Series(dtype=object))
+
+
+def test_barrier_table_keeps_both_roles_and_only_categories_coded_there():
+    matrix = pd.DataFrame(
+        {"tema.en": [1, 0, 0], "tema.null": [0, 0, 1], "tema.to": [1, 1, 0]},
+        index=pd.Index(["U1", "U2", "U3"], name="utterance_id"),
+    )
+    table = barrier_table(
+        coding_of(matrix, ["arbeidsgiver", "arbeidsgiver", "tillitsvalgt"], ["4.4.1", "4.4.1", "4.2"])
+    )
+    assert table.columns.tolist() == ["kategori", "arbeidsgiver (n=2)", "tillitsvalgt (n=0)"]
+    assert table.index.tolist() == ["tema.to", "tema.en"]  # tema.null is coded outside 4.4.1 only
+    assert table.drop(columns="kategori").to_numpy().tolist() == [[2, 0], [1, 0]]
+    assert all(dtype == np.int64 for dtype in table.drop(columns="kategori").dtypes)
+
+
+def test_top_pairs_breaks_ties_by_both_ids_and_gives_ten_by_default():
+    matrix = pd.DataFrame({"a": [1, 1], "c": [1, 0], "b": [0, 1]}, index=["U1", "U2"])
+    assert top_pairs(coding_of(matrix, ["arbeidsgiver"] * 2, ["4.1"] * 2)).values.tolist() == [
+        ["a", "b", 1],
+        ["a", "c", 1],
+    ]
+    six = pd.DataFrame({c: [1] for c in "abcdef"}, index=["U1"])
+    assert len(top_pairs(coding_of(six, ["arbeidsgiver"], ["4.1"]))) == 10
+
+
+def test_top_categories_groups_by_section_by_default():
+    assert top_categories(small_coding()).index.tolist() == ["4.2", "4.4.1"]
+
+
+def test_a_heatmap_shows_25_rows_by_default():
+    import matplotlib.pyplot as plt
+
+    table = pd.DataFrame({"g": [0.1] * 30}, index=[f"c{i:02d}" for i in range(30)])
+    (ax,) = heatmap(table, "t").axes
+    assert len(ax.get_yticklabels()) == 25
+    plt.close("all")
+
+
+def test_code_corpus_keeps_a_quote_whose_section_has_no_row():
+    corpus, codebook = tiny_corpus_and_codebook()
+    corpus.sections = corpus.sections.iloc[:1]  # 4.2 has no row
+    coding = code_corpus(corpus, codebook, "lower")
+    assert coding.utterances.index.tolist() == ["U1", "U2", "U3"]
+    assert coding.utterances["research_question"].isna().tolist() == [False, False, True]
