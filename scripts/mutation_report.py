@@ -252,6 +252,50 @@ REASONS: list[tuple[str, str, str, str]] = [
         "a default of _subset's signature: every caller passes role",
     ),
     (
+        "coding/_engine",
+        r"zip\(.*, \)\)",
+        "E",
+        "the sequences zipped are columns of one table (arrays of one run): always the same length",
+    ),
+    (
+        "coding/_engine",
+        r"counts\[ids\] >= 0|positions = np\.flatnonzero\(counts\[ids\] > 0\) if \(ids\.size\) or True",
+        "E",
+        "a position whose type no pattern matches repeats its patterns zero times (reps = 0): no hit either way",
+    ),
+    (
+        "coding/_engine",
+        r"np\.(full|cumsum)\(.*, (dtype=None|)\)\)?$",
+        "E",
+        "numpy makes int64 from Python ints by itself",
+    ),
+    (
+        "coding/_engine",
+        r"np\.zeros\(0, (None|)\)|np\.zeros\(len\(texts\) \+ 1, (dtype=None|)\)|starts_any = starts_types = "
+        r"(None|np\.zeros\(1, np\.int64\))|if \(ids\) or True",
+        "E",
+        "an empty or unused array: its dtype (or a length where it is never indexed) changes no hit; offsets "
+        "as floats still index the same positions after the astype(int64) where they are read",
+    ),
+    (
+        "coding/_engine",
+        r'array\("I"\)',
+        "E",
+        "unsigned and signed 32-bit ints agree below 2**31 (type ids are far fewer)",
+    ),
+    (
+        "coding/_engine",
+        r"for j in range\(k\):",
+        "E",
+        "j = 0 checks the first word again, which every candidate matches by construction",
+    ),
+    (
+        "coding/_engine",
+        r"if phrases or ids\.size > 1:",
+        "E",
+        "without phrase patterns the phrase search has nothing to look for",
+    ),
+    (
         "coding/_kwic",
         r'\{"XX_XX": term_or_category\}',
         "E",

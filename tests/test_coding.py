@@ -837,3 +837,41 @@ def test_code_corpus_keeps_a_quote_whose_section_has_no_row():
     coding = code_corpus(corpus, codebook, "lower")
     assert coding.utterances.index.tolist() == ["U1", "U2", "U3"]
     assert coding.utterances["research_question"].isna().tolist() == [False, False, True]
+
+
+def test_code_texts_input_rules():
+    codebook = pd.Series({"t": "tillit", "x": "xxxx"})
+    # a plain list is numbered 0..n-1; a missing text (None, NaN) has no tokens and codes as zeros
+    assert code_texts(["tillit"], codebook, "lower").matrix.index.tolist() == [0]
+    missing = code_texts(pd.Series({"A": None, "B": float("nan"), "C": "tillit"}), codebook, "lower")
+    assert missing.matrix.values.tolist() == [[0, 0], [0, 0], [1, 0]]
+    assert missing.n_tokens == 1
+    with pytest.raises(ValueError, match=r"^text of utterance 'A' is int, not str$"):
+        code_texts(pd.Series({"A": 5}), codebook, "lower")
+    repeated = pd.Series(["tillit"] * 12, index=list("aabbccddeeff"))
+    with pytest.raises(ValueError, match=r"repeated: \['a', 'b', 'c', 'd', 'e'\]$"):
+        code_texts(repeated, codebook, "lower")
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        ({"A": "taus kunnskap"}, [[1, 0, 0]]),  # a corpus of exactly two tokens
+        ({"A": "vi har taus kunnskap"}, [[1, 0, 0]]),  # the phrase ends the corpus
+        ({"A": "kunnskap er taus"}, [[0, 0, 0]]),  # the first word ends it: no room for the phrase
+        ({"A": "taus tid"}, [[0, 0, 0]]),  # the second word does not follow
+        ({"A": "god tid og taus kunnskap"}, [[1, 1, 0]]),  # two phrases, each found
+        ({"A": "hei", "B": "taus kunnskap"}, [[0, 0, 0], [1, 0, 0]]),  # a phrase opening the second text
+    ],
+)
+def test_phrases_at_the_edges_of_the_corpus(texts, expected):
+    codebook = pd.Series({"a": "taus kunnskap", "b": "god tid", "c": "tillit"})
+    assert code_texts(pd.Series(texts), codebook, "lower").matrix.values.tolist() == expected
+
+
+def test_two_categories_with_the_same_word_are_both_coded():
+    result = code_texts(
+        pd.Series({"A": "tid og tillit"}), pd.Series({"a": "tillit", "b": "tid", "c": "tillit"}), "lower"
+    )
+    assert result.matrix.values.tolist() == [[1, 1, 1]]
+    assert result.evidence[["category_id", "token_position"]].values.tolist() == [["b", 0], ["a", 2], ["c", 2]]
