@@ -291,6 +291,12 @@ REASONS: list[tuple[str, str, str, str]] = [
     ),
     (
         "coding/_engine",
+        r"if phrases and ids\.size >= 1:",
+        "E",
+        "a corpus of one token has no room for a phrase: the starts are looked for in ids[:-1], which is empty",
+    ),
+    (
+        "coding/_engine",
         r"if phrases or ids\.size > 1:",
         "E",
         "without phrase patterns the phrase search has nothing to look for",

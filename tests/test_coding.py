@@ -875,3 +875,14 @@ def test_two_categories_with_the_same_word_are_both_coded():
     )
     assert result.matrix.values.tolist() == [[1, 1, 1]]
     assert result.evidence[["category_id", "token_position"]].values.tolist() == [["b", 0], ["a", 2], ["c", 2]]
+
+
+def test_a_three_word_phrase_needs_room_for_all_three_words():
+    codebook = pd.Series({"a": "taus kunnskap forsvant"})
+    assert code_texts(pd.Series({"A": "vi er taus kunnskap"}), codebook, "lower").matrix.values.tolist() == [[0]]
+    assert code_texts(pd.Series({"A": "taus kunnskap forsvant"}), codebook, "lower").matrix.values.tolist() == [[1]]
+
+
+def test_a_number_is_no_text():
+    with pytest.raises(ValueError, match=r"^text of utterance 'A' is float, not str$"):
+        code_texts(pd.Series({"A": 1.5}), pd.Series({"t": "tillit"}), "lower")
