@@ -235,12 +235,6 @@ REASONS: list[tuple[str, str, str, str]] = [
     ),
     (
         "coding/_themes",
-        r'how="left"` → .*(on=None, how="left"|\]\], how="left")',
-        "E",
-        "without on, merge joins on the only column both tables have, section_id",
-    ),
-    (
-        "coding/_themes",
         r'x_code_corpus__mutmut_\d+: .*on=None, how="left"|x_code_corpus__mutmut_\d+: .*\]\], how="left"$',
         "E",
         "without on, merge joins on the only column both tables have, section_id",
