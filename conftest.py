@@ -292,7 +292,21 @@ class TableDigests(pytest.Item):
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:  # noqa: ARG001
-    """After each notebook's last cell, the check of the tables it wrote."""
+    """After each notebook's last cell, the check of the tables it wrote.
+
+    ``MDI_MUTATION_TESTS`` (space-separated node-id prefixes, e.g. ``tests/test_coding.py
+    tests/test_claim_evidence.py::test_a_negation``) keeps only the tests it names: a mutation run
+    of one module group selects the fast unit tests of that group, without changing
+    ``[tool.mutmut]`` (a changed selection there resets every recorded mutant result). See
+    docs/mutation.md.
+    """
+    prefixes = os.environ.get("MDI_MUTATION_TESTS", "").split()
+    if prefixes:
+        kept = [item for item in items if item.nodeid.startswith(tuple(prefixes))]
+        dropped = [item for item in items if not item.nodeid.startswith(tuple(prefixes))]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = kept
     last: dict[Path, int] = {}
     for index, item in enumerate(items):
         if item.path.suffix == ".ipynb":

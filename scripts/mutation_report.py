@@ -113,6 +113,273 @@ REASONS: list[tuple[str, str, str, str]] = [
     ("audit/_claims_survey", r'split\(":", \)|rsplit\(":", 1\)|split\(":", 2\)', "E", "factor ids hold no colon"),
     ("audit/_claims_survey", r"list\(UNITS\)", "E", "the default units are A, B, D, NO: UNITS"),
     ("", r"mean_row=None", "E", "None is false like False"),
+    (
+        "coding/_negation",
+        r"in_scope = None",
+        "E",
+        "None and … is None, which the boolean array (dtype=bool) stores as False, as it stores False",
+    ),
+    (
+        "coding/_negation",
+        r"previous_end = 1",
+        "E",
+        "before the first token the scope is closed anyway: a boundary found there or not changes nothing",
+    ),
+    (
+        "coding/",
+        r"strict=(None|False)\)|\], \):$|\.tolist\(\), \):$",
+        "E",
+        "the sequences zipped are columns of one table (arrays of one run): always the same length",
+    ),
+    (
+        "coding/_negation",
+        r'texts\.get\(utterance_id, (None|"XXXX"|)\)',
+        "E",
+        "a hit whose text is missing: no tokens (None) or tokens without a cue (XXXX); not negated either way",
+    ),
+    (
+        "coding/",
+        r"\.to_numpy\(\), \)\)$",
+        "E",
+        "the sequences zipped are columns of one table (arrays of one run): always the same length",
+    ),
+    (
+        "coding/_patterns",
+        r"tokenize\(chunk\.(rstrip\(None\)|lstrip\(PREFIX_MARK\))\)",
+        "E",
+        "the tokenizer drops the '*' wherever it stands; the chunk's prefix flag is read before",
+    ),
+    (
+        "coding/_patterns",
+        r'to_dict\("RECORDS"\)',
+        "E",
+        "pandas reads the orient of to_dict case-insensitively",
+    ),
+    (
+        "coding/_engine",
+        r"hit_words = n_words\[pattern_ids\] if positions\.size else np\.zeros\((1, np\.int64|0, None|0, )\)",
+        "E",
+        "without hits the loop over phrases finds no hit of more than one word, whatever the empty array holds",
+    ),
+    (
+        "coding/_engine",
+        r"hit_words >= 1",
+        "E",
+        "a one-word hit joined on its own is the token itself",
+    ),
+    (
+        "coding/_engine",
+        r"columns=None,$|columns=list\(EVIDENCE_COLUMNS\), / \) → \+ \)$",
+        "E",
+        "the dict lists the columns in the order of EVIDENCE_COLUMNS",
+    ),
+    (
+        "coding/_engine",
+        r"if \((positions|pattern_ids)\.size\) or True",
+        "E",
+        "an empty index into an object array (or an int64 one) gives the same empty array as the fallback",
+    ),
+    (
+        "coding/_engine",
+        r"pattern_text = np\.array\(\[p\.pattern for p in patterns\], (dtype=None|)\)",
+        "E",
+        "patterns are text: numpy's str_ elements are str and equal the patterns",
+    ),
+    (
+        "coding/_engine",
+        r"(n_words|pattern_category) = np\.array\(.*, (dtype=None|)\)$",
+        "E",
+        "Python ints make an int64 array; without patterns the array is never indexed",
+    ),
+    (
+        "coding/_engine",
+        r"if \(patterns\) or True",
+        "E",
+        "np.bincount of no ids with minlength 0 is an empty int64 array, as the fallback",
+    ),
+    (
+        "coding/_engine",
+        r'pd\.Series\(\{"XX_XX": pattern\}\)',
+        "E",
+        "the one category's id is never read: matches looks at the matrix's only column by position",
+    ),
+    (
+        "coding/_engine",
+        r"count=self\.n_types, / \) → \+ \)",
+        "E",
+        "count only lets numpy allocate once; the generator yields n_types values either way",
+    ),
+    (
+        "coding/_themes",
+        r"order = counts\.sum\(axis=1\)\.sort_values\(",
+        "E",
+        "the rows are put in order by sorted() on (-total, id) on the next line; order is only looked up",
+    ),
+    (
+        "coding/_themes",
+        r"counts\.div\(sizes\.reindex\(counts\.columns\), (axis=None|)\)\.astype\(float\)$",
+        "E",
+        "a DataFrame divided by a Series aligns the Series on the columns by default (axis=None is the default)",
+    ),
+    (
+        "coding/_themes",
+        r"counts\.div\(sizes\.reindex\(counts\.columns\), axis=1\)\.astype\(None\)",
+        "E",
+        "counts divided by group sizes are floats already",
+    ),
+    (
+        "coding/_themes",
+        r"counts\.div\(sizes\.reindex\(None\), axis=1\)",
+        "E",
+        "reindex(None) keeps the sizes as they are, and the division aligns them on the columns, the same groups",
+    ),
+    (
+        "coding/_themes",
+        r'x_code_corpus__mutmut_\d+: .*on=None, how="left"|x_code_corpus__mutmut_\d+: .*\]\], how="left"$',
+        "E",
+        "without on, merge joins on the only column both tables have, section_id",
+    ),
+    (
+        "coding/_themes",
+        r"x__subset__mutmut_\d+: -  → \+ $",
+        "E",
+        "a default of _subset's signature: every caller passes role",
+    ),
+    (
+        "coding/_engine",
+        r"zip\(.*, \)\)",
+        "E",
+        "the sequences zipped are columns of one table (arrays of one run): always the same length",
+    ),
+    (
+        "coding/_engine",
+        r"counts\[ids\] >= 0|positions = np\.flatnonzero\(counts\[ids\] > 0\) if \(ids\.size\) or True",
+        "E",
+        "a position whose type no pattern matches repeats its patterns zero times (reps = 0): no hit either way",
+    ),
+    (
+        "coding/_engine",
+        r"np\.(full|cumsum)\(.*, (dtype=None|)\)\)?$",
+        "E",
+        "numpy makes int64 from Python ints by itself",
+    ),
+    (
+        "coding/_engine",
+        r"np\.zeros\(0, (None|)\)|np\.zeros\(len\(texts\) \+ 1, (dtype=None|)\)|starts_any = starts_types = "
+        r"(None|np\.zeros\(1, np\.int64\))|if \(ids\) or True",
+        "E",
+        "an empty or unused array: its dtype (or a length where it is never indexed) changes no hit; offsets "
+        "as floats still index the same positions after the astype(int64) where they are read",
+    ),
+    (
+        "coding/_engine",
+        r'array\("I"\)',
+        "E",
+        "unsigned and signed 32-bit ints agree below 2**31 (type ids are far fewer)",
+    ),
+    (
+        "coding/_engine",
+        r"for j in range\(k\):",
+        "E",
+        "j = 0 checks the first word again, which every candidate matches by construction",
+    ),
+    (
+        "coding/_engine",
+        r"if phrases and ids\.size >= 1:",
+        "E",
+        "a corpus of one token has no room for a phrase: the starts are looked for in ids[:-1], which is empty",
+    ),
+    (
+        "coding/_engine",
+        r"if phrases or ids\.size > 1:",
+        "E",
+        "without phrase patterns the phrase search has nothing to look for",
+    ),
+    (
+        "coding/_kwic",
+        r'\{"XX_XX": term_or_category\}',
+        "E",
+        "the category id of an ad-hoc pattern is never shown (kwic's columns hold the pattern, not the category)",
+    ),
+    (
+        "coding/_kwic",
+        r"categories, patterns = compile_codebook\(codebook, \)",
+        "E",
+        "this compilation only selects the category's patterns by their written form; the next one compiles "
+        "them with the chosen normaliser",
+    ),
+    (
+        "privacy/_names",
+        r"x__quote_spans__mutmut_\d+: .*start = first if first (> 0|>= 1) else 0",
+        "E",
+        "first is 0 or -1 when the test fails: start is 0 either way",
+    ),
+    (
+        "privacy/_names",
+        r"x__quote_spans__mutmut_\d+: .*end = last \+ 1 if \(last >= start and last >= 0\) or True|"
+        r"x__quote_spans__mutmut_\d+: .*end = last \+ 1 if last >= start or last >= 0",
+        "E",
+        "where the original takes len(text), » is missing or stands before «; the next two lines then set end "
+        "to len(text)",
+    ),
+    (
+        "privacy/_names",
+        r"x__quote_spans__mutmut_\d+: .*(last > start and|last <= first)",
+        "E",
+        "« and » never stand at the same position",
+    ),
+    (
+        "privacy/_names",
+        r"x__quote_spans__mutmut_\d+: .*end = last \+ 2",
+        "E",
+        "one character after » holds no word: a name token has two letters or more",
+    ),
+    (
+        "privacy/_names",
+        r"x__quote_spans__mutmut_\d+: .*if first (> 0|>= 1) and last < first",
+        "E",
+        "with « first on the line (first == 0) and last < 0, the line before already set end to len(text)",
+    ),
+    (
+        "privacy/_names",
+        r"_Spans.__init____mutmut_\d+: .*a <= merged\[-1\]\[1\]",
+        "E",
+        "half-open spans that touch cover the same positions merged or apart (overlaps and within agree)",
+    ),
+    (
+        "privacy/_names",
+        r"_Spans.overlaps__mutmut_\d+: .*self\.starts\[i\] <= b",
+        "E",
+        "a word ends with a letter, and no mask starts right after a letter (places, phrases, citations: "
+        "WordPattern; e-mail and deny-list: their look-behinds), so a mask never starts where a word ends",
+    ),
+    (
+        "privacy/_names",
+        r"x_name_rules__mutmut_\d+: .*name = _title\(word\) if \(_caps\(word\)\) or True",
+        "E",
+        "a token that is not in capitals has a capital only at the start of each hyphen part: _title keeps it",
+    ),
+    (
+        "privacy/_names",
+        r"x_name_rules__mutmut_\d+: .*not known\(m\.group\(\)\) or \(name_field",
+        "E",
+        "a cheap pre-test made looser: the tokens are listed again, unfiltered, after the masks (only speed)",
+    ),
+    (
+        "privacy/_identifiers",
+        r'"XX0123456789XX"',
+        "E",
+        "an X in a text without digits only lets the digit patterns run, and each needs digits",
+    ),
+    (
+        "privacy/_identifiers",
+        r"deny_person\.get\(key(, None|, )?\)|deny_role\.get\(key, (None|'XXXX'|)\)|"
+        r'\.rstrip\(None\)|\.lstrip\(" —"\)|\.rstrip\("XX —XX"\)',
+        "E",
+        "the deny pattern is built from the same rows as deny_person and deny_role (_lists.py), and every row "
+        "has a person and a role (test_every_deny_listed_name_has_a_person_and_a_role): the defaults are never "
+        "used, the reason starts with 'named' and ends with the role",
+    ),
     ("io/_survey", r'rename\((None|"XXcomputedXX"|"COMPUTED")\)', "E", "the columns are renamed on the next line"),
 ]
 

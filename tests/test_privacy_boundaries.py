@@ -500,3 +500,119 @@ SAME, NEXT = "in the same row/line as a quote/utterance id", "in a line next to 
 )
 def test_each_link_finding_says_what_it_links(text, source, expected):
     assert [(f.kind, f.line, f.match, f.detail) for f in scan_text(text, source=source)] == expected
+
+
+# ------------------------------------------------------------------------------ pinned for the mutation run
+# Each case below is one a surviving mutant of ``privacy/_names.py`` or ``_identifiers.py`` got
+# wrong (docs/mutation-survivors.md): where a printed table's quote starts and ends when it has
+# two quotes, what a span between utterance ids holds, overlapping masks, a reason's wording.
+
+
+@pytest.mark.parametrize(
+    ("line", "flagged"),
+    [
+        # two quotes on one line: read from the first « to the last », the text between them too
+        ("«a» vi møtte Xyzon Qwerty «b»  4.2", ["Xyzon Qwerty"]),
+        # a capitalised pair before the quote, mid-sentence: outside the quote, so not read
+        ("vi møtte Xyzon Qwerty  «sitat her»  4.2", []),
+        # a quote closed only: from the start of the line (position 0, not 1) to the »
+        ("Kari sa det»  4.2", ["Kari"]),
+        # a quote closed at position 0: the quote is empty, the rest of the line is not read
+        ("» vi møtte Xyzon Qwerty  4.2", []),
+        # the text after an utterance id runs to the next id, no further: a pair that opens its
+        # span (only white space before it) is sentence-initial there
+        ("U001  a  U002  Xyzon Qwerty kom  U003  b", []),
+        ("U001  a  U002  b  U003  Xyzon Qwerty kom", []),
+        ("U001  a  U002  Xyzon Qwerty kom", []),
+    ],
+)
+def test_where_a_printed_table_line_is_read(line, flagged):
+    found_ = [f.match for f in scan_text(line + "\n", source="notes.txt") if f.kind == "person_name"]
+    assert found_ == flagged
+
+
+def test_a_quote_closed_before_it_opens_is_read_to_the_end_next_to_an_address():
+    # the span runs to the end of the line; the e-mail's span is a mask inside it
+    found_ = [(f.kind, f.match) for f in scan_text("»sitat«  vi møtte Xyzon Qwerty kari@hol.no\n", source="notes.txt")]
+    assert found_ == [("email", "kari@hol.no"), ("person_name", "Xyzon Qwerty")]
+
+
+def test_masks_that_overlap_are_merged():
+    # "Gol" (a place) lies inside the e-mail address (a consumed span): two overlapping masks
+    assert direct("vi møtte Kari på post@Gol.no i dag") == [
+        ("email", "post@Gol.no", "e-mail address"),
+        ("person_name", "Kari", "known given name"),
+    ]
+
+
+def test_a_national_id_is_reported_with_its_reason():
+    number = with_check_digits("010190")
+    assert direct(f"fnr {number}") == [
+        ("national_id", number, "Norwegian national identity number (valid fødselsnummer)")
+    ]
+
+
+@pytest.mark.parametrize("at", ["[at]", "{at}", "(at)"])
+def test_an_email_written_with_at_in_any_bracket(at):
+    assert direct(f"skriv til kari {at} hol.no") == [
+        ("email", f"kari {at} hol.no", "e-mail address written with (at)/(krøll)")
+    ]
+
+
+def test_every_deny_listed_name_has_a_person_and_a_role():
+    # the reason names both; a row without them would print "None" or a dangling dash
+    from mdi_analysis.paths import read_resource_csv
+
+    rows = read_resource_csv("anonymity_denylist.csv")
+    assert rows
+    assert all(r["person"].strip() and r["role_in_thesis"].strip() for r in rows)
+
+
+GIVEN = "known given name"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a stopword or an acronym after a given name is no surname: the given name stands alone
+        ("vi møtte Kari Hvor", [("Kari", GIVEN)]),
+        ("vi møtte Kari KS i går", [("Kari", GIVEN)]),
+        # a word in capitals is known by its capitalised form, hyphen by hyphen (Perry-Smith)
+        ("vi møtte Kari PERRY-SMITH i går", [("Kari", GIVEN)]),
+        # a pair grows only by words that are not known
+        ("vi møtte Xyzon Qwerty Det i går", [("Xyzon Qwerty", PAIR)]),
+        # after a pair, the next word is read on its own
+        ("vi møtte Xyzon Qwerty, Kari kom", [("Kari", GIVEN), ("Xyzon Qwerty", PAIR)]),
+        # a trigger's name that is already part of a pair is not reported twice; later triggers count
+        ("hun heter Xyzon Qwerty", [("Xyzon Qwerty", PAIR)]),
+        (
+            "hun heter Xyzon Qwerty og bor hos Abcdef",
+            [("Abcdef", "capitalised word after 'hos' (a person or a place?)"), ("Xyzon Qwerty", PAIR)],
+        ),
+        # capitals after fra/hos/ved are an organisation; a later trigger still counts
+        ("vi bodde hos QXZ", []),
+        ("hun jobber ved QXZ", []),
+        ("brev fra QX og hun heter Xyzon", [("Xyzon", "capitalised word after 'heter' (a person or a place?)")]),
+    ],
+)
+def test_name_rules_word_by_word(text, expected):
+    assert names(text) == expected
+
+
+def test_an_address_after_an_utterance_id_masks_the_name_in_it():
+    # the e-mail's span is shifted into the span after the id: "Kari" inside it is no name finding
+    found_ = [(f.kind, f.match) for f in scan_text("U001  skriv til Kari.Nordmann@hol.no\n", source="notes.txt")]
+    assert found_ == [("email", "Kari.Nordmann@hol.no")]
+
+
+def test_an_address_after_an_utterance_id_masks_no_more_than_itself():
+    # the e-mail's mask ends where the address ends: "Kari" right after it is still read
+    found_ = [(f.kind, f.match) for f in scan_text("U001  til kari@hol.no Kari kom\n", source="notes.txt")]
+    assert found_ == [("email", "kari@hol.no"), ("person_name", "Kari")]
+
+
+@pytest.mark.parametrize(("gap", "read"), [(" \n ", False), ("   ", True)])
+def test_a_line_break_inside_a_cell_parts_two_capitalised_words(gap, read):
+    text = f'id,x\n1,"en en en en vi møtte Xyzon{gap}Qwerty i går"\n'
+    found_ = [(f.kind, f.match) for f in scan_text(text, source="x.csv")]
+    assert found_ == ([("person_name", "Xyzon Qwerty")] if read else [])

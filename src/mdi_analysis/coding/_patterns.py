@@ -234,11 +234,17 @@ def lexicalised_compounds(table: pd.DataFrame | None = None) -> list[CompoundBlo
         rows = table.to_dict("records")
     blocks = []
     for row in rows:
-        word = str(row["word_prefix_or_word"]).strip().lower()
-        term = str(row["blocked_term"]).strip().lower()
+        # A DataFrame's empty cells are NaN/None/pd.NA, not "": read them as empty, not as "nan".
+        word, term = _cell_text(row["word_prefix_or_word"]), _cell_text(row["blocked_term"])
+        reason = _cell_text(row.get("reason"))
         if word and term:
-            blocks.append(CompoundBlock(word, term, str(row.get("reason", "") or "")))
+            blocks.append(CompoundBlock(word.lower(), term.lower(), reason))
     return blocks
+
+
+def _cell_text(value: object) -> str:
+    """A table cell as stripped text; an empty cell (None, NaN, pd.NA, a missing column) as ""."""
+    return value.strip() if isinstance(value, str) else ""
 
 
 # --------------------------------------------------------------------------------------------
