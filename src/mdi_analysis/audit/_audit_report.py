@@ -11,7 +11,7 @@ import pandas as pd
 
 from ._claims import AuditData, audit, load_audit_data, load_claims
 from ._claims_model import NOT_VERIFIABLE_REASONS, VERDICTS
-from ._evidence import agreement_line, empty_evidence, linking_agreement
+from ._evidence import agreement_line, linking_agreement
 from ._verdict_rules import automatic_candidates
 
 
@@ -65,7 +65,7 @@ def reason_counts(audited: pd.DataFrame) -> pd.DataFrame:
 
 def linking_report(claims: pd.DataFrame, data: AuditData) -> pd.DataFrame:
     """:func:`linking_agreement` of the automatic candidates with the recorded reading."""
-    recorded = data.evidence if data.evidence is not None else empty_evidence()
+    recorded = data.recorded
     return linking_agreement(automatic_candidates(claims, data), recorded)
 
 
@@ -88,7 +88,7 @@ def evidence_quotes(audited: pd.DataFrame, data: AuditData) -> pd.DataFrame:
     from ..text import content_token_lists
 
     quotes = data.corpus.utterances.set_index("utterance_id")
-    recorded = data.evidence if data.evidence is not None else empty_evidence()
+    recorded = data.recorded
     stance = recorded.set_index(["claim_id", "utterance_id"])
     rows = []
     for _, row in audited.iterrows():
@@ -158,7 +158,7 @@ def single_quote_candidates(claims: pd.DataFrame, data: AuditData) -> pd.DataFra
     ]
     candidates = automatic_candidates(claims, data)
     candidates = candidates[candidates["claim_id"].isin(single["claim_id"])].copy()
-    recorded = data.evidence if data.evidence is not None else empty_evidence()
+    recorded = data.recorded
     linked = recorded[recorded["stance"] != "unrelated"]
     read = set(zip(linked["claim_id"], linked["utterance_id"]))
     candidates["read"] = [(c, u) in read for c, u in zip(candidates["claim_id"], candidates["utterance_id"])]

@@ -19,6 +19,7 @@ import pandera.pandas as pa
 from ..corpus import Corpus
 from ..io import Sample, Survey, read_table
 from ..paths import data_dir
+from ._evidence import empty_evidence
 
 VERDICTS = ("agrees", "agrees_above_only", "partly", "contradicted", "not_verifiable")
 KINDS = (
@@ -165,6 +166,11 @@ class AuditData:
     #: the coding counting affirmed hits only (negated hits left out); None: use ``coding_matrix``
     affirmed_matrix: pd.DataFrame | None = None
     memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def recorded(self) -> pd.DataFrame:
+        """The recorded reading, or the evidence table without rows when none is recorded."""
+        return self.evidence if self.evidence is not None else empty_evidence()
 
     def remembered(self, key: tuple, compute: Callable[[], Any]) -> Any:
         """``compute()`` the first time ``key`` is asked for, the stored result afterwards."""

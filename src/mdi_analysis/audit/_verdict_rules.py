@@ -30,7 +30,7 @@ import pandas as pd
 
 from ._claims import _in_scope_sections, _scope_quotes, evaluate_claim
 from ._claims_model import NOT_VERIFIABLE_REASONS, AuditData, Verdict
-from ._evidence import candidate_links, empty_evidence, fitted_threshold
+from ._evidence import candidate_links, fitted_threshold
 
 #: Words that make a statement universal or a consensus: one opposing quote is enough to stop ``agrees``.
 UNIVERSAL = re.compile(
@@ -239,7 +239,7 @@ def judge_claim(claim: pd.Series, data: AuditData, automatic: pd.DataFrame | Non
     Verdict
         With ``basis`` and, for ``not_verifiable``, a ``reason_code`` of :data:`NOT_VERIFIABLE_REASONS`.
     """
-    recorded = data.evidence if data.evidence is not None else pd.DataFrame(columns=["claim_id"])
+    recorded = data.recorded
     rows = recorded[recorded["claim_id"] == claim["claim_id"]]
     on_quotes = claim["subject"] == "quotes" and claim["checkable_from"] in ("coding", "corpus", "no")
     structural = claim["kind"] == "quote_count" and claim["checkable_from"] == "corpus"
@@ -314,7 +314,7 @@ def accepted_links(claims: pd.DataFrame, data: AuditData) -> pd.DataFrame:
     pandas.DataFrame
         The rank-1 rows of :func:`automatic_candidates` that are accepted, plus ``threshold``.
     """
-    recorded = data.evidence if data.evidence is not None else empty_evidence()
+    recorded = data.recorded
     candidates = automatic_candidates(claims, data)
     threshold = fitted_threshold(candidates, recorded)
     best = candidates[(candidates["rank"] == 1) & (candidates["score"] >= threshold)]
