@@ -51,8 +51,8 @@ def _reports(tmp_path: Path, *, evidence: bool) -> Path:
         }
     )
     if evidence:
-        claims["evidence_ids"] = ["", "U001;U002", ""]
-        claims["evidence_basis"] = ["", "quotes coded tema.informasjonsflyt", ""]
+        claims["evidence"] = ["", "U001;U002", ""]  # the audit's columns
+        claims["basis"] = ["", "quotes coded tema.informasjonsflyt", ""]
     claims.to_csv(tables / "claims_audit.csv", index=False)
     (reports / "figures").mkdir()
     (reports / "figures" / "topics_alignment.png").write_bytes(b"\x89PNG\r\n\x1a\n")

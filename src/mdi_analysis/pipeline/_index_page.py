@@ -10,8 +10,9 @@ links can find it (``docs/report.md`` lists them):
 ``codebook``, ``downloads``, ``run-info``.
 
 The flagged statements are shown whole with their verdict and reason, and the quotes that are
-their evidence in full: those of the evidence columns (``evidence_ids``, ``evidence_basis``) when
-the audit writes them, otherwise the quote ids its ``computed`` value names.
+their evidence in full: those of notebook 22's ``claims_evidence`` table (with stance and the
+reader's note), else the quote ids of the audit's ``evidence`` column, else those its ``computed``
+value names.
 """
 
 from __future__ import annotations
@@ -56,8 +57,6 @@ SECTION_IDS = (
     "downloads",
     "run-info",
 )
-#: Columns of the claims table shown for each flagged statement, when present.
-EVIDENCE_COLUMNS = ("evidence_ids", "evidence_basis")
 #: A quote id of the corpus (``U017``), as the audit names quotes in its computed values.
 QUOTE_ID = re.compile(r"\bU\d{3,}\b")
 
@@ -149,51 +148,42 @@ def _scoreboard_html(board: pd.DataFrame | None) -> str:
     )
 
 
-def _evidence_html(row: pd.Series, quotes: dict[str, str], linked: pd.DataFrame | None = None) -> str:
-    """The quotes a flagged verdict rests on, each whole, with its role, place and stance.
+def _evidence_entries(row: pd.Series, linked: pd.DataFrame | None) -> list[tuple[str, str, str]]:
+    """(quote id, what the quote is to the statement, reader's note) for each evidence quote.
 
     From notebook 22's ``claims_evidence`` table when the run wrote it (supporting *and* opposing
     quotes, the words statement and quote share, the reader's note); otherwise the quote ids of the
     audit's ``evidence`` column, or those its computed value names.
     """
-    parts = []
-    claim_id = str(row.get("claim_id", ""))
-    mine = linked[linked["claim_id"] == claim_id] if linked is not None else None
+    mine = linked[linked["claim_id"] == str(row.get("claim_id", ""))] if linked is not None else None
     if mine is not None and not mine.empty:
-        entries = [
-            (
-                str(r["utterance_id"]),
-                " · ".join(
-                    x
-                    for x in (
-                        str(r.get("role", "")),
-                        str(r.get("section_id", "")),
-                        str(r.get("stance", "")),
-                        f"shared words: {r['matched_words']}" if str(r.get("matched_words", "")) else "",
-                    )
-                    if x
-                ),
-                str(r.get("reader_note", "")),
+        entries = []
+        for _, quote in mine.iterrows():
+            shared = str(quote.get("matched_words", ""))
+            about = [str(quote.get(c, "")) for c in ("role", "section_id", "stance")]
+            about.append(f"shared words: {shared}" if shared else "")
+            entries.append(
+                (str(quote["utterance_id"]), " · ".join(a for a in about if a), str(quote.get("reader_note", "")))
             )
-            for _, r in mine.iterrows()
-        ]
-    else:
-        if str(row.get("evidence", "")).strip():
-            ids = [i for i in re.split(r"[;,\s]+", str(row["evidence"])) if i]
-        elif "evidence_ids" in row.index:
-            ids = [i for i in re.split(r"[;,\s]+", str(row["evidence_ids"] or "")) if i]
-        else:  # the quotes its computed value names
-            ids = list(dict.fromkeys(QUOTE_ID.findall(str(row.get("computed", "")))))
-        entries = [(i, "", "") for i in ids]
-    basis = str(row.get("evidence_basis", "") or row.get("basis", "") or "").strip()
+        return entries
+    named = str(row.get("evidence", "")).strip()
+    ids = named.split(";") if named else list(dict.fromkeys(QUOTE_ID.findall(str(row.get("computed", "")))))
+    return [(i.strip(), "", "") for i in ids if i.strip()]
+
+
+def _evidence_html(row: pd.Series, quotes: dict[str, str], linked: pd.DataFrame | None = None) -> str:
+    """The quotes a flagged verdict rests on, each whole, with its role, place and stance."""
+    entries = _evidence_entries(row, linked)
+    parts = []
+    basis = str(row.get("basis", "") or "").strip()
     if basis and entries:
         parts.append(f'<p class="evidence-basis">basis: {escape(basis)}</p>')
     for utterance_id, about, note in entries:
         text = quotes.get(utterance_id)
         shown = escape(text) if text is not None else "(quote not in the corpus)"
-        label = f"<b>{escape(utterance_id)}</b>" + (
-            f' <span class="evidence-about">({escape(about)})</span>' if about else ""
-        )
+        label = f"<b>{escape(utterance_id)}</b>"
+        if about:
+            label += f' <span class="evidence-about">({escape(about)})</span>'
         reader = f'<br><span class="reader-note">reader: {escape(note)}</span>' if note else ""
         parts.append(f'<blockquote class="evidence-quote">{label} {shown}{reader}</blockquote>')
     if len(entries) > 3:  # a long list of quotes folds away, so the table stays readable

@@ -181,14 +181,19 @@ def pipeline_runs(notebooks: list[Path] | None = None) -> list[NotebookRun]:
     return sorted(runs, key=lambda run: run.name)
 
 
-def notebook_title(path: Path) -> str:
-    """The first heading of a notebook, for indexes."""
-    for cell in notebook_json(path).get("cells", []):
+def first_heading(cells: list) -> str | None:
+    """The first ``# `` heading of the markdown ``cells`` (JSON dicts or nbformat cells), if any."""
+    for cell in cells:
         if cell.get("cell_type") == "markdown":
             for line in cell_source(cell).splitlines():
                 if line.startswith("# "):
                     return line[2:].strip()
-    return path.stem
+    return None
+
+
+def notebook_title(path: Path) -> str:
+    """The first heading of a notebook, for indexes."""
+    return first_heading(notebook_json(path).get("cells", [])) or path.stem
 
 
 def describe_parameters(path: Path) -> str:

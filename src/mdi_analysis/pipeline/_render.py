@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import nbformat
 
 from ..io import write_if_changed
-from ._notebooks import pipeline_runs
+from ._notebooks import first_heading, pipeline_runs
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -90,12 +90,7 @@ def render_html(nb: nbformat.NotebookNode, path: Path, *, hide_code: bool = Fals
 
 def notebook_heading(nb: nbformat.NotebookNode) -> str:
     """The notebook's first ``# `` heading (what :func:`._notebooks.notebook_title` reads from a file)."""
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
-    return "mdi-analysis notebook"
+    return first_heading(nb.cells) or "mdi-analysis notebook"
 
 
 def notebook_index() -> pd.DataFrame:

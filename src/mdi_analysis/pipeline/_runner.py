@@ -322,14 +322,15 @@ def _schedule(
 def _first_done(running: dict) -> Future:
     """The first of the ``running`` futures to finish.
 
-    Waits in short slices: a Ctrl-C that the kernel delivers to one of the notebook threads instead
-    of the main thread does not interrupt a wait without a timeout, so the runner would never see
-    it; each slice's end lets the main thread raise the pending KeyboardInterrupt.
+    Waits in short slices: a Ctrl-C that the operating system delivers to one of the notebook
+    threads instead of the main thread does not interrupt a wait without a timeout, so the runner
+    would never see it; each slice's end lets the main thread raise the pending KeyboardInterrupt.
+    Of several finished at once, the one submitted first.
     """
     while True:
         done, _ = wait(running, timeout=0.25, return_when=FIRST_COMPLETED)
         if done:
-            return min(done, key=lambda future: list(running).index(future))
+            return next(future for future in running if future in done)
 
 
 class _DaemonPool:
