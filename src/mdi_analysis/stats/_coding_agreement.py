@@ -368,8 +368,7 @@ def compare_human_coders(
     second = coder_b or (humans[1] if len(humans) > 1 else None)
     ids = categories["category_id"]
     if first is None or second is None:
-        empty = coding_matrix(category_codings.iloc[0:0], [], [])
-        return coder_agreement(empty, empty, categories.iloc[0:0]), first, second
+        return pd.DataFrame(columns=COMPARISON_COLUMNS), first, second
     a, b = (
         coding_matrix(category_codings[category_codings["coder"] == coder], utterance_ids, ids)
         for coder in (first, second)
