@@ -166,3 +166,20 @@ def test_transcript_import_raises_only_own_errors(content: bytes, suffix: str):
             exchange.write_import(result, Path(tmp) / "out", allow_pii=True)
 
         _expect_own_errors(run)
+
+
+def test_a_tables_row_lines_are_shared_not_copied_by_pandas():
+    # pandas deep-copies attrs into every derived frame; the row lines must not be copied each time.
+    import copy
+
+    from mdi_analysis.io import RowLines
+
+    lines = RowLines([2, 3, 5])
+    assert copy.deepcopy(lines) is lines and copy.copy(lines) is lines
+    from mdi_analysis.audit import load_claims
+
+    frame = load_claims()
+    assert isinstance(frame.attrs["lines"], RowLines)
+    derived = frame[frame["kind"] != ""].head(3)
+    assert derived.attrs["lines"] is frame.attrs["lines"]
+    assert list(frame.attrs["lines"][:2]) == [2, 3]

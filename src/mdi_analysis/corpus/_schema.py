@@ -22,7 +22,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..errors import InputDataError
-from ..io import check_allowed, fail_row, read_table
+from ..io import RowLines, check_allowed, fail_row, read_table
 from ..paths import data_dir, relative_to_root
 from ._model import FLAG_PATTERN, RELATIONS, ROLES, UNKNOWN_ROLE, count_words
 
@@ -170,7 +170,7 @@ def _complete(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
 def _empty(schema: pa.DataFrameSchema, name: str) -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series(dtype=str(col.dtype)) for c, col in schema.columns.items()})
     frame.attrs["file"] = name
-    frame.attrs["lines"] = []
+    frame.attrs["lines"] = RowLines()
     return frame
 
 

@@ -38,13 +38,14 @@ from ._survey import (
 from ._survey import (
     plot_data as survey_plot_data,
 )
-from ._tables import check_allowed, fail_row, read_table, require_columns, write_table
+from ._tables import RowLines, check_allowed, fail_row, read_table, require_columns, write_table
 from ._text import check_input_file, decode_text, over_limit, read_input_bytes, size_text
 
 __all__ = [
     "OUTPUT_MARKER",
     "SURVEY_MEAN_ROW",
     "Codebook",
+    "RowLines",
     "Sample",
     "Survey",
     "chapter8_table",
