@@ -167,6 +167,56 @@ def test_workbook_types_numbers_freezes_header_and_never_writes_a_formula(tmp_pa
     assert book["b_" + "x" * 29]["A2"].value == "Årsverk"
 
 
+def _cells(book, sheet: str, column: int) -> list[tuple[object, str]]:
+    """(value, openpyxl data type) of each cell below the header in one column."""
+    rows = book[sheet].iter_rows(min_row=2, min_col=column, max_col=column)
+    return [(cell.value, cell.data_type) for (cell,) in rows]
+
+
+def test_workbook_types_each_cell_of_a_mixed_column_and_writes_infinity_as_text(tmp_path):
+    from openpyxl import load_workbook
+
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    (tables / "mixed.csv").write_text(
+        "label,count,ratio,computed,published\n"
+        "1,12,0.5,4.2,4650\n"
+        "2,,inf,-2.5,2.400\n"
+        'Sum,-3,-inf,only 1 quote (U017),"4,3"\n'
+        "x,12345678901234567890,1e-3,-minus,4.3\n",
+        encoding="utf-8",
+    )
+    book = load_workbook(present.write_workbook(tables, tmp_path / "tables.xlsx"))
+    assert _cells(book, "mixed", 1) == [(1, "n"), (2, "n"), ("Sum", "s"), ("x", "s")]  # a "Sum" label among numbers
+    assert _cells(book, "mixed", 2) == [(12, "n"), (None, "n"), (-3, "n"), ("12345678901234567890", "s")]
+    assert _cells(book, "mixed", 3) == [(0.5, "n"), ("inf", "s"), ("-inf", "s"), (0.001, "n")]
+    assert _cells(book, "mixed", 4) == [(4.2, "n"), (-2.5, "n"), ("only 1 quote (U017)", "s"), ("-minus", "s")]
+    # as the thesis prints it: 2.400 is 2400 inhabitants, 4,3 a decimal comma; a plain integer is a number
+    assert _cells(book, "mixed", 5) == [(4650, "n"), ("2.400", "s"), ("4,3", "s"), ("4.3", "s")]
+
+
+def test_workbook_types_numbers_in_an_object_column_and_leaves_missing_cells_empty():
+    import io
+
+    import numpy as np
+    from openpyxl import load_workbook
+
+    frame = pd.DataFrame(
+        {"n": pd.Series([3, np.float64(0.25), "Sum", None, np.nan, np.inf, -np.inf, np.int64(-7)], dtype=object)}
+    )
+    book = load_workbook(io.BytesIO(present.workbook_bytes({"t": frame})))
+    assert _cells(book, "t", 1) == [
+        (3, "n"),
+        (0.25, "n"),
+        ("Sum", "s"),
+        (None, "n"),
+        (None, "n"),
+        ("inf", "s"),
+        ("-inf", "s"),
+        (-7, "n"),
+    ]
+
+
 def test_workbook_bytes_are_the_same_on_a_rerun():
     tables = {"t": pd.DataFrame({"a": [1, 2]})}
     assert present.workbook_bytes(tables) == present.workbook_bytes(tables)
