@@ -6,6 +6,7 @@ import os
 import re
 import stat
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -120,6 +121,77 @@ def test_show_table_keeps_text_whole_in_html_and_text():
     assert LONG_STATEMENT in repr(table)
     assert repr(table).splitlines()[0] == "Flagged"
     assert html == present.show_table(frame, "Flagged")._repr_html_()  # deterministic for nbval
+
+
+class _HeaderRows(HTMLParser):
+    """The header rows of each ``<table>`` in a page: a list of rows of header-cell texts per table."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self._in_head = False
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "thead":
+            self._in_head = True
+        elif tag == "tr" and self._in_head:
+            self.tables[-1].append([])
+        elif tag in ("th", "td") and self._in_head:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "thead":
+            self._in_head = False
+        elif tag in ("th", "td") and self._cell is not None:
+            self.tables[-1][-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _header_rows(html: str) -> list[list[list[str]]]:
+    parser = _HeaderRows()
+    parser.feed(html)
+    return parser.tables
+
+
+@pytest.mark.parametrize(
+    ("index", "headers"),
+    [
+        (pd.Index(["C1", "C2"], name="claim_id"), ["claim_id", "statement", "share"]),
+        (pd.MultiIndex.from_tuples([("C1", 1), ("C1", 2)], names=["claim_id", "rank"]), ["claim_id", "rank"]),
+        (pd.MultiIndex.from_tuples([("C1", 1), ("C1", 2)], names=["claim_id", None]), ["claim_id", ""]),
+        (pd.RangeIndex(2), [""]),  # unnamed: the row numbers stay row headers under an empty corner
+    ],
+)
+def test_a_table_has_one_header_row_with_the_index_names_in_it(index, headers):
+    frame = pd.DataFrame({"statement": ["Tre kommuner.", "To."], "share": [0.5, 0.25]}, index=index)
+    (rows,) = _header_rows(present.show_table(frame, "Claims")._repr_html_())
+    assert len(rows) == 1, rows
+    assert rows[0][: len(headers)] == headers and rows[0][-2:] == ["statement", "share"]
+
+
+def test_a_cross_table_names_rows_and_columns_in_its_one_header_row():
+    cross = pd.crosstab(pd.Series(["claim", "claim", "value"], name="type"), pd.Series(["a", "b", "a"], name="verdict"))
+    (rows,) = _header_rows(present.show_table(cross)._repr_html_())
+    assert rows == [["type \\ verdict", "a", "b"]]
+    assert repr(present.show_table(cross)).splitlines()[:2] == ["verdict  a  b", "type         "]  # text view as before
+
+
+def test_every_table_of_the_index_page_has_one_header_row(tmp_path):
+    page = index_page(_reports(tmp_path, evidence=True), info=INFO)
+    tables = _header_rows(page)
+    assert len(tables) > 5
+    assert [len(rows) for rows in tables if rows] == [1] * len([rows for rows in tables if rows])
+    headers = [rows[0] for rows in tables if rows]
+    assert headers[0][0] == "type"  # the scoreboard: its index name is a header cell
+    assert any(row[0] == "category_id" for row in headers)  # the codebook viewer
+    assert any(row[0] == "item" for row in headers)  # the published values
 
 
 def test_empty_table_says_so_in_a_sentence():
