@@ -6,6 +6,7 @@ import os
 import re
 import stat
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -122,6 +123,77 @@ def test_show_table_keeps_text_whole_in_html_and_text():
     assert html == present.show_table(frame, "Flagged")._repr_html_()  # deterministic for nbval
 
 
+class _HeaderRows(HTMLParser):
+    """The header rows of each ``<table>`` in a page: a list of rows of header-cell texts per table."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self._in_head = False
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "thead":
+            self._in_head = True
+        elif tag == "tr" and self._in_head:
+            self.tables[-1].append([])
+        elif tag in ("th", "td") and self._in_head:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "thead":
+            self._in_head = False
+        elif tag in ("th", "td") and self._cell is not None:
+            self.tables[-1][-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _header_rows(html: str) -> list[list[list[str]]]:
+    parser = _HeaderRows()
+    parser.feed(html)
+    return parser.tables
+
+
+@pytest.mark.parametrize(
+    ("index", "headers"),
+    [
+        (pd.Index(["C1", "C2"], name="claim_id"), ["claim_id", "statement", "share"]),
+        (pd.MultiIndex.from_tuples([("C1", 1), ("C1", 2)], names=["claim_id", "rank"]), ["claim_id", "rank"]),
+        (pd.MultiIndex.from_tuples([("C1", 1), ("C1", 2)], names=["claim_id", None]), ["claim_id", ""]),
+        (pd.RangeIndex(2), [""]),  # unnamed: the row numbers stay row headers under an empty corner
+    ],
+)
+def test_a_table_has_one_header_row_with_the_index_names_in_it(index, headers):
+    frame = pd.DataFrame({"statement": ["Tre kommuner.", "To."], "share": [0.5, 0.25]}, index=index)
+    (rows,) = _header_rows(present.show_table(frame, "Claims")._repr_html_())
+    assert len(rows) == 1, rows
+    assert rows[0][: len(headers)] == headers and rows[0][-2:] == ["statement", "share"]
+
+
+def test_a_cross_table_names_rows_and_columns_in_its_one_header_row():
+    cross = pd.crosstab(pd.Series(["claim", "claim", "value"], name="type"), pd.Series(["a", "b", "a"], name="verdict"))
+    (rows,) = _header_rows(present.show_table(cross)._repr_html_())
+    assert rows == [["type \\ verdict", "a", "b"]]
+    assert repr(present.show_table(cross)).splitlines()[:2] == ["verdict  a  b", "type         "]  # text view as before
+
+
+def test_every_table_of_the_index_page_has_one_header_row(tmp_path):
+    page = index_page(_reports(tmp_path, evidence=True), info=INFO)
+    tables = _header_rows(page)
+    assert len(tables) > 5
+    assert [len(rows) for rows in tables if rows] == [1] * len([rows for rows in tables if rows])
+    headers = [rows[0] for rows in tables if rows]
+    assert headers[0][0] == "type"  # the scoreboard: its index name is a header cell
+    assert any(row[0] == "category_id" for row in headers)  # the codebook viewer
+    assert any(row[0] == "item" for row in headers)  # the published values
+
+
 def test_empty_table_says_so_in_a_sentence():
     table = present.show_table(pd.DataFrame(columns=["section", "verdict"]), "Values that differ")
     assert "Empty DataFrame" not in repr(table)
@@ -165,6 +237,56 @@ def test_workbook_types_numbers_freezes_header_and_never_writes_a_formula(tmp_pa
     assert sheet.cell(row=2, column=4).value == "007"  # leading zeros: text
     assert sheet.cell(row=2, column=5).value == "4.6"  # a section id, not a number
     assert book["b_" + "x" * 29]["A2"].value == "Årsverk"
+
+
+def _cells(book, sheet: str, column: int) -> list[tuple[object, str]]:
+    """(value, openpyxl data type) of each cell below the header in one column."""
+    rows = book[sheet].iter_rows(min_row=2, min_col=column, max_col=column)
+    return [(cell.value, cell.data_type) for (cell,) in rows]
+
+
+def test_workbook_types_each_cell_of_a_mixed_column_and_writes_infinity_as_text(tmp_path):
+    from openpyxl import load_workbook
+
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    (tables / "mixed.csv").write_text(
+        "label,count,ratio,computed,published\n"
+        "1,12,0.5,4.2,4650\n"
+        "2,,inf,-2.5,2.400\n"
+        'Sum,-3,-inf,only 1 quote (U017),"4,3"\n'
+        "x,12345678901234567890,1e-3,-minus,4.3\n",
+        encoding="utf-8",
+    )
+    book = load_workbook(present.write_workbook(tables, tmp_path / "tables.xlsx"))
+    assert _cells(book, "mixed", 1) == [(1, "n"), (2, "n"), ("Sum", "s"), ("x", "s")]  # a "Sum" label among numbers
+    assert _cells(book, "mixed", 2) == [(12, "n"), (None, "n"), (-3, "n"), ("12345678901234567890", "s")]
+    assert _cells(book, "mixed", 3) == [(0.5, "n"), ("inf", "s"), ("-inf", "s"), (0.001, "n")]
+    assert _cells(book, "mixed", 4) == [(4.2, "n"), (-2.5, "n"), ("only 1 quote (U017)", "s"), ("-minus", "s")]
+    # as the thesis prints it: 2.400 is 2400 inhabitants, 4,3 a decimal comma; a plain integer is a number
+    assert _cells(book, "mixed", 5) == [(4650, "n"), ("2.400", "s"), ("4,3", "s"), ("4.3", "s")]
+
+
+def test_workbook_types_numbers_in_an_object_column_and_leaves_missing_cells_empty():
+    import io
+
+    import numpy as np
+    from openpyxl import load_workbook
+
+    frame = pd.DataFrame(
+        {"n": pd.Series([3, np.float64(0.25), "Sum", None, np.nan, np.inf, -np.inf, np.int64(-7)], dtype=object)}
+    )
+    book = load_workbook(io.BytesIO(present.workbook_bytes({"t": frame})))
+    assert _cells(book, "t", 1) == [
+        (3, "n"),
+        (0.25, "n"),
+        ("Sum", "s"),
+        (None, "n"),
+        (None, "n"),
+        ("inf", "s"),
+        ("-inf", "s"),
+        (-7, "n"),
+    ]
 
 
 def test_workbook_bytes_are_the_same_on_a_rerun():

@@ -8,6 +8,11 @@ instead of pandas' ``Empty DataFrame / Columns: … / Index: []``.
 
 The HTML carries no random ids (the Styler's uuid is derived from the table's text), so a rerun
 stores the same bytes and nbval can compare the HTML as well.
+
+Every HTML table has ONE header row. A pandas Styler puts the name of a named index in a second,
+nearly empty header row under the column names, and readers take that for a broken table; here a
+named index (one level or several) is shown as the table's first columns instead, its names in
+the header row beside the column names (:func:`one_header_row`).
 """
 
 from __future__ import annotations
@@ -76,6 +81,40 @@ def _clip(text: str, width: int | None) -> str:
     return text if width is None or len(text) <= width else text[: width - 1] + "…"
 
 
+def one_header_row(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The table as its HTML shows it, so that the Styler writes one header row, not two or more.
+
+    A named index (any level with a name) becomes the first columns, headed by its names (a level
+    without a name gets an empty header); a name of the columns (a cross table's ``status``) joins
+    the last of them as ``table_id \\ status``, the usual corner of a cross table. Column labels of
+    several levels are joined with `` · ``. An unnamed index stays the row headers: the Styler
+    writes no row of index names for it.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table.
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, int)
+        The table to render, and how many of its first columns are the former index (0: the
+        index is kept as row headers).
+    """
+    if isinstance(frame.columns, pd.MultiIndex):
+        frame = frame.set_axis(
+            [" · ".join(str(part) for part in key if str(part) != "") for key in frame.columns], axis="columns"
+        )
+    names = list(frame.index.names)
+    if all(name is None for name in names):
+        return frame, 0
+    headers = ["" if name is None else str(name) for name in names]
+    if frame.columns.name is not None:
+        headers[-1] = f"{headers[-1]} \\ {frame.columns.name}"
+    shown = frame.rename_axis(index=headers, columns=None).reset_index(allow_duplicates=True)
+    return shown, len(headers)
+
+
 def empty_sentence(caption: str | None, columns: list[str]) -> str:
     """What an empty table says instead of pandas' ``Empty DataFrame``."""
     what = f"«{caption}»" if caption else "This table"
@@ -121,20 +160,23 @@ class Table:
 
     def styler(self) -> pd.io.formats.style.Styler:
         """The pandas Styler behind the HTML: fixed decimals, ``–`` for missing values, text wrapped."""
-        frame = self.frame
+        frame, index_columns = one_header_row(self.frame)
         styler = frame.style.format(precision=self.decimals, na_rep=NA_TEXT, thousands=None)
+        if index_columns:
+            styler = styler.hide(axis="index")  # it is in the first columns now
         uuid = hashlib.sha1(self.text().encode("utf-8")).hexdigest()[:10]
         styler = styler.set_uuid(uuid).set_table_styles(TABLE_STYLES)
         if self.caption:
             styler = styler.set_caption(self.caption)
-        # Styler marks each cell "col<j>"; numbers align right. (Not set_td_classes: it needs a
-        # unique index, and a table may repeat one.)
-        numeric = [j for j, column in enumerate(frame.columns) if pd.api.types.is_numeric_dtype(frame.iloc[:, j])]
+        # Styler marks each cell "col<j>"; numbers align right, the former index is bold as row
+        # headers are. (Not set_td_classes: it needs a unique index, and a table may repeat one.)
+        numeric = [j for j in range(frame.shape[1]) if pd.api.types.is_numeric_dtype(frame.iloc[:, j])]
         return styler.set_table_styles(
             [
                 {"selector": f"td.col{j}", "props": "text-align: right; font-variant-numeric: tabular-nums;"}
                 for j in numeric
             ]
+            + [{"selector": f"td.col{j}", "props": "font-weight: bold;"} for j in range(index_columns)]
             + [{"selector": "td", "props": "text-align: left;"}],
             overwrite=False,
         )

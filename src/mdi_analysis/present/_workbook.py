@@ -6,6 +6,14 @@ needs no import dialog: numbers are typed numbers, the header row is frozen, and
 is stored as text. Text that begins with ``=``, ``+``, ``-`` or ``@`` (a relation ``== 3``, a
 quote starting with ``=HYPERLINK(``) would otherwise become a formula in a spreadsheet; here it
 is always a string cell (``data_type == "s"``), never a formula.
+
+Cells are typed one by one, not column by column: a column of numbers with one label (a "Sum"
+row, a blank, a sentence where a count could not be computed) keeps its numbers as numbers. What
+cannot be an Excel number stays text on purpose: infinity (``inf``, ``-inf``: Excel has no such
+number, and an empty cell would read as "missing"), an integer of more than 15 digits (Excel keeps
+15), a code with leading zeros (``007``), an identifier (:data:`ID_COLUMNS`: a section ``4.6``) and a
+value as the thesis prints it (:data:`VERBATIM_COLUMNS`: ``4,3``, ``2.400``; a plain integer
+there is a number).
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ import math
 import re
 import zipfile
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +37,18 @@ _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 FORMULA_OPENERS = ("=", "+", "-", "@")
 #: Columns that hold identifiers written like numbers (a section ``4.6``): always text.
 ID_COLUMNS = frozenset({"section", "section_id", "thesis_section", "thesis", "item", "claim_id", "value_id"})
+#: Columns that hold a value as the thesis prints it (``4,3`` and ``4.3``; ``2.400`` is 2400 with a
+#: thousands point): only a plain integer (``4650``) becomes a number, every other cell stays text
+#: as printed (read as a number, ``2.400`` would become 2.4).
+VERBATIM_COLUMNS = frozenset({"published", "expected"})
+#: A number as the tables write one: an optional minus, digits with an optional decimal point, an
+#: optional exponent. Not ``+4`` (a relation), ``4,3`` (a decimal comma), ``1_000`` or ``nan``.
+_NUMBER_TEXT = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_INTEGER_TEXT = re.compile(r"-?\d+")
+#: A code with leading zeros (``007``, ``-01``): text, or the zeros are lost.
+_LEADING_ZERO = re.compile(r"-?0\d")
+#: Excel keeps 15 significant digits: a longer integer (an id) would change.
+EXCEL_DIGITS = 15
 
 
 def sheet_names(names: Iterable[str]) -> dict[str, str]:
@@ -58,16 +79,43 @@ def sheet_names(names: Iterable[str]) -> dict[str, str]:
 
 
 def _cell_value(value: object) -> object:
-    """A Python value openpyxl stores with the right type: numbers as numbers, the rest as text."""
+    """A Python value openpyxl stores with the right type, cell by cell.
+
+    Numbers (Python or numpy, also in a column of mixed content) become numbers, missing values
+    empty cells, ``inf``/``-inf`` the text ``inf``/``-inf`` (no Excel number can hold them), an
+    integer beyond Excel's 15 digits its digits as text, anything else text.
+    """
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
-    if isinstance(value, bool):
-        return value
     if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
         value = value.item()
-    if isinstance(value, (int, float)):
-        return value if not (isinstance(value, float) and math.isinf(value)) else str(value)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value if len(str(abs(value))) <= EXCEL_DIGITS else str(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else ("inf" if value > 0 else "-inf")
     return str(value)
+
+
+def _typed_text(text: str, *, verbatim: bool = False) -> object:
+    """One cell of a CSV as the workbook should hold it: blank → None, a number → int or float,
+    ``inf``/``-inf`` → float infinity, anything else (``4,3``, ``+4``, ``007``, ``n/a``) → the text.
+
+    ``verbatim``: the cell is a value as the thesis prints it, where ``2.400`` means 2400: only a
+    plain integer is a number there.
+    """
+    if text == "":
+        return None
+    if _LEADING_ZERO.match(text):
+        return text
+    if _INTEGER_TEXT.fullmatch(text):
+        return int(text)
+    if verbatim:
+        return text
+    if text in ("inf", "-inf"):
+        return float(text)
+    return float(text) if _NUMBER_TEXT.fullmatch(text) else text
 
 
 def _append_rows(sheet, frame: pd.DataFrame) -> None:
@@ -136,21 +184,24 @@ def _without_timestamps(xlsx: bytes) -> bytes:
 
 
 def read_csv_table(path: Path) -> pd.DataFrame:
-    """A table of ``reports/tables`` as written: numbers become numbers, text stays text (``"007"``
-    keeps its zeros; a column of :data:`ID_COLUMNS` such as ``section`` = ``4.6`` stays text)."""
+    """A table of ``reports/tables`` as written, typed cell by cell: a number becomes a number even
+    in a column with text in it (a "Sum" label, a sentence), a blank becomes None, text stays text.
+
+    A column of :data:`ID_COLUMNS` (a ``section`` ``4.6``) stays text, and so does a column where
+    any cell is a code with leading zeros (``"007"`` and ``"100"`` side by side are both codes); in
+    a column of :data:`VERBATIM_COLUMNS` only plain integers become numbers (``2.400`` stays text).
+    """
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except pd.errors.EmptyDataError:  # a table with neither rows nor columns: an empty sheet
         return pd.DataFrame()
-    for column in frame.columns:
-        if str(column) in ID_COLUMNS:  # "4.6" is a section, not four point six
-            frame[column] = frame[column].replace("", None)
-            continue
-        converted = pd.to_numeric(frame[column].replace("", None), errors="coerce")
-        if converted.notna().sum() == (frame[column] != "").sum() and not frame[column].str.match(r"^0\d").any():
-            frame[column] = converted
+    for position, column in enumerate(frame.columns):
+        cells = frame.iloc[:, position]
+        if str(column) in ID_COLUMNS or cells.map(lambda text: bool(_LEADING_ZERO.match(text))).any():
+            typed = cells.replace("", None)
         else:
-            frame[column] = frame[column].replace("", None)
+            typed = cells.map(partial(_typed_text, verbatim=str(column) in VERBATIM_COLUMNS)).astype(object)
+        frame.isetitem(position, typed)
     return frame
 
 
