@@ -96,11 +96,6 @@ def _scope_quotes(claim: pd.Series, corpus: Corpus) -> pd.DataFrame:
     return utterances[_in_scope_sections(utterances["section_id"], str(claim["scope_sections"]))]
 
 
-def _describe_counts(frame: pd.DataFrame) -> str:
-    counts = frame["role"].value_counts().reindex(["arbeidsgiver", "tillitsvalgt"], fill_value=0)
-    return f"{counts['arbeidsgiver']} arbeidsgiver, {counts['tillitsvalgt']} tillitsvalgt"
-
-
 def _quote_count(claim: pd.Series, data: AuditData) -> Verdict:
     expected = int(claim["expected"])
     role = str(claim["scope_role"])
