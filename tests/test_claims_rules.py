@@ -564,3 +564,83 @@ def test_survey_values_are_compared_as_printed(real):
 def test_an_unknown_survey_quantity_is_named():
     with pytest.raises(ValueError, match=r"^unknown survey quantity 'score'$"):
         survey_rules._survey_values("score", None)
+
+
+# ---------------------------------------------------------------------------- reason codes and caveats
+# The helpers that write a reason code or a caveat no claim of the thesis reaches, called directly
+# (found by the mutation run of issue 17).
+
+
+def test_a_stance_with_too_few_mentions_needs_a_reading():
+    verdict = claims._presence_verdict("c", False, 1, "at least 2", True, "; note: x")
+    assert verdict == claims.Verdict(
+        "c",
+        "not_verifiable",
+        "1 quote(s) mention the topic (needs at least 2); a stance is not detectable by keywords; note: x",
+        "needs_reading",
+    )
+
+
+def test_presence_verdicts_branch_by_branch():
+    assert claims._presence_verdict("c", True, 3, "2", False, "") == claims.Verdict(
+        "c", "agrees", "3 quote(s) mention it (needs 2)"
+    )
+    assert claims._presence_verdict("c", True, 3, "2", True, "").verdict == "partly"
+    assert claims._presence_verdict("c", False, 1, "2", False, "") == claims.Verdict(
+        "c", "partly", "only 1 quote(s) mention it (needs 2)"
+    )
+    assert claims._presence_verdict("c", False, 0, "2", False, "") == claims.Verdict(
+        "c",
+        "not_verifiable",
+        "the keyword coder finds no mention (needs 2); absence of keywords cannot refute it",
+        "no_quote_found",
+    )
+
+
+def _quotes_and_coding(coded_employers: int, coded_union: int) -> tuple[pd.DataFrame, pd.Series]:
+    roles = ["arbeidsgiver"] * 4 + ["tillitsvalgt"] * 4
+    coded = [i < coded_employers for i in range(4)] + [i < coded_union for i in range(4)]
+    return pd.DataFrame({"role": roles}), pd.Series(coded)
+
+
+def test_a_role_comparison_without_a_limitation_has_no_note():
+    quotes, coded = _quotes_and_coding(3, 1)
+    verdict = claims._role_relation("arbeidsgiver > tillitsvalgt", quotes, coded, "X", "")
+    assert verdict == claims.Verdict(
+        "arbeidsgiver: 3 of 4 quotes coded X; tillitsvalgt: 1 of 4 quotes coded X",
+        "agrees",
+        f"shares 0.75 (arbeidsgiver) vs 0.25 (tillitsvalgt); threshold for a difference {ROLE_DIFFERENCE}",
+    )
+
+
+def test_a_role_comparison_with_a_limitation_is_partly_and_says_why():
+    quotes, coded = _quotes_and_coding(3, 1)
+    verdict = claims._role_relation("arbeidsgiver > tillitsvalgt", quotes, coded, "X", "keywords only")
+    assert verdict.verdict == "partly"
+    assert verdict.reason.endswith("; note: keywords only")
+    assert claims._role_relation("tillitsvalgt > arbeidsgiver", quotes, coded, "X", "k").verdict == "contradicted"
+
+
+def test_a_corpus_measure_the_corpus_has_not_is_not_in_data():
+    claim = pd.Series({"quantity": "count:something_else"})
+    assert claims._corpus_count(claim, None) == claims.Verdict(
+        "", "not_verifiable", "no corpus measure for count:something_else", "not_in_data"
+    )
+
+
+def test_verdict_summary_counts_kind_by_verdict_with_zeros_and_sums():
+    audited = pd.DataFrame({"kind": ["a", "a", "b"], "verdict": ["agrees", "partly", "agrees"]})
+    table = claims.verdict_summary(audited)
+    assert table.columns.name is None
+    assert list(table.columns) == [*claims.VERDICTS, "Sum"]
+    assert list(table.index) == ["a", "b", "Sum"]
+    assert table.loc["a"].tolist() == [1, 0, 1, 0, 0, 2]
+    assert table.loc["b"].tolist() == [1, 0, 0, 0, 0, 1]
+    assert table.loc["Sum"].tolist() == [2, 0, 1, 0, 0, 3]
+
+
+@pytest.mark.parametrize("verdict", claims.VERDICTS)
+def test_verdict_summary_lists_every_verdict_even_when_nobody_got_it(verdict):
+    table = claims.verdict_summary(pd.DataFrame({"kind": ["a"], "verdict": [verdict]}))
+    assert table.loc["a", verdict] == 1
+    assert int(table.loc["a", list(claims.VERDICTS)].sum()) == 1
