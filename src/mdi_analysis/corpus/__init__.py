@@ -21,12 +21,14 @@ from ._build import (
 from ._cli import main as build_corpus_main
 from ._describe import (
     ROLE_COLUMNS,
+    check_research_question,
     check_role,
     counts_by,
     filter_utterances,
     flag_summary,
     length_summary,
     reprint_table,
+    research_question_numbers,
     without_reprints,
 )
 from ._model import FLAGS, RELATIONS, ROLE_LABELS, ROLES, UNKNOWN_ROLE, count_words
@@ -51,11 +53,13 @@ __all__ = [
     "compare_corpus",
     "load_corpus",
     "write_corpus",
+    "check_research_question",
     "check_role",
     "counts_by",
     "filter_utterances",
     "flag_summary",
     "length_summary",
     "reprint_table",
+    "research_question_numbers",
     "without_reprints",
 ]
