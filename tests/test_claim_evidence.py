@@ -316,6 +316,41 @@ def test_linking_agreement_is_measured_on_held_out_folds():
     assert "top-1 precision" in evidence.agreement_line(table)
 
 
+def _fold_report(thresholds: list[float]) -> pd.DataFrame:
+    folds = [str(i + 1) for i in range(len(thresholds))]
+    return pd.DataFrame(
+        {
+            "fold": [*folds, "all"],
+            "claims": [2] * len(folds) + [2 * len(folds)],
+            "threshold": [*thresholds, float("nan")],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("thresholds", "pooled"),
+    [([0.1, 0.3, 0.2], "per fold (0.10–0.30)"), ([0.0, 0.0], "per fold (0.00 in each)")],
+)
+def test_linking_table_shows_the_folds_thresholds_in_the_pooled_row_not_nan(thresholds, pooled):
+    """The ``all`` row pools folds with thresholds of their own: it printed ``NaN`` (issue: new-user review)."""
+    from mdi_analysis.audit import linking_table
+
+    report = _fold_report(thresholds)
+    shown = linking_table(report).set_index("fold")["threshold"]
+    assert list(shown) == [f"{t:.2f}" for t in thresholds] + [pooled]
+    assert pd.isna(report["threshold"].iloc[-1]), "the report itself keeps no made-up pooled threshold"
+    assert linking_table(report.iloc[:0]).empty
+
+
+def test_printed_audit_figures_hold_no_nan_threshold(real, capsys):
+    from mdi_analysis.audit import print_audit_figures
+
+    print_audit_figures(real)
+    printed = capsys.readouterr().out
+    pooled = next(line for line in printed.splitlines() if line.lstrip().startswith("all "))
+    assert "NaN" not in pooled and "per fold (" in pooled
+
+
 def test_automatic_candidates_rank_the_paraphrased_quote_first(real):
     # C102 paraphrases U044 (4.1.7, «men hadde ingen målretta tiltak»): the closest quote by lemmas.
     table = claims.load_claims()
