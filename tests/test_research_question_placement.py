@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from mdi_analysis import audit, coding, corpus, io, present
+from mdi_analysis import audit, coding, corpus, io, present, validation
 from mdi_analysis.__main__ import main
-from mdi_analysis.errors import OptionError
+from mdi_analysis.errors import InputDataError, OptionError
 from mdi_analysis.options import check_choice
 
 UTTERANCES = (
@@ -80,6 +81,16 @@ def test_every_research_question_filter_says_the_corpus_has_no_placement(unplace
         _assert_says_what_is_missing(str(error.value), unplaced)
 
 
+def test_validation_of_an_unplaced_corpus_names_the_row_of_sections_csv(unplaced: Path):
+    """Notebook 04 scores placement by research question: it stopped with a bare ValueError (exit 1)."""
+    with pytest.raises(InputDataError) as error:
+        validation.validation_data(corpus.load_corpus(unplaced))
+    message = str(error.value)
+    assert message.startswith(f"{unplaced / 'sections.csv'}, row 1 (line 2), column 'research_question': ")
+    assert "section 's1' has no research question (2 of 2 sections lack one)" in message
+    assert "\n" not in message and "notebooks 02" in message
+
+
 def test_a_placed_corpus_without_wording_runs_and_says_the_wording_is_missing(placed_unworded: Path):
     loaded = corpus.load_corpus(placed_unworded)
     assert corpus.research_question_numbers(loaded) == [1, 3]
@@ -110,3 +121,18 @@ def test_run_of_a_results_notebook_on_an_unplaced_corpus_is_one_line_and_writes_
     assert lines[0].startswith("run: ") and f"stopped: research_question {question}: the corpus" in lines[0]
     _assert_says_what_is_missing(lines[0], unplaced)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["imported"], "no output folder"
+
+
+def test_a_role_no_quote_has_is_one_line_and_an_empty_question_is_an_empty_table(placed_unworded: Path):
+    """Notebook 02 with role 'tillitsvalgt' on a corpus without it, or a question without quotes,
+    failed with ``TypeError: float() argument must be … 'NAType'`` in the length table."""
+    loaded = corpus.load_corpus(placed_unworded)
+    with pytest.raises(OptionError) as error:
+        corpus.filter_utterances(loaded, "tillitsvalgt")
+    message = str(error.value)
+    assert message.startswith("role 'tillitsvalgt': no quote of the corpus") and str(placed_unworded) in message
+    assert "column role: 1 'arbeidsgiver', 1 'unknown'" in message and "--role-from" in message
+    assert len(corpus.filter_utterances(loaded, "arbeidsgiver")) == 1
+    lengths = corpus.length_summary(corpus.filter_utterances(loaded, "arbeidsgiver", 3))
+    assert list(lengths.index) == ["Sum"] and lengths.loc["Sum", "quotes"] == 0 and lengths.loc["Sum", "words"] == 0
+    assert pd.isna(lengths.loc["Sum", "mean"]) and pd.isna(lengths.loc["Sum", "min"])

@@ -20,6 +20,7 @@ from ._build import (
 )
 from ._cli import main as build_corpus_main
 from ._describe import (
+    NO_PLACEMENT_HINT,
     ROLE_COLUMNS,
     check_research_question,
     check_role,
@@ -35,6 +36,7 @@ from ._model import FLAGS, RELATIONS, ROLE_LABELS, ROLES, UNKNOWN_ROLE, count_wo
 from ._schema import Corpus, load_corpus
 
 __all__ = [
+    "NO_PLACEMENT_HINT",
     "FLAGS",
     "RELATIONS",
     "ROLES",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..errors import OptionError
 from ..options import check_choice, check_int
 from ._model import ROLES
 from ._schema import Corpus
@@ -125,6 +126,25 @@ def check_research_question(corpus: Corpus, research_question: object) -> int:
     return number
 
 
+def _check_role_present(corpus: Corpus, role: str) -> None:
+    """A role filter on a corpus where no quote has that role is a mistake worth one line.
+
+    Why: an import without roles (``import-qdpx`` without ``--role-from``) gives every quote the
+    role ``unknown``; "arbeidsgiver" then selected nothing, and notebook 02 failed with a
+    ``TypeError`` on the empty selection. A research question without quotes stays a valid, empty
+    selection (a study may not have answers for every question yet); a role nobody has is not.
+    """
+    roles = corpus.utterances["role"].value_counts()
+    if role in roles.index:
+        return
+    present = ", ".join(f"{int(n)} {r!r}" for r, n in roles.items()) or "no quotes"
+    raise OptionError(
+        f"role {role!r}: no quote of the corpus {corpus.directory} has it "
+        f"({corpus.directory / 'utterances.csv'}, column role: {present}); role 'all' selects every quote, "
+        "or import the project again with its roles (import-qdpx --role-from)"
+    )
+
+
 def filter_utterances(corpus: Corpus, role: str = "all", research_question: int | None = None) -> pd.DataFrame:
     """Quotes with their research question, optionally of one role and one research question.
 
@@ -154,6 +174,7 @@ def filter_utterances(corpus: Corpus, role: str = "all", research_question: int 
     )
     check_role(role)
     if role != "all":
+        _check_role_present(corpus, role)
         table = table[table["role"] == role]
     if research_question is not None:
         research_question = check_research_question(corpus, research_question)
@@ -200,7 +221,8 @@ def length_summary(utterances: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Index the roles present, then ``Sum`` (all quotes); columns ``quotes`` (number), ``mean``,
-        ``median``, ``min``, ``max`` (words per quote) and ``words`` (total words).
+        ``median``, ``min``, ``max`` (words per quote) and ``words`` (total words). With no quotes,
+        the ``Sum`` row alone: 0 quotes and words, the others empty.
     """
     grouped = utterances.groupby("role")["n_words"]
     table = pd.DataFrame(
@@ -214,6 +236,11 @@ def length_summary(utterances: pd.DataFrame) -> pd.DataFrame:
         }
     )
     all_words = utterances["n_words"]
+    if utterances.empty:  # an empty selection (a research question without quotes): a row of no quotes
+        empty = {"quotes": [0], "mean": [float("nan")], "median": [float("nan")], "min": [pd.NA], "max": [pd.NA]}
+        return pd.DataFrame({**empty, "words": [0]}, index=pd.Index([TOTAL], name="role")).astype(
+            {"min": "Int64", "max": "Int64"}
+        )
     table.loc[TOTAL] = [
         len(utterances),
         float(all_words.mean()),
