@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mdi_analysis import audit, coding, corpus, io, present, validation
+from mdi_analysis import audit, coding, corpus, io, paths, pipeline, present, validation
 from mdi_analysis.__main__ import main
 from mdi_analysis.errors import InputDataError, OptionError
 from mdi_analysis.options import check_choice
@@ -136,3 +136,13 @@ def test_a_role_no_quote_has_is_one_line_and_an_empty_question_is_an_empty_table
     lengths = corpus.length_summary(corpus.filter_utterances(loaded, "arbeidsgiver", 3))
     assert list(lengths.index) == ["Sum"] and lengths.loc["Sum", "quotes"] == 0 and lengths.loc["Sum", "words"] == 0
     assert pd.isna(lengths.loc["Sum", "mean"]) and pd.isna(lengths.loc["Sum", "min"])
+
+
+def test_the_quote_browser_takes_none_for_its_category_and_keyword_filters():
+    """Notebook 07 says "None: all" for ``category`` and "None: none" for ``keyword``, but its
+    defaults are strings, so ``run 07 -p category null`` was refused as "expects a str"."""
+    notebook = paths.notebooks_dir() / "07_browse-quotes.ipynb"
+    pipeline.check_parameters(notebook, {"category": None, "keyword": None, "research_question": 1})
+    pipeline.check_parameters(notebook, {"category": "tema.kultur", "keyword": "tid"})
+    with pytest.raises(OptionError, match=r"-p category 3: 07_browse-quotes.ipynb expects a str or null"):
+        pipeline.check_parameters(notebook, {"category": 3})
