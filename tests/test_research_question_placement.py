@@ -146,3 +146,23 @@ def test_the_quote_browser_takes_none_for_its_category_and_keyword_filters():
     pipeline.check_parameters(notebook, {"category": "tema.kultur", "keyword": "tid"})
     with pytest.raises(OptionError, match=r"-p category 3: 07_browse-quotes.ipynb expects a str or null"):
         pipeline.check_parameters(notebook, {"category": 3})
+
+
+def test_guide_based_placement_on_a_corpus_without_a_guide_names_the_missing_guide(placed_unworded: Path):
+    """Notebook 04 on an import-qdpx corpus blamed data/codebook/guide_expansion.csv ("unknown
+    question 'Q03'") for the interview guide the corpus does not have."""
+    loaded = corpus.load_corpus(placed_unworded)
+    with pytest.raises(InputDataError) as error:
+        validation.load_guide_expansion(guide=loaded.interview_guide)
+    message = str(error.value)
+    assert message.startswith(f"{placed_unworded / 'interview_guide.csv'}: the corpus has no interview guide")
+    assert "guide_expansion" not in message and "notebooks 02 and 08" in message
+    assert len(validation.load_guide_expansion(guide=corpus.load_corpus().interview_guide)) > 0
+
+
+def test_top_categories_of_a_role_without_quotes_is_an_empty_table(placed_unworded: Path):
+    """Notebook 03 with a role the corpus lacks stopped with ``KeyError: "None of ['section_id']"``."""
+    coded = coding.code_corpus(corpus.load_corpus(placed_unworded), io.load_codebook())
+    top = coding.top_categories(coded, "section_id", 3, role="tillitsvalgt")
+    assert top.empty and list(top.columns) == ["quotes"] and top.index.name == "section_id"
+    assert list(coding.top_categories(coded, "section_id", 3, role="arbeidsgiver").index) == ["s1"]

@@ -141,7 +141,7 @@ def _check_role_present(corpus: Corpus, role: str) -> None:
     raise OptionError(
         f"role {role!r}: no quote of the corpus {corpus.directory} has it "
         f"({corpus.directory / 'utterances.csv'}, column role: {present}); role 'all' selects every quote, "
-        "or import the project again with its roles (import-qdpx --role-from)"
+        "or give the quotes their roles (import-qdpx --role-from, import-transcripts --role)"
     )
 
 
