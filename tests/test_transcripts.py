@@ -331,7 +331,7 @@ def test_a_notebook_runs_on_the_imported_corpus_by_its_parameter(clean_import: P
     """End to end: papermill injects corpus_dir, and the notebook shows the imported quotes.
 
     07 (quote browser) is used because it has no cells that audit the thesis's own claims: those
-    need the thesis corpus (docs/qda-and-transcripts.md, Known gap)."""
+    need the thesis corpus (docs/qda-and-transcripts.md, "What runs on an imported corpus")."""
     from mdi_analysis.pipeline import _runner as runner
 
     if not (paths.notebooks_dir() / "07_browse-quotes.ipynb").is_file():

@@ -70,7 +70,7 @@ def linking_report(claims: pd.DataFrame, data: AuditData) -> pd.DataFrame:
 
 
 def linking_table(report: pd.DataFrame) -> pd.DataFrame:
-    """:func:`linking_report` for people: the ``all`` row's threshold says how the folds' ran.
+    """:func:`linking_report` for people: the ``all`` row says which thresholds the folds used.
 
     Why: each fold's threshold is fitted on the other folds, so the pooled row has no threshold of
     its own; the report holds NaN there (a number would be one nobody applied), which printed as
