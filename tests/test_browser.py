@@ -94,7 +94,7 @@ def test_filters_combine(corpus, coding):
     [
         ({"role": "politiker"}, "unknown role 'politiker'"),
         ({"section": "4.9.9"}, "unknown section '4.9.9'"),
-        ({"research_question": 9}, "unknown research question 9"),
+        ({"research_question": 9}, "unknown research_question 9"),
         ({"research_question": "to"}, "must be a number"),
         ({"category": "tema.finnes_ikke"}, "unknown category"),
         ({"keyword": "(…)"}, "cannot be matched"),

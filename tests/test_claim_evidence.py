@@ -12,6 +12,7 @@ import dataclasses
 
 import pandas as pd
 import pytest
+from _claim_rows import claim_row
 
 from mdi_analysis.audit import _claims as claims
 from mdi_analysis.audit import _evidence as evidence
@@ -34,28 +35,6 @@ def real() -> claims.AuditData:
     return claims.load_audit_data(corpus=corpus, matrix=matrix)
 
 
-def claim(**fields) -> pd.Series:
-    base = {
-        "claim_id": "C999",
-        "section_id": "4.4.1",
-        "line_start": 4265,
-        "line_end": 4269,
-        "text": "",
-        "kind": "some",
-        "subject": "quotes",
-        "scope_sections": "4.4.1",
-        "scope_role": "tillitsvalgt",
-        "scope": "section",
-        "quantity": "theme:lederskap_barriere",
-        "relation": ">= 1",
-        "expected": None,
-        "checkable_from": "coding",
-        "note": "",
-    }
-    base.update(fields)
-    return pd.Series(base)
-
-
 def read(real: claims.AuditData, rows: list[tuple[str, str]], claim_id: str = "C999") -> claims.AuditData:
     """``real`` with a recorded reading of ``rows`` (utterance id, stance) for one claim."""
     table = pd.DataFrame(
@@ -71,10 +50,11 @@ def read(real: claims.AuditData, rows: list[tuple[str, str]], claim_id: str = "C
 
 
 def test_a_statement_about_one_quote_is_checked_on_the_linked_quote(real):
-    one = claim(
+    one = claim_row(
         claim_id="C999",
         section_id="4.3.1",
         scope_sections="4.3.1",
+        scope_role="tillitsvalgt",
         kind="quote_count",
         quantity="n_quotes",
         relation="== 1",
@@ -91,7 +71,15 @@ def test_a_statement_about_one_quote_is_checked_on_the_linked_quote(real):
 
 
 def test_a_statement_about_one_quote_without_a_supporting_link_is_not_agreed(real):
-    one = claim(section_id="4.3.1", scope_sections="4.3.1", kind="quote_count", relation="== 1", expected=1.0)
+    one = claim_row(
+        section_id="4.3.1",
+        scope_sections="4.3.1",
+        scope_role="tillitsvalgt",
+        kind="quote_count",
+        quantity="theme:lederskap_barriere",
+        relation="== 1",
+        expected=1.0,
+    )
     result = rules.judge_claim(one, read(real, [("U077", "unrelated")]))
     assert result.verdict == "not_verifiable" and result.reason_code == "no_quote_found"
 
@@ -100,11 +88,12 @@ def test_a_statement_about_one_quote_without_a_supporting_link_is_not_agreed(rea
 
 
 def test_a_quote_by_the_other_role_is_a_flagged_attribution(real):
-    one = claim(
+    one = claim_row(
         section_id="4.3.1",
         scope_sections="4.3.1",
         scope_role="arbeidsgiver",
         kind="quote_count",
+        quantity="theme:lederskap_barriere",
         relation="== 1",
         expected=1.0,
     )
@@ -115,7 +104,10 @@ def test_a_quote_by_the_other_role_is_a_flagged_attribution(real):
 
 def test_a_quote_outside_the_statements_subsection_does_not_count_for_it(real):
     # C025-like: the count holds only when a quote of another subsection is counted.
-    result = rules.judge_claim(claim(relation=">= 2"), read(real, [("U094", "supports"), ("U077", "supports")]))
+    result = rules.judge_claim(
+        claim_row(scope_role="tillitsvalgt", quantity="theme:lederskap_barriere", relation=">= 2"),
+        read(real, [("U094", "supports"), ("U077", "supports")]),
+    )
     assert result.verdict == "partly"
     assert "holds only counting quotes elsewhere" in result.reason and "stands outside 4.4.1" in result.reason
 
@@ -124,7 +116,12 @@ def test_a_quote_outside_the_statements_subsection_does_not_count_for_it(real):
 
 
 def test_a_consensus_statement_cannot_agree_when_a_quote_opposes_it(real):
-    consensus = claim(relation="> half", text="Det var stor enighet blant de tillitsvalgte om dette.")
+    consensus = claim_row(
+        scope_role="tillitsvalgt",
+        quantity="theme:lederskap_barriere",
+        relation="> half",
+        text="Det var stor enighet blant de tillitsvalgte om dette.",
+    )
     data = read(real, [("U094", "supports"), ("U095", "supports"), ("U096", "opposes")])
     result = rules.judge_claim(consensus, data)
     assert result.verdict == "partly" and "opposing: U096" in result.reason
@@ -134,14 +131,24 @@ def test_a_consensus_statement_cannot_agree_when_a_quote_opposes_it(real):
 
 def test_a_universal_statement_cannot_agree_on_respondents_not_quoted(real):
     # 4.4.1 quotes three union representatives; the sample has five.
-    every = claim(relation="== all", text="Alle de tillitsvalgte mente at tid var en barriere.")
+    every = claim_row(
+        scope_role="tillitsvalgt",
+        quantity="theme:lederskap_barriere",
+        relation="== all",
+        text="Alle de tillitsvalgte mente at tid var en barriere.",
+    )
     data = read(real, [("U094", "supports"), ("U095", "supports"), ("U096", "supports")])
     result = rules.judge_claim(every, data)
     assert result.verdict == "partly" and "all 5 respondents" in result.reason
 
 
 def test_a_none_statement_with_a_counter_example_is_not_agreed(real):
-    none = claim(relation="== 0", text="Ingen av de tillitsvalgte så på lederskapet som en barriere.")
+    none = claim_row(
+        scope_role="tillitsvalgt",
+        quantity="theme:lederskap_barriere",
+        relation="== 0",
+        text="Ingen av de tillitsvalgte så på lederskapet som en barriere.",
+    )
     assert rules.judge_claim(none, read(real, [("U094", "opposes")])).verdict == "contradicted"
     assert rules.judge_claim(none, read(real, [("U094", "supports"), ("U095", "opposes")])).verdict == "partly"
 
@@ -180,7 +187,7 @@ def test_the_audit_counts_affirmed_mentions_only(real):
     every_hit.loc[["U094", "U095"], "tema.lederskap"] = 1
     affirmed = every_hit.copy()
     affirmed.loc["U095", "tema.lederskap"] = 0  # U095's hit stands after «ikke»
-    some = claim(quantity="theme:alfa", relation=">= 2")
+    some = claim_row(scope_role="tillitsvalgt", quantity="theme:alfa", relation=">= 2")
     plain = claims.AuditData(real.corpus, real.survey, real.sample, every_hit, themes)
     assert claims.evaluate_claim(some, plain).verdict == "agrees"
     negation_aware = dataclasses.replace(plain, affirmed_matrix=affirmed)
@@ -191,7 +198,8 @@ def test_the_audit_counts_affirmed_mentions_only(real):
 
 
 def test_silence_is_not_verifiable_never_contradicted(real):
-    lean = claim(
+    lean = claim_row(
+        scope_role="tillitsvalgt",
         subject="sample",
         checkable_from="sample",
         quantity="theme:lean",
@@ -200,7 +208,10 @@ def test_silence_is_not_verifiable_never_contradicted(real):
     )
     result = rules.judge_claim(lean, real)  # 3.2 names LEAN for one municipality
     assert result.verdict == "not_verifiable" and result.reason_code == "municipality_not_identifiable"
-    unread = rules.judge_claim(claim(relation=">= 2"), read(real, [("U094", "unrelated"), ("U095", "unrelated")]))
+    unread = rules.judge_claim(
+        claim_row(scope_role="tillitsvalgt", quantity="theme:lederskap_barriere", relation=">= 2"),
+        read(real, [("U094", "unrelated"), ("U095", "unrelated")]),
+    )
     assert unread.verdict == "not_verifiable" and unread.reason_code == "no_quote_found"
 
 
@@ -208,7 +219,8 @@ def test_silence_is_not_verifiable_never_contradicted(real):
 
 
 def test_a_compound_comparison_with_some_parts_holding_is_partly(real):
-    survey = claim(
+    survey = claim_row(
+        scope_role="tillitsvalgt",
         subject="survey",
         checkable_from="survey",
         kind="survey_comparison",
@@ -314,6 +326,41 @@ def test_linking_agreement_is_measured_on_held_out_folds():
     assert 0 <= total["top1_precision"] <= 1 and 0 <= total["recall"] <= 1
     assert len(table) == 3  # two folds and the total
     assert "top-1 precision" in evidence.agreement_line(table)
+
+
+def _fold_report(thresholds: list[float]) -> pd.DataFrame:
+    folds = [str(i + 1) for i in range(len(thresholds))]
+    return pd.DataFrame(
+        {
+            "fold": [*folds, "all"],
+            "claims": [2] * len(folds) + [2 * len(folds)],
+            "threshold": [*thresholds, float("nan")],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("thresholds", "pooled"),
+    [([0.1, 0.3, 0.2], "per fold (0.10–0.30)"), ([0.0, 0.0], "per fold (0.00 in each)")],
+)
+def test_linking_table_shows_the_folds_thresholds_in_the_pooled_row_not_nan(thresholds, pooled):
+    """The ``all`` row pools folds with thresholds of their own: it printed ``NaN`` (issue: new-user review)."""
+    from mdi_analysis.audit import linking_table
+
+    report = _fold_report(thresholds)
+    shown = linking_table(report).set_index("fold")["threshold"]
+    assert list(shown) == [f"{t:.2f}" for t in thresholds] + [pooled]
+    assert pd.isna(report["threshold"].iloc[-1]), "the report itself keeps no made-up pooled threshold"
+    assert linking_table(report.iloc[:0]).empty
+
+
+def test_printed_audit_figures_hold_no_nan_threshold(real, capsys):
+    from mdi_analysis.audit import print_audit_figures
+
+    print_audit_figures(real)
+    printed = capsys.readouterr().out
+    pooled = next(line for line in printed.splitlines() if line.lstrip().startswith("all "))
+    assert "NaN" not in pooled and "per fold (" in pooled
 
 
 def test_automatic_candidates_rank_the_paraphrased_quote_first(real):

@@ -16,6 +16,7 @@ import dataclasses
 
 import pandas as pd
 import pytest
+from _claim_rows import claim_row
 
 from mdi_analysis.audit import _claims as claims
 from mdi_analysis.audit import _claims_survey as survey_rules
@@ -54,30 +55,8 @@ def world(real: claims.AuditData, coded: dict[str, list[str]], *, match: str = "
     return claims.AuditData(real.corpus, real.survey, real.sample, matrix, themes)
 
 
-def claim(**fields) -> pd.Series:
-    base = {
-        "claim_id": "C999",
-        "section_id": "4.4.1",
-        "line_start": 4265,
-        "line_end": 4269,
-        "text": "",
-        "kind": "some",
-        "subject": "quotes",
-        "scope_sections": "4.4.1",
-        "scope_role": "arbeidsgiver",
-        "scope": "section",
-        "quantity": "theme:alfa",
-        "relation": ">= 1",
-        "expected": None,
-        "checkable_from": "coding",
-        "note": "",
-    }
-    base.update(fields)
-    return pd.Series(base)
-
-
 def verdict(data: claims.AuditData, **fields) -> claims.Verdict:
-    return claims.evaluate_claim(claim(**fields), data)
+    return claims.evaluate_claim(claim_row(**fields), data)
 
 
 # ------------------------------------------------------------------------------ theme vs theme

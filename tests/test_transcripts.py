@@ -330,8 +330,8 @@ def test_decomposed_unicode_is_normalised(tmp_path: Path):
 def test_a_notebook_runs_on_the_imported_corpus_by_its_parameter(clean_import: Path, tmp_path: Path):
     """End to end: papermill injects corpus_dir, and the notebook shows the imported quotes.
 
-    07 (quote browser) is used because it has no cells that audit the thesis's own claims: those
-    need the thesis corpus (docs/qda-and-transcripts.md, Known gap)."""
+    07 (quote browser) is used because it prints the quotes themselves; docs/qda-and-transcripts.md
+    ("What runs on an imported corpus") lists the other notebooks."""
     from mdi_analysis.pipeline import _runner as runner
 
     if not (paths.notebooks_dir() / "07_browse-quotes.ipynb").is_file():

@@ -19,8 +19,20 @@ from .errors import OptionError
 __all__ = ["check_choice", "check_int", "check_number"]
 
 
-def check_choice(value: object, allowed: Iterable[object], name: str, *, max_listed: int | None = None) -> str:
+def check_choice(
+    value: object,
+    allowed: Iterable[object],
+    name: str,
+    *,
+    max_listed: int | None = None,
+    none_because: str | None = None,
+) -> str:
     """``value`` must be one of ``allowed``.
+
+    Why ``none_because``: the valid values often come from the data (the research questions of a
+    corpus, its sections, its roles). When the data has none, "valid:" followed by nothing tells
+    the reader neither what is wrong nor what to do; the caller, who knows where the values come
+    from, says it instead, and the message never lists an empty set.
 
     Parameters
     ----------
@@ -33,6 +45,10 @@ def check_choice(value: object, allowed: Iterable[object], name: str, *, max_lis
     max_listed : int, optional
         List at most this many valid values in the message (a codebook has over a hundred
         categories; the first ones and "…" tell the reader what a valid id looks like).
+    none_because : str, optional
+        Used when ``allowed`` is empty: why there is nothing to choose from and what to do
+        (``"the corpus x/ has no sections.csv column research_question; …"``). Without it the
+        message says that there is no valid value here.
 
     Returns
     -------
@@ -40,6 +56,8 @@ def check_choice(value: object, allowed: Iterable[object], name: str, *, max_lis
         ``value`` as a string.
     """
     allowed = tuple(allowed)
+    if not allowed:
+        raise OptionError(f"{name} {value!r}: {none_because or f'there is no valid {name} here'}")
     if isinstance(value, bool) or value not in allowed:
         listed = allowed if max_listed is None else allowed[:max_listed]
         more = " …" if len(listed) < len(allowed) else ""

@@ -11,6 +11,7 @@ from ._analysis import framework_links, load_analysis_themes, support_summary, t
 from ._audit_report import (
     evidence_quotes,
     linking_report,
+    linking_table,
     print_audit_figures,
     reason_counts,
     single_quote_candidates,
@@ -64,6 +65,7 @@ __all__ = [
     "judge_claim",
     "linking_agreement",
     "linking_report",
+    "linking_table",
     "load_claim_evidence",
     "print_audit_figures",
     "reason_counts",

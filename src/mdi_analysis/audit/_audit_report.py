@@ -69,6 +69,36 @@ def linking_report(claims: pd.DataFrame, data: AuditData) -> pd.DataFrame:
     return linking_agreement(automatic_candidates(claims, data), recorded)
 
 
+def linking_table(report: pd.DataFrame) -> pd.DataFrame:
+    """:func:`linking_report` for people: the ``all`` row says which thresholds the folds used.
+
+    Why: each fold's threshold is fitted on the other folds, so the pooled row has no threshold of
+    its own; the report holds NaN there (a number would be one nobody applied), which printed as
+    ``NaN`` in the figures and as a dash in notebook 22. This table shows the thresholds as text:
+    each fold's to two decimals, and for ``all`` "per fold" with the folds' value or range.
+
+    Parameters
+    ----------
+    report : pandas.DataFrame
+        From :func:`linking_report`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same rows and columns, ``threshold`` as text.
+    """
+    table = report.copy()
+    if table.empty:
+        return table
+    per_fold = table.loc[table["fold"] != "all", "threshold"].astype(float)
+    low, high = f"{per_fold.min():.2f}", f"{per_fold.max():.2f}"
+    pooled = f"per fold ({low} in each)" if low == high else f"per fold ({low}–{high})"
+    table["threshold"] = [
+        pooled if fold == "all" else f"{threshold:.2f}" for fold, threshold in zip(table["fold"], table["threshold"])
+    ]
+    return table
+
+
 def evidence_quotes(audited: pd.DataFrame, data: AuditData) -> pd.DataFrame:
     """The quotes each verdict rests on: claim, utterance id, role, section, stance, the reader's
     note and the content words statement and quote share (the words that matched).
@@ -128,7 +158,7 @@ def print_audit_figures(data: AuditData | None = None) -> None:
         print(reason_counts(audit(claims, data)).to_string())
         print()
         report = linking_report(claims, data)
-        print(report.to_string(index=False))
+        print(linking_table(report).to_string(index=False))
         print(agreement_line(report))
 
 
@@ -168,6 +198,7 @@ def single_quote_candidates(claims: pd.DataFrame, data: AuditData) -> pd.DataFra
 __all__ = [
     "evidence_quotes",
     "linking_report",
+    "linking_table",
     "print_audit_figures",
     "reason_counts",
     "single_quote_candidates",

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..corpus import ROLES, Corpus, counts_by
-from ..options import check_choice
+from ..corpus import ROLES, Corpus, check_research_question, counts_by
 from ._claims import AuditData, audit, load_claims
 
 
@@ -28,16 +27,21 @@ def research_question_text(corpus: Corpus, research_question: int) -> str:
     Returns
     -------
     str
-        The question's text with white space collapsed.
+        The question's text with white space collapsed; for a question the sections are placed
+        under but ``research_questions.csv`` does not word (a project imported from a program that
+        drops code descriptions), a note saying so: the placement is what the tables need.
 
     Raises
     ------
-    ValueError
-        A number the corpus does not define.
+    OptionError
+        A number the corpus does not define, or a corpus without research questions
+        (:func:`~mdi_analysis.corpus.check_research_question`).
     """
+    research_question = check_research_question(corpus, research_question)
     rows = corpus.research_questions
-    check_choice(research_question, sorted(int(n) for n in rows["research_question"]), "research_question")
     match = rows[rows["research_question"] == research_question]
+    if match.empty or pd.isna(match["text"].iloc[0]):
+        return f"(not worded in this corpus: {corpus.directory} has no research_questions.csv row for it)"
     return " ".join(str(match["text"].iloc[0]).split())
 
 

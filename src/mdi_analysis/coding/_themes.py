@@ -193,7 +193,7 @@ def top_categories(coding: CorpusCoding, by: str = "section_id", n: int = 3, *, 
                 **{f"#{i + 1}": f"{cid} ({int(c)})" for i, (cid, c) in enumerate(ranked)},
             }
         )
-    return pd.DataFrame(rows).set_index(by).fillna("")
+    return pd.DataFrame(rows, columns=None if rows else [by, "quotes"]).set_index(by).fillna("")  # no quotes: no rows
 
 
 def barrier_table(coding: CorpusCoding, frameworks: tuple[str, ...] = ("tema", "koch_barriere")) -> pd.DataFrame:

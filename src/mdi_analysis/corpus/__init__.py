@@ -20,19 +20,23 @@ from ._build import (
 )
 from ._cli import main as build_corpus_main
 from ._describe import (
+    NO_PLACEMENT_HINT,
     ROLE_COLUMNS,
+    check_research_question,
     check_role,
     counts_by,
     filter_utterances,
     flag_summary,
     length_summary,
     reprint_table,
+    research_question_numbers,
     without_reprints,
 )
 from ._model import FLAGS, RELATIONS, ROLE_LABELS, ROLES, UNKNOWN_ROLE, count_words
 from ._schema import Corpus, load_corpus
 
 __all__ = [
+    "NO_PLACEMENT_HINT",
     "FLAGS",
     "RELATIONS",
     "ROLES",
@@ -51,11 +55,13 @@ __all__ = [
     "compare_corpus",
     "load_corpus",
     "write_corpus",
+    "check_research_question",
     "check_role",
     "counts_by",
     "filter_utterances",
     "flag_summary",
     "length_summary",
     "reprint_table",
+    "research_question_numbers",
     "without_reprints",
 ]

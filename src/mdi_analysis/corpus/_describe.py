@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..options import check_choice
+from ..errors import OptionError
+from ..options import check_choice, check_int
 from ._model import ROLES
 from ._schema import Corpus
 
@@ -63,6 +64,87 @@ def check_role(role: str) -> None:
     check_choice(role, ("all", *ROLES), "role")
 
 
+#: What works on a corpus whose sections carry no research question, for the message that says so.
+NO_PLACEMENT_HINT = (
+    "notebooks 02 (research_question None) and 08 work without it; or fill that column "
+    "(import-transcripts does so from the interview guide unless --no-guide-sections; "
+    "validation.suggest_placement proposes guide questions)"
+)
+
+
+def research_question_numbers(corpus: Corpus) -> list[int]:
+    """The research questions a corpus defines: those of ``research_questions.csv`` and those its
+    sections are placed under (``sections.csv``, column ``research_question``), ascending.
+
+    Why both: a researcher's own corpus may list a question with no answers yet, and an imported
+    one (``import-qdpx`` from a program that drops code descriptions) places its sections under
+    questions whose wording it lost; either way the number is a valid filter.
+    """
+    listed = corpus.research_questions["research_question"].dropna()
+    placed = corpus.sections["research_question"].dropna()
+    return sorted({int(q) for q in listed} | {int(q) for q in placed})
+
+
+def check_research_question(corpus: Corpus, research_question: object) -> int:
+    """A research question filter must be a number the corpus defines (:func:`research_question_numbers`).
+
+    Why one check: the descriptive notebooks, the results notebooks (11–15) and the quote browser
+    filter by research question; a corpus without any (transcripts imported with
+    ``--no-guide-sections``, a project from another QDA program) must get the same one line
+    naming the folder, the missing column and what works instead, not an empty list of valid values.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        From :func:`load_corpus`.
+    research_question : int
+        The value given (a string of digits, as a widget or a command line gives it, is read as one).
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    OptionError
+        Not an integer, or a number the corpus does not define; the message lists the valid ones,
+        or says that the corpus places no section under a research question.
+    """
+    if isinstance(research_question, str) and research_question.strip().isdigit():
+        research_question = int(research_question)
+    number = check_int(research_question, "research_question", what="a number")
+    folder = corpus.directory
+    check_choice(
+        number,
+        research_question_numbers(corpus),
+        "research_question",
+        none_because=(
+            f"the corpus {folder} places no section under a research question ({folder / 'sections.csv'}: "
+            f"column research_question empty; no research_questions.csv); {NO_PLACEMENT_HINT}"
+        ),
+    )
+    return number
+
+
+def _check_role_present(corpus: Corpus, role: str) -> None:
+    """A role filter on a corpus where no quote has that role is a mistake worth one line.
+
+    Why: an import without roles (``import-qdpx`` without ``--role-from``) gives every quote the
+    role ``unknown``; "arbeidsgiver" then selected nothing, and notebook 02 failed with a
+    ``TypeError`` on the empty selection. A research question without quotes stays a valid, empty
+    selection (a study may not have answers for every question yet); a role nobody has is not.
+    """
+    roles = corpus.utterances["role"].value_counts()
+    if role in roles.index:
+        return
+    present = ", ".join(f"{int(n)} {r!r}" for r, n in roles.items()) or "no quotes"
+    raise OptionError(
+        f"role {role!r}: no quote of the corpus {corpus.directory} has it "
+        f"({corpus.directory / 'utterances.csv'}, column role: {present}); role 'all' selects every quote, "
+        "or give the quotes their roles (import-qdpx --role-from, import-transcripts --role)"
+    )
+
+
 def filter_utterances(corpus: Corpus, role: str = "all", research_question: int | None = None) -> pd.DataFrame:
     """Quotes with their research question, optionally of one role and one research question.
 
@@ -83,28 +165,19 @@ def filter_utterances(corpus: Corpus, role: str = "all", research_question: int 
 
     Raises
     ------
-    ValueError
-        An unknown role, or a research question the corpus does not define.
+    OptionError
+        An unknown role, or a research question the corpus does not define
+        (:func:`check_research_question`).
     """
     table = corpus.utterances.merge(
         corpus.sections[["section_id", "research_question", "title"]], on="section_id", how="left"
     )
     check_role(role)
     if role != "all":
+        _check_role_present(corpus, role)
         table = table[table["role"] == role]
     if research_question is not None:
-        # The research questions of the study (research_questions.csv), not only those with quotes:
-        # a researcher's own corpus may have no answers yet for some questions.
-        defined = (
-            corpus.research_questions["research_question"]
-            if len(corpus.research_questions)
-            else corpus.sections["research_question"]
-        )
-        known = sorted(
-            {int(q) for q in defined.dropna()} | {int(q) for q in corpus.sections["research_question"].dropna()}
-        )
-        if research_question not in known:
-            raise ValueError(f"research_question must be None or one of {known}, not {research_question!r}")
+        research_question = check_research_question(corpus, research_question)
         table = table[table["research_question"] == research_question]
     return table.reset_index(drop=True)
 
@@ -122,10 +195,13 @@ def counts_by(utterances: pd.DataFrame, by: str) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Index ``by`` (its values, then ``Sum``); columns ``arbeidsgiver``, ``tillitsvalgt`` and
-        ``Sum``; numbers of printed quotes (int).
+        Index ``by`` (its values, then ``Sum``); columns ``arbeidsgiver``, ``tillitsvalgt``, any
+        other role the quotes have (``unknown`` for an import without roles, a study's own roles)
+        and ``Sum``; numbers of printed quotes (int). Why the other roles: ``Sum`` must count
+        every quote; a corpus imported without roles showed zero quotes everywhere.
     """
-    table = pd.crosstab(utterances[by], utterances["role"]).reindex(columns=ROLE_COLUMNS, fill_value=0)
+    other_roles = sorted(set(utterances["role"].dropna()) - set(ROLE_COLUMNS))
+    table = pd.crosstab(utterances[by], utterances["role"]).reindex(columns=ROLE_COLUMNS + other_roles, fill_value=0)
     table.loc[TOTAL] = table.sum()
     table[TOTAL] = table.sum(axis=1)
     table.columns.name = None
@@ -145,7 +221,8 @@ def length_summary(utterances: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Index the roles present, then ``Sum`` (all quotes); columns ``quotes`` (number), ``mean``,
-        ``median``, ``min``, ``max`` (words per quote) and ``words`` (total words).
+        ``median``, ``min``, ``max`` (words per quote) and ``words`` (total words). With no quotes,
+        the ``Sum`` row alone: 0 quotes and words, the others empty.
     """
     grouped = utterances.groupby("role")["n_words"]
     table = pd.DataFrame(
@@ -159,6 +236,11 @@ def length_summary(utterances: pd.DataFrame) -> pd.DataFrame:
         }
     )
     all_words = utterances["n_words"]
+    if utterances.empty:  # an empty selection (a research question without quotes): a row of no quotes
+        empty = {"quotes": [0], "mean": [float("nan")], "median": [float("nan")], "min": [pd.NA], "max": [pd.NA]}
+        return pd.DataFrame({**empty, "words": [0]}, index=pd.Index([TOTAL], name="role")).astype(
+            {"min": "Int64", "max": "Int64"}
+        )
     table.loc[TOTAL] = [
         len(utterances),
         float(all_words.mean()),

@@ -185,7 +185,9 @@ def check_parameter_names(path: Path, names: Iterable[str]) -> None:
     for name in names:
         if name not in declared:
             shown = name if len(name) <= 60 else name[:57] + "..."  # a 300-character name stays one short line
-            check_choice(shown, declared, f"parameter for {path.name}")
+            check_choice(
+                shown, declared, f"parameter for {path.name}", none_because=f"{path.name} has no parameters cell"
+            )
 
 
 def check_parameters(path: Path, parameters: dict[str, Any]) -> None:

@@ -31,9 +31,9 @@ from typing import Any
 import pandas as pd
 
 from ..coding import CodingResult, kwic
-from ..corpus import Corpus, without_reprints
+from ..corpus import Corpus, check_research_question, without_reprints
 from ..errors import InputDataError, OptionError
-from ..options import check_choice, check_int
+from ..options import check_choice
 from ._tables import text_view
 
 #: Columns of :func:`filter_quotes` (index: utterance_id).
@@ -220,12 +220,7 @@ def filter_quotes(
         _check(section, list(corpus.sections["section_id"]), "section")
         keep &= quotes["section_id"] == section
     if not _blank(research_question):
-        valid = sorted(int(q) for q in corpus.sections["research_question"].dropna().unique())
-        question = research_question
-        if isinstance(question, str) and question.strip().isdigit():
-            question = int(question)  # a widget or a command line gives text
-        question = check_int(question, "research_question", what="a number")
-        _check(question, valid, "research question")
+        question = check_research_question(corpus, research_question)
         keep &= quotes["research_question"] == question
     if not _blank(category):
         _check(category, list(coding_result.matrix.columns), "category")

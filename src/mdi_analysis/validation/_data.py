@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..corpus import Corpus
+from ..corpus import NO_PLACEMENT_HINT, Corpus
+from ..io import fail_row
 
 #: The label of a quote that shares no feature with any section profile. It is scored as a miss
 #: rather than sent to the first section, because a silent default would favour research question
@@ -89,7 +90,8 @@ def validation_data(
 
     ``coder`` selects whose placement is the reference (rows of ``codings.csv``); a corpus without
     rows for that coder falls back to where each quote is printed. Sections without a research
-    question cannot be scored at research-question level and are rejected.
+    question cannot be scored at research-question level and are rejected (one line naming
+    ``sections.csv``, its first such row and what works without a placement).
 
     Parameters
     ----------
@@ -111,9 +113,17 @@ def validation_data(
         corpus = load_corpus()
     utterances = corpus.utterances
     sections = corpus.sections
-    if sections["research_question"].isna().any():
-        missing = sections.loc[sections["research_question"].isna(), "section_id"].tolist()
-        raise ValueError(f"sections without a research_question cannot be validated: {missing}")
+    unplaced = sections["research_question"].isna().to_numpy()
+    if unplaced.any():
+        first = int(unplaced.argmax())
+        fail_row(
+            sections,
+            first,
+            "research_question",
+            f"section {sections['section_id'].iloc[first]!r} has no research question ({int(unplaced.sum())} of "
+            f"{len(sections)} sections lack one), and the validation scores placement by research question",
+            f"a research question in every row; {NO_PLACEMENT_HINT}",
+        )
 
     ids = utterances["utterance_id"].astype(str).tolist()
     printed = pd.Series(utterances["section_id"].astype(str).tolist(), index=ids, name="section_id")

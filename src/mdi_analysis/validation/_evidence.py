@@ -28,6 +28,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..coding import code_texts
+from ..errors import InputDataError
 from ..io import check_allowed, fail_row, read_table
 from ..paths import data_dir
 from ..text import content_token_lists, dfm_from_tokens, get_normaliser, is_known_word, smooth_idf, unit_rows
@@ -84,9 +85,20 @@ def load_guide_expansion(
     Raises
     ------
     InputDataError
-        A missing column, a duplicate question, an unknown question or category (file, row, column).
+        A missing column, a duplicate question, an unknown question or category (file, row, column);
+        an empty ``guide`` (a corpus without ``interview_guide.csv``), naming the guide's file.
     """
     table = read_table(Path(path) if path else data_dir() / "codebook" / "guide_expansion.csv", EXPANSION_SCHEMA)
+    if guide is not None and guide.empty:
+        # Otherwise every row is "unknown question 'Q03'; expected a question listed in
+        # interview_guide.csv", which blames the expansion for what the corpus lacks.
+        raise InputDataError(
+            guide.attrs.get("file", "interview_guide.csv"),
+            "the corpus has no interview guide (file absent or empty), and the guide-based placement "
+            "compares quotes with the guide's questions",
+            expected="the study's interview guide there (the thesis's: data/corpus/interview_guide.csv); "
+            "notebooks 02 and 08 work without it",
+        )
     if guide is not None:
         check_allowed(table, "question_id", guide["question_id"].astype(str), "question", source="interview_guide.csv")
     if codebook is not None:
