@@ -886,3 +886,42 @@ def test_a_three_word_phrase_needs_room_for_all_three_words():
 def test_a_number_is_no_text():
     with pytest.raises(ValueError, match=r"^text of utterance 'A' is float, not str$"):
         code_texts(pd.Series({"A": 1.5}), pd.Series({"t": "tillit"}), "lower")
+
+
+# --- pinned for the mutation run: the compound search over the vocabulary (_WordMatcher._term_mask)
+
+
+TID_WORDS = pd.Series(
+    {"T1": "tidlig", "T2": "arbeidstid", "T3": "kveldstid", "T4": "helgetid", "T5": "tid", "T6": "fri-tid"},
+    name="text",
+)
+
+
+@pytest.mark.parametrize("normaliser", ["lower", "lemma"])
+def test_a_term_is_found_in_every_word_of_the_vocabulary_that_holds_it(normaliser):
+    # "tidlig" comes first and holds "tid" only as letters (lig is no word): the search must go on
+    # past it, and find the term in the second, third and last compound, not only the first or last.
+    coded = code_texts(TID_WORDS, pd.Series({"c": "tid"}), normaliser).matrix["c"]
+    assert coded.tolist() == [0, 1, 1, 1, 1, 1]
+
+
+def test_a_block_never_blocks_the_term_itself():
+    # "*tid" blocks every word ending in tid, but the word "tid" is the term, not a compound of it.
+    exceptions = pd.DataFrame({"word_prefix_or_word": ["*tid"], "blocked_term": ["tid"], "reason": ["x"]})
+    coded = code_texts(TID_WORDS, pd.Series({"c": "tid"}), "lemma", exceptions=exceptions).matrix["c"]
+    assert coded.tolist() == [0, 0, 0, 0, 1, 0]
+
+
+def test_a_block_applies_to_a_hyphenated_word_whose_part_is_the_term():
+    # fri-tid's part "tid" equals the term, but the word is not the term: the block applies to it.
+    exceptions = pd.DataFrame({"word_prefix_or_word": ["fri-tid"], "blocked_term": ["tid"], "reason": ["x"]})
+    coded = code_texts(TID_WORDS, pd.Series({"c": "tid"}), "lemma", exceptions=exceptions).matrix["c"]
+    assert coded.tolist() == [0, 1, 1, 1, 1, 0]
+
+
+def test_the_compound_rule_is_the_coding_normalisers():
+    # Under the stem normaliser "leder" + "sam" is a plausible first part, so ledersamarbeid holds
+    # arbeid; the lemma normaliser's dictionary says it does not.
+    texts = pd.Series({"T1": "ledersamarbeid", "T2": "arbeid"}, name="text")
+    assert code_texts(texts, pd.Series({"c": "arbeid"}), "stem").matrix["c"].tolist() == [1, 1]
+    assert code_texts(texts, pd.Series({"c": "arbeid"}), "lemma").matrix["c"].tolist() == [0, 1]
