@@ -321,11 +321,59 @@ def test_linking_agreement_is_measured_on_held_out_folds():
         }
     )
     table = evidence.linking_agreement(candidates, recorded, n_folds=2)
-    total = table.set_index("fold").loc["all"]
-    assert total["claims"] == 4 and total["recorded_links"] == 5
-    assert 0 <= total["top1_precision"] <= 1 and 0 <= total["recall"] <= 1
-    assert len(table) == 3  # two folds and the total
-    assert "top-1 precision" in evidence.agreement_line(table)
+    # Fold 1 holds C001 and C003 (both best candidates were read: precision 1, all 3 links found);
+    # fold 2 holds C002 and C004 (neither best candidate was read; U004 is found, U009 is no candidate).
+    expected = pd.DataFrame(
+        {
+            "fold": ["1", "2", "all"],
+            "claims": [2, 2, 4],
+            "threshold": [0.0, 0.0, float("nan")],
+            "proposed": [2, 2, 4],
+            "top1_precision": [1.0, 0.0, 0.5],
+            "recorded_links": [3, 2, 5],
+            "recall": [1.0, 0.5, 0.8],
+        }
+    )
+    pd.testing.assert_frame_equal(table, expected)
+    assert evidence.agreement_line(table) == (
+        "automatic linking vs reading (4 claims, 2 held-out folds): top-1 precision 0.50 on 4 proposed, "
+        "recall 0.80 of 5 recorded links"
+    )
+    # more folds than claims: one claim per fold; each fold's threshold is fitted on the other three
+    four = evidence.linking_agreement(candidates, recorded, n_folds=9)
+    assert four["fold"].tolist() == ["1", "2", "3", "4", "all"]
+    assert four["threshold"].tolist()[:4] == [0.1, 0.1, 0.1, 0.0]
+    assert four["top1_precision"].tolist()[:4] == [1.0, 0.0, 1.0, 0.0]
+
+
+def test_linking_agreement_without_a_reading_or_a_proposal():
+    candidates = pd.DataFrame({"claim_id": ["C001"], "rank": [1], "utterance_id": ["U001"], "score": [0.5]})
+    empty = evidence.linking_agreement(candidates, evidence.empty_evidence())
+    assert empty.empty
+    assert list(empty.columns) == [
+        "fold",
+        "claims",
+        "threshold",
+        "proposed",
+        "top1_precision",
+        "recorded_links",
+        "recall",
+    ]
+    assert evidence.agreement_line(empty) == "automatic linking vs reading: no reading recorded"
+    unrelated = pd.DataFrame({"claim_id": ["C001"], "utterance_id": ["U001"], "stance": ["unrelated"]})
+    assert evidence.linking_agreement(candidates, unrelated).empty
+    row = evidence._row("1", 1, 0.0, {"proposed": 0, "top1_hits": 0, "recorded_links": 0, "recorded_found": 0})
+    assert row["proposed"] == 0 and pd.isna(row["top1_precision"]) and pd.isna(row["recall"])
+    row = evidence._row("1", 3, 0.1, {"proposed": 3, "top1_hits": 2, "recorded_links": 3, "recorded_found": 1})
+    assert row == {
+        "fold": "1",
+        "claims": 3,
+        "threshold": 0.1,
+        "proposed": 3,
+        "top1_precision": 0.667,
+        "recorded_links": 3,
+        "recall": 0.333,
+    }
 
 
 def _fold_report(thresholds: list[float]) -> pd.DataFrame:
@@ -384,3 +432,146 @@ def test_single_quote_candidates_mark_the_quote_the_reading_links(real):
     single = table[(table["kind"] == "quote_count") & (table["relation"] == "== 1")]
     assert set(candidates["claim_id"]) <= set(single["claim_id"])
     assert candidates.loc[candidates["claim_id"] == "C084", "read"].tolist() == [True, False, False]
+
+
+# ---------------------------------------------------------------------------- pinned for the mutation run
+# The rule helpers' boundaries that no claim of the thesis sits on (issue 17's mutation run).
+
+
+def test_respondents_per_role_count_each_side_of_3_5(real):
+    assert rules._respondents_per_role(real) == {"arbeidsgiver": 5, "tillitsvalgt": 5, "both": 10}
+
+
+@pytest.mark.parametrize(("n", "holds"), [(2, False), (3, True), (4, True)])
+def test_more_than_half_is_strictly_more(real, n, holds):
+    # 4.4.1 prints four employer quotes (U090–U093): two is half, not more than half.
+    assert rules._count_holds(claim_row(relation="> half"), real, "> half", n) == (holds, "more than half of 4")
+
+
+def test_all_quotes_in_scope_and_a_relation_without_a_count(real):
+    assert rules._count_holds(claim_row(relation="== all"), real, "== all", 4) == (True, "all 4 quotes in scope")
+    assert rules._count_holds(claim_row(relation="== all"), real, "== all", 3) == (False, "all 4 quotes in scope")
+    assert rules._count_holds(claim_row(), real, "~= 3", 3) == (None, "")
+
+
+def _plain_verdict(name: str, reason: str, code: str = "") -> claims.Verdict:
+    return claims.Verdict("c", name, reason, code)
+
+
+@pytest.mark.parametrize(
+    ("text", "role", "n", "expected"),
+    [
+        ("Noen arbeidsgivere sa det.", "arbeidsgiver", 1, claims.Verdict("c", "agrees", "r")),
+        ("Alle arbeidsgiverne sa det.", "arbeidsgiver", 5, claims.Verdict("c", "agrees", "r")),
+        (
+            "Alle arbeidsgiverne sa det.",
+            "arbeidsgiver",
+            4,
+            claims.Verdict(
+                "c",
+                "partly",
+                "r; but it speaks of all 5 respondents and only 4 quote(s) bear on it",
+                "respondents_not_quoted",
+            ),
+        ),
+        (
+            "Alle respondentene sa det.",
+            "both",
+            9,
+            claims.Verdict(
+                "c",
+                "partly",
+                "r; but it speaks of all 10 respondents and only 9 quote(s) bear on it",
+                "respondents_not_quoted",
+            ),
+        ),
+        ("Alle respondentene sa det.", "ukjent", 0, claims.Verdict("c", "agrees", "r")),
+    ],
+)
+def test_a_statement_about_all_respondents_needs_them_all_quoted(real, text, role, n, expected):
+    claim = claim_row(text=text, scope_role=role)
+    assert rules._respondent_limit(claim, real, _plain_verdict, n, "r") == expected
+
+
+@pytest.mark.parametrize(
+    ("fields", "single"),
+    [
+        ({}, True),
+        ({"kind": "some"}, False),
+        ({"relation": ">= 1"}, False),
+        ({"checkable_from": "corpus"}, False),
+        ({"subject": "not_published"}, False),
+    ],
+)
+def test_a_statement_about_one_quote_is_all_four_conditions(fields, single):
+    base = {"kind": "quote_count", "relation": " == 1 ", "checkable_from": "coding", "subject": "quotes"}
+    assert rules._is_single_quote(claim_row(**{**base, **fields})) is single
+
+
+def test_evidence_loader_checks_every_id_column_given(tmp_path):
+    path = tmp_path / "e.csv"
+    path.write_text(HEADER + "C001,U999,supports,r,reading,\n", encoding="utf-8")
+    # no claim ids given: the utterance ids are still checked
+    with pytest.raises(InputDataError) as error:
+        evidence.load_claim_evidence(path, utterance_ids=pd.Series(["U001"]))
+    message = str(error.value)
+    assert "column 'utterance_id'" in message and "'U999'" in message and "a utterance_id of the data" in message
+    assert len(evidence.load_claim_evidence(path, claim_ids=pd.Series(["C001"]))) == 1
+
+
+def test_the_empty_reading_has_the_columns_as_text():
+    empty = evidence.empty_evidence()
+    assert list(empty.columns) == list(evidence.EVIDENCE_COLUMNS) and empty.empty
+    assert all(str(dtype) == "string" for dtype in empty.dtypes)
+
+
+def test_audit_data_keeps_what_it_is_given_and_codes_what_it_lacks(real):
+    corpus = real.corpus
+    full = claims.load_audit_data(corpus=corpus, matrix=real.coding_matrix)
+    assert full.corpus is corpus and full.coding_matrix is real.coding_matrix
+    assert full.affirmed_matrix is None  # a matrix passed in is taken as it is
+    lacking = real.coding_matrix.iloc[:, 1:]
+    recoded = claims.load_audit_data(corpus=corpus, matrix=lacking)
+    assert list(recoded.coding_matrix.columns) == list(real.coding_matrix.columns)
+    assert recoded.affirmed_matrix is not None and recoded.affirmed_matrix.shape == recoded.coding_matrix.shape
+    assert int(recoded.coding_matrix.to_numpy().sum()) > 0  # coded, not the zeros passed in
+    assert len(full.evidence) == 365  # the committed reading of the thesis corpus
+
+
+def test_audit_data_codes_with_the_normaliser_it_is_given(real):
+    lemma = claims.load_audit_data(corpus=real.corpus)
+    stem = claims.load_audit_data(corpus=real.corpus, normaliser="stem")
+    assert int(lemma.coding_matrix.to_numpy().sum()) != int(stem.coding_matrix.to_numpy().sum())
+
+
+def test_another_corpus_has_no_reading_unless_one_is_given(tmp_path):
+    import shutil
+
+    from mdi_analysis.paths import data_dir
+
+    own = tmp_path / "corpus"
+    shutil.copytree(data_dir() / "corpus", own)
+    assert claims.load_audit_data(own).evidence.empty
+    assert len(claims.load_audit_data(data_dir() / "corpus").evidence) == 365
+    given = tmp_path / "reading.csv"
+    given.write_text(HEADER + "C001,U001,supports,r,reading,\n", encoding="utf-8")
+    assert claims.load_audit_data(own, evidence_path=given).evidence["utterance_id"].tolist() == ["U001"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "C999999,U001,supports,r,reading,\n", encoding="utf-8")
+    with pytest.raises(InputDataError, match="claim_id"):
+        claims.load_audit_data(own, evidence_path=bad)
+    bad.write_text(HEADER + "C001,U999,supports,r,reading,\n", encoding="utf-8")
+    with pytest.raises(InputDataError, match="utterance_id"):
+        claims.load_audit_data(own, evidence_path=bad)
+
+
+def test_claim_themes_come_from_the_path_given(tmp_path):
+    from mdi_analysis.audit._claims_model import load_claim_themes
+    from mdi_analysis.paths import data_dir
+
+    source = (data_dir() / "expected" / "claim_themes.csv").read_text(encoding="utf-8")
+    header, first = source.splitlines()[:2]
+    path = tmp_path / "themes.csv"
+    path.write_text(header + "\n" + first + "\n", encoding="utf-8")
+    assert len(load_claim_themes(path)) == 1
+    assert len(load_claim_themes()) > 1

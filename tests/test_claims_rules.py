@@ -623,3 +623,56 @@ def test_verdict_summary_lists_every_verdict_even_when_nobody_got_it(verdict):
     table = claims.verdict_summary(pd.DataFrame({"kind": ["a"], "verdict": [verdict]}))
     assert table.loc["a", verdict] == 1
     assert int(table.loc["a", list(claims.VERDICTS)].sum()) == 1
+
+
+# ---------------------------------------------------------------------------- the sample measures, exactly
+
+
+def test_every_sample_measure_of_3_2_and_3_5_exactly(real):
+    measures = {key: make() for key, make in survey_rules._sample_measures(real).items()}
+    assert measures == {
+        "count:interviews": (10.0, "one interview per respondent (3.5)"),
+        "count:municipalities": (5.0, "rows of municipalities.csv"),
+        "count:respondent_pairs": (5.0, "respondents per side: {'arbeidsgiver': 5.0, 'tillitsvalgt': 5.0}"),
+        "count:arbeidsgiver_respondents": (
+            {"personalleder": 4.0, "rådmann": 1.0},
+            "positions of employer respondents",
+        ),
+        "count:tillitsvalgt_respondents": (
+            {"Fagforbundet": 4.0, "Utdanningsforbundet": 1.0},
+            "unions of union respondents",
+        ),
+        "count:survey_municipalities": (3.0, "survey units other than the reference"),
+        "count:factors": (10.0, "rows of ks10_factors.csv"),
+        "count:mdi_factors": (5.0, "factors marked mdi_relevant"),
+        "count:municipalities_planning_innovation_strategy": (1.0, "in 3.2: Hol"),
+        "count:municipalities_with_lean_projects": (1.0, "in 3.2: Hol"),
+        "count:municipalities_innovation_active": (2.0, "innovation_focus ja or delvis: Hol, Ål"),
+        "theme:innovasjonsstrategi": (
+            0.0,
+            "municipalities stated to have an innovation strategy (Hol plans one: Hol)",
+        ),
+        "theme:lean": (1.0, "in 3.2: Hol"),
+        "theme:innovasjonsprogresjon": (3.0, "distinct innovation_focus values in 3.2: delvis 1, ja 1, nei 3"),
+    }
+
+
+def test_union_organisations_count_union_respondents_only(real):
+    respondents = real.sample.respondents.copy()
+    respondents.loc[respondents["side"] == "arbeidsgiver", "organisation"] = "KS"
+    data = dataclasses.replace(real, sample=dataclasses.replace(real.sample, respondents=respondents), memo={})
+    value, _ = survey_rules._sample_measures(data)["count:tillitsvalgt_respondents"]()
+    assert value == {"Fagforbundet": 4.0, "Utdanningsforbundet": 1.0}
+
+
+@pytest.mark.parametrize(("focus", "verdict"), [(["ja"] * 5, "contradicted"), (["ja"] * 4 + ["nei"], "agrees")])
+def test_varies_holds_when_more_than_one_value_occurs(real, focus, verdict):
+    municipalities = real.sample.municipalities.copy()
+    municipalities["innovation_focus"] = pd.array(focus, dtype="string")
+    sample = dataclasses.replace(real.sample, municipalities=municipalities)
+    data = dataclasses.replace(real, sample=sample, memo={})
+    result = survey_rules._count_claim(
+        claim_row(kind="count", quantity="theme:innovasjonsprogresjon", relation="varies"), data
+    )
+    assert result.verdict == verdict
+    assert result.reason.startswith("«varies» holds when more than one value occurs; distinct innovation_focus")
