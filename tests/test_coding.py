@@ -925,3 +925,11 @@ def test_the_compound_rule_is_the_coding_normalisers():
     texts = pd.Series({"T1": "ledersamarbeid", "T2": "arbeid"}, name="text")
     assert code_texts(texts, pd.Series({"c": "arbeid"}), "stem").matrix["c"].tolist() == [1, 1]
     assert code_texts(texts, pd.Series({"c": "arbeid"}), "lemma").matrix["c"].tolist() == [0, 1]
+
+
+def test_a_block_of_one_inflected_form_leaves_the_others_of_its_lemma():
+    # arbeidstiden and arbeidstid share the lemma (one unit of the vocabulary); a block of the
+    # inflected form only must not end the search through the unit's other forms.
+    texts = pd.Series({"T1": "arbeidstiden", "T2": "arbeidstid"}, name="text")
+    exceptions = pd.DataFrame({"word_prefix_or_word": ["arbeidstiden"], "blocked_term": ["tid"], "reason": ["x"]})
+    assert code_texts(texts, pd.Series({"c": "tid"}), "lemma", exceptions=exceptions).matrix["c"].tolist() == [0, 1]
