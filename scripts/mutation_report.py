@@ -157,6 +157,19 @@ REASONS: list[tuple[str, str, str, str]] = [
     ),
     (
         "coding/_engine",
+        r"_term_mask__mutmut_\d+: - start = self\._blob\.find\(term, start \+ 1\) → \+ start = self\._blob\.find\(term, start \+ 2\)",
+        "E",
+        "an occurrence one character after the last one overlaps it, so it lies in the same vocabulary unit "
+        "(a term holds no newline), which is a candidate already",
+    ),
+    (
+        "coding/_engine",
+        r"_term_mask__mutmut_\d+: - blocks = self\.blocks\.get\(term, \(\)\) → \+ blocks = self\.blocks\.get\(term, (None)?\)",
+        "E",
+        "the blocks are only tested for truth (`if blocks and ...`): None and () are both false",
+    ),
+    (
+        "coding/_engine",
         r"hit_words = n_words\[pattern_ids\] if positions\.size else np\.zeros\((1, np\.int64|0, None|0, )\)",
         "E",
         "without hits the loop over phrases finds no hit of more than one word, whatever the empty array holds",

@@ -10,6 +10,7 @@ import pytest
 from mdi_analysis import audit, pipeline, present
 from mdi_analysis.audit import _claims as claims
 from mdi_analysis.audit import _verdict_rules as verdict_rules
+from mdi_analysis.errors import InputDataError
 
 
 @pytest.fixture(scope="module")
@@ -139,9 +140,13 @@ def test_unknown_theme_category_is_an_error(data):
         ],
         ignore_index=True,
     )
+    themes.attrs["file"] = data.themes.attrs["file"]  # as if the file had the row
     broken = claims.AuditData(data.corpus, data.survey, data.sample, data.coding_matrix, themes)
-    with pytest.raises(ValueError, match="unknown categories"):
+    with pytest.raises(InputDataError) as error:
         claims.evaluate_claim(_claim(quantity="theme:ny"), broken)
+    message = str(error.value)
+    assert "claim_themes.csv" in message and f"row {len(themes)}" in message and "'category_ids'" in message
+    assert "theme 'ny' names unknown categories ['tema.finnes_ikke']" in message and "\n" not in message
 
 
 def test_verdict_summary_totals(audited):

@@ -676,3 +676,97 @@ def test_varies_holds_when_more_than_one_value_occurs(real, focus, verdict):
     )
     assert result.verdict == verdict
     assert result.reason.startswith("«varies» holds when more than one value occurs; distinct innovation_focus")
+
+
+# ---------------------------------------------------------------------------- quote counts, themes, compound parts
+
+
+@pytest.mark.parametrize(
+    ("role", "computed", "confirms"),
+    [
+        ("both", "7 quote(s) in 4.4.1", "how many quotes 4.4.1 has (7)"),
+        ("arbeidsgiver", "4 arbeidsgiver quote(s) in 4.4.1", "how many arbeidsgiver quotes 4.4.1 has (4)"),
+    ],
+)
+def test_a_count_about_one_particular_quote_needs_a_reading(real, role, computed, confirms):
+    claim = claim_row(kind="quote_count", quantity="n_quotes", relation="== 1", expected=1.0, scope_role=role)
+    verdict = claims._quote_count(claim, real)
+    assert verdict == claims.Verdict(
+        computed,
+        "not_verifiable",
+        f"the statement is about what one particular quote says; the corpus confirms only {confirms}, "
+        "not which of them says it",
+        "needs_reading",
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "expected", "computed", "verdict"),
+    [
+        ("both", 7.0, "7 quote(s) in 4.4.1", "agrees"),
+        ("tillitsvalgt", 3.0, "3 tillitsvalgt quote(s) in 4.4.1", "agrees"),
+        ("tillitsvalgt", 4.0, "3 tillitsvalgt quote(s) in 4.4.1", "contradicted"),
+    ],
+)
+def test_a_count_of_a_subsections_quotes_names_the_role_unless_both(real, role, expected, computed, verdict):
+    claim = claim_row(
+        kind="quote_count",
+        quantity="n_quotes",
+        relation=f"== {int(expected)}",
+        expected=expected,
+        scope_role=role,
+        checkable_from="corpus",
+    )
+    result = claims._quote_count(claim, real)
+    assert (result.computed, result.verdict) == (computed, verdict)
+
+
+def test_an_above_count_without_comment_spans_is_not_in_the_data(real):
+    corpus = dataclasses.replace(real.corpus, commentary=None)
+    data = dataclasses.replace(real, corpus=corpus, memo={})
+    claim = claim_row(
+        kind="quote_count", quantity="n_quotes", relation="== 4", expected=4.0, scope="above", checkable_from="corpus"
+    )
+    verdict = claims._quote_count(claim, data)
+    assert verdict == claims.Verdict(
+        "4 arbeidsgiver quote(s) in 4.4.1",
+        "not_verifiable",
+        "«ovennevnte» needs the author's comment spans (commentary.csv), which this corpus lacks",
+        "not_in_data",
+    )
+
+
+def test_a_theme_without_codebook_categories_needs_a_reading(real):
+    extra = pd.DataFrame([{"theme": "tom", "category_ids": pd.NA, "match": "none", "limitation": pd.NA}])
+    themes = pd.concat([real.themes, extra], ignore_index=True)
+    data = dataclasses.replace(real, themes=themes, memo={})
+    for relation in ("tom > alfa", "ukjent > alfa"):
+        name = relation.split()[0]
+        verdict = claims._theme_comparison(claim_row(kind="theme_comparison", relation=relation), data)
+        assert verdict == claims.Verdict(
+            "", "not_verifiable", f"no codebook category for theme {name!r}", "needs_reading"
+        )
+
+
+def test_a_theme_marked_none_needs_a_reading_even_with_categories(real):
+    first = real.themes.iloc[0]
+    marked = real.themes.copy()
+    marked.loc[0, "match"] = "none"
+    data = dataclasses.replace(real, themes=marked, memo={})
+    claim = claim_row(kind="theme_comparison", relation=f"{first['theme']} > alfa")
+    assert claims._theme_comparison(claim, data).reason == f"no codebook category for theme {first['theme']!r}"
+
+
+@pytest.mark.parametrize(
+    ("relation", "parts"),
+    [
+        ("A:B:D == NO", ["A == NO", "B == NO", "D == NO"]),
+        ("A:B == NO and C:D > NO", ["A == NO", "B == NO", "C > NO", "D > NO"]),
+        ("A == B == D", ["A == B == D"]),
+        ("a:b == 3", ["a:b == 3"]),
+        ("A:B == NO NO", ["A:B == NO NO"]),
+        ("A == NO and B > 3", ["A == NO", "B > 3"]),
+    ],
+)
+def test_compound_parts_split_and_and_a_unit_list_on_the_left(relation, parts):
+    assert survey_rules._compound_parts(relation) == parts

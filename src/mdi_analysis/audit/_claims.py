@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..corpus import Corpus
-from ..io import load_sample, load_survey
+from ..io import fail_row, load_sample, load_survey
 from ._claims_model import (
     ROLE_DIFFERENCE,
     VERDICTS,
@@ -158,7 +158,15 @@ def _theme(claim: pd.Series, data: AuditData, name: str | None = None) -> tuple[
     categories = [] if pd.isna(raw) else [c for c in str(raw).split(";") if c]
     missing = [c for c in categories if c not in data.coding_matrix.columns]
     if missing:
-        raise ValueError(f"claim_themes.csv: theme {name!r} names unknown categories {missing}")
+        # The themes file is input data: name its row and column, as for any file of data/.
+        position = int((data.themes["theme"] == name).to_numpy().argmax())
+        fail_row(
+            data.themes,
+            position,
+            "category_ids",
+            f"theme {name!r} names unknown categories {missing}",
+            "category ids of the codebook",
+        )
     limitation = "" if pd.isna(row["limitation"]) else str(row["limitation"])
     return categories, str(row["match"]), limitation
 
