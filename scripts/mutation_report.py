@@ -156,15 +156,56 @@ REASONS: list[tuple[str, str, str, str]] = [
         "pandas reads the orient of to_dict case-insensitively",
     ),
     (
+        "audit/_audit_report",
+        r"x_verdict_counts__mutmut_\d+: .*reindex\(columns=list\(VERDICTS\), (fill_value=None)?\)\.fillna\(0\)",
+        "E",
+        "the next call, fillna(0), fills what reindex left empty",
+    ),
+    (
+        "audit/_audit_report",
+        r"x_verdict_changes__mutmut_\d+: - merged = now\.merge\(before, on=\"claim_id\"\) → "
+        r"\+ merged = now\.merge\(before, (on=None)?\)",
+        "E",
+        "the keyword table has claim_id and keyword_verdict only, so the common column is claim_id either way",
+    ),
+    (
+        "audit/_audit_report",
+        r"x_linking_table__mutmut_\d+: - per_fold = .* → "
+        r"\+ per_fold = table\.loc\[table\[\"fold\"\] != \"(XXallXX|ALL)\", \"threshold\"\]",
+        "E",
+        "the pooled row's threshold is NaN, which min() and max() skip",
+    ),
+    (
+        "audit/_audit_report",
+        r"x_linking_table__mutmut_\d+: .*\.astype\(None\)",
+        "E",
+        "the thresholds are floats already (astype(None) is float64)",
+    ),
+    (
+        "audit/_audit_report",
+        r'x_evidence_quotes__mutmut_\d+: .*(or "XXXX"|strict=None|strict=False|\.tolist\(\)\), \):)',
+        "E",
+        "a placeholder id is in no corpus and is dropped; the quotes and their token lists have one length",
+    ),
+    (
+        "audit/_audit_report",
+        r"x_print_audit_figures__mutmut_\d+: .*(option_context|data and load_audit_data|index=None)",
+        "E",
+        "the display options are wider than these tables (the printout is the same); a given audit is "
+        "loaded again (slower, same figures); index=None prints no index like False",
+    ),
+    (
         "coding/_engine",
-        r"_term_mask__mutmut_\d+: - start = self\._blob\.find\(term, start \+ 1\) → \+ start = self\._blob\.find\(term, start \+ 2\)",
+        r"_term_mask__mutmut_\d+: - start = self\._blob\.find\(term, start \+ 1\) → "
+        r"\+ start = self\._blob\.find\(term, start \+ 2\)",
         "E",
         "an occurrence one character after the last one overlaps it, so it lies in the same vocabulary unit "
         "(a term holds no newline), which is a candidate already",
     ),
     (
         "coding/_engine",
-        r"_term_mask__mutmut_\d+: - blocks = self\.blocks\.get\(term, \(\)\) → \+ blocks = self\.blocks\.get\(term, (None)?\)",
+        r"_term_mask__mutmut_\d+: - blocks = self\.blocks\.get\(term, \(\)\) → "
+        r"\+ blocks = self\.blocks\.get\(term, (None)?\)",
         "E",
         "the blocks are only tested for truth (`if blocks and ...`): None and () are both false",
     ),

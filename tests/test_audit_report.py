@@ -247,3 +247,18 @@ def test_print_audit_figures_prints_the_three_tables_and_the_agreement_line(data
         "recall 0.46 of 301 recorded links"
     )
     assert out.count("\n\n") == 2
+
+
+def test_single_quote_candidates_leave_out_corpus_counts_and_unrelated_readings(inventory, data):
+    single = inventory[(inventory["kind"] == "quote_count") & (inventory["relation"] == "== 1")]
+    first, second = single["claim_id"].iloc[0], single["claim_id"].iloc[1]
+    changed = inventory.copy()
+    changed.loc[changed["claim_id"] == second, "checkable_from"] = "corpus"  # counted from the corpus: no candidates
+    table = report.single_quote_candidates(changed, data)
+    assert second not in set(table["claim_id"]) and first in set(table["claim_id"])
+    best = table[(table["claim_id"] == first) & (table["rank"] == 1)]["utterance_id"].iloc[0]
+    reading = pd.DataFrame(
+        [{"claim_id": first, "utterance_id": best, "stance": "unrelated", "coder": "t", "basis": "reading", "note": ""}]
+    )
+    unread = report.single_quote_candidates(changed, dataclasses.replace(data, evidence=reading, memo={}))
+    assert not unread.loc[unread["claim_id"] == first, "read"].any()  # an unrelated link is no reading of it
