@@ -575,3 +575,39 @@ def test_claim_themes_come_from_the_path_given(tmp_path):
     path.write_text(header + "\n" + first + "\n", encoding="utf-8")
     assert len(load_claim_themes(path)) == 1
     assert len(load_claim_themes()) > 1
+
+
+def test_a_link_to_a_quote_the_corpus_lacks_is_left_out(real):
+    one = claim_row(scope_role="tillitsvalgt", quantity="theme:lederskap_barriere")
+    result = rules.judge_claim(one, read(real, [("U094", "supports"), ("U999", "supports")]))
+    assert result.evidence == "U094"
+    assert "attribution" not in result.reason and result.verdict == "agrees"
+
+
+def test_accepted_links_are_best_candidates_of_claims_without_a_reading(real):
+    inventory = claims.load_claims()
+    single = inventory[(inventory["kind"] == "quote_count") & (inventory["relation"] == "== 1")].head(4)
+    ids = single["claim_id"].tolist()
+    reading = pd.DataFrame(
+        [
+            {"claim_id": ids[0], "utterance_id": "U001", "stance": "supports", "coder": "t", "basis": "reading"},
+            {"claim_id": ids[1], "utterance_id": "U002", "stance": "unrelated", "coder": "t", "basis": "reading"},
+        ]
+    ).assign(note="")
+    data = dataclasses.replace(real, evidence=reading, memo={})
+    accepted = rules.accepted_links(single, data)
+    candidates = rules.automatic_candidates(single, data)
+    threshold = evidence.fitted_threshold(candidates, reading)
+    assert set(accepted["claim_id"]) == set(ids[2:])  # the two read claims are left to their reading
+    assert (accepted["rank"] == 1).all() and accepted["claim_id"].is_unique
+    assert (accepted["threshold"] == threshold).all() and (accepted["score"] >= threshold).all()
+    best = candidates[(candidates["rank"] == 1) & candidates["claim_id"].isin(ids[2:])]
+    assert accepted["utterance_id"].tolist() == best["utterance_id"].tolist()
+
+
+def test_the_fitted_threshold_without_a_reading_is_the_strictest():
+    candidates = pd.DataFrame({"claim_id": ["C1"], "rank": [1], "utterance_id": ["U001"], "score": [0.5]})
+    assert evidence.fitted_threshold(candidates, evidence.empty_evidence()) == max(evidence.SCORE_GRID)
+    reading = pd.DataFrame({"claim_id": ["C1"], "utterance_id": ["U001"], "stance": ["supports"]})
+    # the best F1 at the lowest threshold that reaches it: every grid value up to 0.4 finds U001
+    assert evidence.fitted_threshold(candidates, reading) == 0.0

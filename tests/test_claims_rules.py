@@ -304,90 +304,119 @@ JUST_ABOVE = "4 tillitsvalgt quote(s) just above (of 4); 5 in all of 4.1.9"
 REPRINTS = "links.csv pairs whose two printings stand in different subsections"
 
 
-@pytest.mark.parametrize(
-    ("fields", "expected"),
-    [
-        ({"quantity": "share:alfa"}, ("", "not_verifiable", "no keyword measure for share:alfa")),
+BRANCHES = [
+    ({"quantity": "share:alfa"}, ("", "not_verifiable", "no keyword measure for share:alfa")),
+    (
+        {"relation": "varies"},
+        ("", "not_verifiable", "«varies» describes differing answers; there is no count to check"),
+    ),
+    ({"quantity": "theme:uten"}, ("", "not_verifiable", "no category")),
+    ({"quantity": "theme:tom"}, ("", "not_verifiable", "no codebook category for this theme")),
+    (
+        {"scope_sections": "9.9"},
         (
-            {"relation": "varies"},
-            ("", "not_verifiable", "«varies» describes differing answers; there is no count to check"),
+            "0 of 0 arbeidsgiver quote(s) in scope coded tema.lederskap",
+            "not_verifiable",
+            "no quotes of that role in scope",
         ),
-        ({"quantity": "theme:uten"}, ("", "not_verifiable", "no category")),
-        ({"quantity": "theme:tom"}, ("", "not_verifiable", "no codebook category for this theme")),
+    ),
+    (
+        {"relation": "<= 3"},
         (
-            {"scope_sections": "9.9"},
-            (
-                "0 of 0 arbeidsgiver quote(s) in scope coded tema.lederskap",
-                "not_verifiable",
-                "no quotes of that role in scope",
-            ),
+            "2 of 4 arbeidsgiver quote(s) in scope coded tema.lederskap (U090, U091)",
+            "not_verifiable",
+            "relation '<= 3' is not evaluated for themes",
         ),
+    ),
+    ({"relation": "uten > alfa"}, ("", "not_verifiable", "no codebook category for theme 'uten'")),
+    ({"relation": "tom < alfa"}, ("", "not_verifiable", "no codebook category for theme 'tom'")),
+    (
+        {**ABOVE, "expected": 4.0},
         (
-            {"relation": "<= 3"},
-            (
-                "2 of 4 arbeidsgiver quote(s) in scope coded tema.lederskap (U090, U091)",
-                "not_verifiable",
-                "relation '<= 3' is not evaluated for themes",
-            ),
+            JUST_ABOVE,
+            "agrees_above_only",
+            "true of the 4 quotes since the author's previous comment, but 4.1.9 prints 5 tillitsvalgt quotes in all",
         ),
-        ({"relation": "uten > alfa"}, ("", "not_verifiable", "no codebook category for theme 'uten'")),
-        ({"relation": "tom < alfa"}, ("", "not_verifiable", "no codebook category for theme 'tom'")),
+    ),
+    (
+        {**ABOVE, "expected": 5.0},
+        (JUST_ABOVE, "partly", "the subsection has 5, but only 4 stand just above the statement"),
+    ),
+    (
+        {**ABOVE, "expected": 3.0},
+        (JUST_ABOVE, "contradicted", "the thesis states 3; its quotes give 4 just above and 5 in 4.1.9"),
+    ),
+    (
+        {**ABOVE, "scope": "section", "expected": 5.0},
+        ("5 tillitsvalgt quote(s) in 4.1.9", "agrees", "the thesis states 5, the subsection prints 5"),
+    ),
+    (
+        {**ABOVE, "scope": "section", "scope_sections": "4.1.9;4.1.8", "expected": 4.0},
+        ("5 tillitsvalgt quote(s) in 4.1.9", "contradicted", "the thesis states 4, the subsection prints 5"),
+    ),
+    (
+        {**ABOVE, "checkable_from": "coding", "expected": 1.0},
         (
-            {**ABOVE, "expected": 4.0},
-            (
-                JUST_ABOVE,
-                "agrees_above_only",
-                "true of the 4 quotes since the author's previous comment, "
-                "but 4.1.9 prints 5 tillitsvalgt quotes in all",
-            ),
+            "5 tillitsvalgt quote(s) in 4.1.9",
+            "not_verifiable",
+            "the statement is about what one particular quote says; the corpus confirms only how many "
+            "tillitsvalgt quotes 4.1.9 has (5), not which of them says it",
         ),
+    ),
+    (
+        {**ABOVE, "checkable_from": "coding", "scope_role": "both", "expected": 1.0},
         (
-            {**ABOVE, "expected": 5.0},
-            (JUST_ABOVE, "partly", "the subsection has 5, but only 4 stand just above the statement"),
+            "9 quote(s) in 4.1.9",
+            "not_verifiable",
+            "the statement is about what one particular quote says; the corpus confirms only how many "
+            "quotes 4.1.9 has (9), not which of them says it",
         ),
-        (
-            {**ABOVE, "expected": 3.0},
-            (JUST_ABOVE, "contradicted", "the thesis states 3; its quotes give 4 just above and 5 in 4.1.9"),
-        ),
-        (
-            {**ABOVE, "scope": "section", "expected": 5.0},
-            ("5 tillitsvalgt quote(s) in 4.1.9", "agrees", "the thesis states 5, the subsection prints 5"),
-        ),
-        (
-            {**ABOVE, "scope": "section", "scope_sections": "4.1.9;4.1.8", "expected": 4.0},
-            ("5 tillitsvalgt quote(s) in 4.1.9", "contradicted", "the thesis states 4, the subsection prints 5"),
-        ),
-        (
-            {**ABOVE, "checkable_from": "coding", "expected": 1.0},
-            (
-                "5 tillitsvalgt quote(s) in 4.1.9",
-                "not_verifiable",
-                "the statement is about what one particular quote says; the corpus confirms only how many "
-                "tillitsvalgt quotes 4.1.9 has (5), not which of them says it",
-            ),
-        ),
-        (
-            {**ABOVE, "checkable_from": "coding", "scope_role": "both", "expected": 1.0},
-            (
-                "9 quote(s) in 4.1.9",
-                "not_verifiable",
-                "the statement is about what one particular quote says; the corpus confirms only how many "
-                "quotes 4.1.9 has (9), not which of them says it",
-            ),
-        ),
-        (
-            {"checkable_from": "corpus", "quantity": "count:other"},
-            ("", "not_verifiable", "no corpus measure for count:other"),
-        ),
-        (
-            {"checkable_from": "corpus", "quantity": "count:repeated_answers"},
-            ("8 quote(s) re-printed under another question", "agrees", REPRINTS),
-        ),
-    ],
-)
+    ),
+    (
+        {"checkable_from": "corpus", "quantity": "count:other"},
+        ("", "not_verifiable", "no corpus measure for count:other"),
+    ),
+    (
+        {"checkable_from": "corpus", "quantity": "count:repeated_answers"},
+        ("8 quote(s) re-printed under another question", "agrees", REPRINTS),
+    ),
+]
+
+
+@pytest.mark.parametrize(("fields", "expected"), BRANCHES)
 def test_every_branch_gives_its_exact_verdict(real, fields, expected):
     result = verdict(world(real, {ALFA: EMPLOYER[:2]}), **fields)
     assert (result.computed, result.verdict, result.reason) == expected
+
+
+#: The reason code of each of :data:`BRANCHES`, in order: one of the vocabulary for
+#: ``not_verifiable`` (what a reader must do about it), empty for every other verdict.
+BRANCH_CODES = [
+    "needs_reading",  # no keyword measure
+    "no_measure",  # «varies»
+    "needs_reading",  # theme without a category, its limitation
+    "needs_reading",  # theme without a category
+    "respondents_not_quoted",  # no quotes of that role in scope
+    "no_measure",  # a relation not evaluated for themes
+    "needs_reading",  # theme comparison, first theme without a category
+    "needs_reading",  # theme comparison, second theme without a category
+    "",
+    "",
+    "",
+    "",
+    "",
+    "needs_reading",  # one particular quote
+    "needs_reading",  # one particular quote, both roles
+    "not_in_data",  # no corpus measure
+    "",
+]
+
+
+@pytest.mark.parametrize(
+    ("fields", "code"), [(fields, code) for (fields, _), code in zip(BRANCHES, BRANCH_CODES, strict=True)]
+)
+def test_every_branch_gives_its_exact_reason_code(real, fields, code):
+    assert verdict(world(real, {ALFA: EMPLOYER[:2]}), **fields).reason_code == code
 
 
 def test_theme_comparison_that_does_not_hold_says_so(real):
@@ -770,3 +799,126 @@ def test_a_theme_marked_none_needs_a_reading_even_with_categories(real):
 )
 def test_compound_parts_split_and_and_a_unit_list_on_the_left(relation, parts):
     assert survey_rules._compound_parts(relation) == parts
+
+
+# ---------------------------------------------------------------------------- theme claims, whole verdicts
+
+
+THEME_CASES = [
+    (
+        {"quantity": "theme:gamma", "relation": "arbeidsgiver > tillitsvalgt"},
+        claims.Verdict(
+            "arbeidsgiver: 1 of 4 quotes coded tema.kultur; tillitsvalgt: 0 of 3 quotes coded tema.kultur",
+            "not_verifiable",
+            "the statement compares stances; mention shares cannot show them (shares 0.25 (arbeidsgiver) vs "
+            "0.00 (tillitsvalgt); threshold for a difference 0.25)",
+            "needs_reading",
+        ),
+    ),
+    (
+        {"quantity": "theme:alfa", "relation": "tillitsvalgt > arbeidsgiver"},
+        claims.Verdict(
+            "arbeidsgiver: 2 of 4 quotes coded tema.lederskap; tillitsvalgt: 0 of 3 quotes coded tema.lederskap",
+            "contradicted",
+            "shares 0.00 (tillitsvalgt) vs 0.50 (arbeidsgiver); threshold for a difference 0.25",
+        ),
+    ),
+    (
+        {"quantity": "theme:gamma", "relation": "== 0"},
+        claims.Verdict(
+            "1 of 4 arbeidsgiver quote(s) in scope coded tema.kultur (U090)",
+            "not_verifiable",
+            "1 quote(s) talk about it, but a mention cannot show the absence the statement claims",
+            "needs_reading",
+        ),
+    ),
+    (
+        {"quantity": "theme:beta", "relation": "== 0"},
+        claims.Verdict(
+            "0 of 4 arbeidsgiver quote(s) in scope coded tema.tidspress",
+            "agrees",
+            "no quote in scope uses the category's words (keyword absence: read the quotes to be sure)",
+        ),
+    ),
+    (
+        {"quantity": "theme:alfa", "relation": "== 0", "scope_role": "both"},
+        claims.Verdict(
+            "2 of 7 quote(s) in scope coded tema.lederskap (U090, U091)", "contradicted", "2 quote(s) mention it"
+        ),
+    ),
+    (
+        {"quantity": "theme:delta", "relation": ">= 1"},
+        claims.Verdict(
+            "2 of 4 arbeidsgiver quote(s) in scope coded tema.lederskap+tema.tidspress (U090, U091)",
+            "agrees",
+            "2 quote(s) mention it (needs at least 1); note: keywords only",
+        ),
+    ),
+    (
+        {"quantity": "theme:delta", "relation": "arbeidsgiver > tillitsvalgt"},
+        claims.Verdict(
+            "arbeidsgiver: 2 of 4 quotes coded tema.lederskap+tema.tidspress; tillitsvalgt: 0 of 3 quotes coded "
+            "tema.lederskap+tema.tidspress",
+            "partly",
+            "shares 0.50 (arbeidsgiver) vs 0.00 (tillitsvalgt); threshold for a difference 0.25; note: keywords only",
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("fields", "expected"), THEME_CASES)
+def test_theme_claims_give_their_whole_verdict(real, fields, expected):
+    data = world(real, {ALFA: EMPLOYER[:2], GAMMA: EMPLOYER[:1]})
+    themes = data.themes.copy()
+    themes.loc[len(themes)] = ["delta", f"{ALFA};{BETA}", "mention", "keywords only"]  # two categories, a limitation
+    assert verdict(dataclasses.replace(data, themes=themes, memo={}), **fields) == expected
+
+
+def test_quotes_missing_from_the_coding_matrix_are_not_coded(real):
+    data = world(real, {ALFA: EMPLOYER[:2]})
+    partial = dataclasses.replace(data, coding_matrix=data.coding_matrix.drop(index=EMPLOYER[2:]), memo={})
+    result = verdict(partial, quantity="theme:alfa", relation="== all")
+    assert result.computed == "2 of 4 arbeidsgiver quote(s) in scope coded tema.lederskap (U090, U091)"
+    assert result.verdict == "partly"
+
+
+# ---------------------------------------------------------------------------- routing and universality
+
+
+@pytest.mark.parametrize(
+    ("fields", "verdict_name", "code"),
+    [
+        ({"checkable_from": "no"}, "not_verifiable", "unpublished_material"),
+        ({"subject": "not_published"}, "not_verifiable", "unpublished_material"),
+        # a quote count of another quantity is a theme claim, not a count of the subsection's quotes
+        ({"kind": "quote_count", "quantity": "theme:alfa", "relation": ">= 1"}, "agrees", ""),
+        # a corpus claim that is no count goes to the theme rules
+        ({"checkable_from": "corpus", "quantity": "theme:alfa", "relation": ">= 1"}, "agrees", ""),
+    ],
+)
+def test_evaluate_claim_sends_each_claim_to_its_rule(real, fields, verdict_name, code):
+    result = verdict(world(real, {ALFA: EMPLOYER[:2]}), **fields)
+    assert (result.verdict, result.reason_code) == (verdict_name, code)
+    if code == "unpublished_material":
+        assert result == claims.Verdict(
+            "", "not_verifiable", "rests on interviews, transcripts or records the thesis does not publish", code
+        )
+    else:
+        assert result.computed.startswith("2 of 4 arbeidsgiver quote(s) in scope coded tema.lederskap")
+
+
+@pytest.mark.parametrize(
+    ("relation", "text", "universal"),
+    [
+        ("== all", "", True),
+        ("> half", "", True),
+        ("== 0", "", True),
+        (">= 1", "", False),
+        (">= 1", "Alle sa det.", True),
+        (" == all ", "", True),
+    ],
+)
+def test_universal_statements_are_all_half_none_or_say_so(relation, text, universal):
+    from mdi_analysis.audit import _verdict_rules as rules
+
+    assert rules.is_universal(claim_row(relation=relation, text=text)) is universal

@@ -349,8 +349,10 @@ def evaluate_claim(claim: pd.Series, data: AuditData) -> Verdict:
 
     Raises
     ------
+    InputDataError
+        A theme of ``claim_themes.csv`` naming unknown categories (its row and column named).
     ValueError
-        A theme naming unknown categories, or an unknown survey quantity.
+        An unknown survey quantity.
     """
     if claim["checkable_from"] == "no" or claim["subject"] == "not_published":
         return Verdict(
