@@ -236,8 +236,14 @@ def test_a_compound_comparison_with_some_parts_holding_is_partly(real):
 # ------------------------------------------------------------------------------ the whole audit
 
 
-def test_every_not_verifiable_carries_a_reason_of_the_vocabulary_and_there_are_few():
-    audited = claims.audit(claims.load_claims(), claims.load_audit_data())
+@pytest.fixture(scope="module")
+def thesis_audit() -> pd.DataFrame:
+    """The whole audit of the thesis once for the tests below (a full audit takes about a second)."""
+    return claims.audit(claims.load_claims(), claims.load_audit_data())
+
+
+def test_every_not_verifiable_carries_a_reason_of_the_vocabulary_and_there_are_few(thesis_audit):
+    audited = thesis_audit
     unverifiable = audited[audited["verdict"] == "not_verifiable"]
     assert unverifiable["reason_code"].isin(list(NOT_VERIFIABLE_REASONS)).all()
     assert len(unverifiable) <= 25
@@ -245,9 +251,9 @@ def test_every_not_verifiable_carries_a_reason_of_the_vocabulary_and_there_are_f
     assert set(audited["basis"]) <= {"recorded", "automatic", "keyword", "table", "none"}
 
 
-def test_the_rules_on_the_hard_cases_of_the_reading():
+def test_the_rules_on_the_hard_cases_of_the_reading(thesis_audit):
     """The cases docs/evidence-reading.md names, as the audit grades them."""
-    audited = claims.audit(claims.load_claims(), claims.load_audit_data()).set_index("claim_id")
+    audited = thesis_audit.set_index("claim_id")
     # attribution: the only quote that says it is a union representative's
     assert audited.loc["C082", "verdict"] == "contradicted" and "attribution" in audited.loc["C082", "reason"]
     # «ovennevnte fem … entydige»: the count holds, the consensus meets an opposing quote
