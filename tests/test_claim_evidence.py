@@ -617,3 +617,243 @@ def test_the_fitted_threshold_without_a_reading_is_the_strictest():
     reading = pd.DataFrame({"claim_id": ["C1"], "utterance_id": ["U001"], "stance": ["supports"]})
     # the best F1 at the lowest threshold that reaches it: every grid value up to 0.4 finds U001
     assert evidence.fitted_threshold(candidates, reading) == 0.0
+
+
+# ---------------------------------------------------------------------------- every branch of from_evidence, whole
+# A statement about the union quotes of 4.4.1 (U094–U096) that at least one names a leadership
+# barrier, unless a case says otherwise; U090 is an employer's quote, U077 a union quote of 4.3.1.
+
+FROM_EVIDENCE = [
+    pytest.param(
+        {"relation": "== 0", "scope_role": "tillitsvalgt"},
+        [("U094", "supports"), ("U095", "opposes")],
+        (
+            "1 supporting quote(s) of the right speaker in 4.4.1: U094 (tillitsvalgt, 4.4.1)",
+            "partly",
+            "1 quote(s) bear it out, 1 say what it says nobody says; opposing: U095 (tillitsvalgt, 4.4.1)",
+            "",
+            "U094;U095",
+        ),
+        id="none_partly",
+    ),
+    pytest.param(
+        {"relation": "== 0", "scope_role": "tillitsvalgt"},
+        [("U095", "opposes")],
+        (
+            "0 supporting quote(s) of the right speaker in 4.4.1",
+            "contradicted",
+            "1 quote(s) say what the statement says nobody says; opposing: U095 (tillitsvalgt, 4.4.1)",
+            "",
+            "U095",
+        ),
+        id="none_contradicted",
+    ),
+    pytest.param(
+        {"relation": "== 0", "scope_role": "tillitsvalgt"},
+        [("U094", "supports")],
+        (
+            "1 supporting quote(s) of the right speaker in 4.4.1: U094 (tillitsvalgt, 4.4.1)",
+            "agrees",
+            "no quote in scope says otherwise",
+            "",
+            "U094",
+        ),
+        id="none_holds",
+    ),
+    pytest.param(
+        {"relation": "== 0", "scope_role": "tillitsvalgt"},
+        [("U094", "unrelated")],
+        (
+            "0 supporting quote(s) of the right speaker in 4.4.1",
+            "not_verifiable",
+            "no quote linked to it",
+            "no_quote_found",
+            "",
+        ),
+        id="none_nothing",
+    ),
+    pytest.param(
+        {"scope_role": "tillitsvalgt"},
+        [("U090", "supports")],
+        (
+            "0 supporting quote(s) of the right speaker in 4.4.1",
+            "contradicted",
+            "the quote(s) that say it are by another speaker than the statement names; attribution: the statement "
+            "speaks of tillitsvalgt, but U090 (arbeidsgiver, 4.4.1) is not",
+            "",
+            "U090",
+        ),
+        id="wrong_role",
+    ),
+    pytest.param(
+        {"scope_role": "tillitsvalgt"},
+        [("U094", "opposes")],
+        (
+            "0 supporting quote(s) of the right speaker in 4.4.1",
+            "contradicted",
+            "the linked quotes say the opposite; opposing: U094 (tillitsvalgt, 4.4.1)",
+            "",
+            "U094",
+        ),
+        id="opposite",
+    ),
+    pytest.param(
+        {"scope_role": "tillitsvalgt"},
+        [("U077", "supports")],
+        (
+            "0 supporting quote(s) of the right speaker in 4.4.1",
+            "partly",
+            "it holds only for quotes outside the statement's own subsection; U077 (tillitsvalgt, 4.3.1) stands "
+            "outside 4.4.1",
+            "",
+            "U077",
+        ),
+        id="elsewhere_only",
+    ),
+    pytest.param(
+        {"scope_role": "tillitsvalgt"},
+        [("U094", "unrelated")],
+        (
+            "0 supporting quote(s) of the right speaker in 4.4.1",
+            "not_verifiable",
+            "no linked quote supports or opposes it",
+            "no_quote_found",
+            "",
+        ),
+        id="nothing",
+    ),
+    pytest.param(
+        {"subject": "not_published", "checkable_from": "no"},
+        [("U094", "unrelated")],
+        (
+            "0 supporting quote(s) of the right speaker in 4.4.1",
+            "not_verifiable",
+            "it rests on material the thesis does not publish; no printed quote says it, and the quotes linked to "
+            "it touch it too loosely to refute it",
+            "unpublished_material",
+            "",
+        ),
+        id="unpublished",
+    ),
+    pytest.param(
+        {"subject": "not_published", "checkable_from": "no", "relation": "== all"},
+        [("U094", "unrelated")],
+        (
+            "0 supporting quote(s) of the right speaker in 4.4.1",
+            "not_verifiable",
+            "it rests on material the thesis does not publish; no printed quote says it, and the quotes linked to "
+            "it touch it too loosely to refute it",
+            "respondents_not_quoted",
+            "",
+        ),
+        id="unpublished_all",
+    ),
+    pytest.param(
+        {"scope_role": "tillitsvalgt"},
+        [("U094", "supports"), ("U090", "supports")],
+        (
+            "1 supporting quote(s) of the right speaker in 4.4.1: U094 (tillitsvalgt, 4.4.1)",
+            "partly",
+            "1 quote(s) support it (needs at least 1), but an attribution does not fit; attribution: the "
+            "statement speaks of tillitsvalgt, but U090 (arbeidsgiver, 4.4.1) is not",
+            "",
+            "U094;U090",
+        ),
+        id="attribution_but_holds",
+    ),
+    pytest.param(
+        {"scope_role": "tillitsvalgt", "relation": ">= 3"},
+        [("U094", "supports"), ("U095", "supports")],
+        (
+            "2 supporting quote(s) of the right speaker in 4.4.1: U094 (tillitsvalgt, 4.4.1), U095 (tillitsvalgt, "
+            "4.4.1)",
+            "partly",
+            "2 supporting quote(s), the statement needs at least 3",
+            "",
+            "U094;U095",
+        ),
+        id="short_of_count",
+    ),
+    pytest.param(
+        {"scope_role": "tillitsvalgt", "relation": ">= 2"},
+        [("U094", "supports"), ("U077", "supports")],
+        (
+            "1 supporting quote(s) of the right speaker in 4.4.1: U094 (tillitsvalgt, 4.4.1)",
+            "partly",
+            "1 in 4.4.1 (needs at least 2); it holds only counting quotes elsewhere; U077 (tillitsvalgt, 4.3.1) "
+            "stands outside 4.4.1",
+            "",
+            "U094;U077",
+        ),
+        id="wider_holds",
+    ),
+    pytest.param(
+        {"scope_role": "tillitsvalgt", "text": "Alle var enige."},
+        [("U094", "supports"), ("U095", "opposes")],
+        (
+            "1 supporting quote(s) of the right speaker in 4.4.1: U094 (tillitsvalgt, 4.4.1)",
+            "partly",
+            "1 quote(s) support it, but a universal or consensus statement cannot stand; opposing: U095 "
+            "(tillitsvalgt, 4.4.1)",
+            "",
+            "U094;U095",
+        ),
+        id="universal_opposed",
+    ),
+    pytest.param(
+        {"scope_role": "tillitsvalgt", "relation": "~= 2"},
+        [("U094", "supports")],
+        (
+            "1 supporting quote(s) of the right speaker in 4.4.1: U094 (tillitsvalgt, 4.4.1)",
+            "agrees",
+            "1 quote(s) support it",
+            "",
+            "U094",
+        ),
+        id="no_count",
+    ),
+    pytest.param(
+        {"scope_role": "tillitsvalgt", "relation": ">= 2"},
+        [("U094", "supports"), ("U095", "supports")],
+        (
+            "2 supporting quote(s) of the right speaker in 4.4.1: U094 (tillitsvalgt, 4.4.1), U095 (tillitsvalgt, "
+            "4.4.1)",
+            "agrees",
+            "2 quote(s) support it (needs at least 2)",
+            "",
+            "U094;U095",
+        ),
+        id="agrees",
+    ),
+]
+
+
+@pytest.mark.parametrize(("fields", "rows", "expected"), FROM_EVIDENCE)
+def test_from_evidence_gives_each_branch_its_whole_verdict(real, fields, rows, expected):
+    claim = claim_row(**{"quantity": "theme:lederskap_barriere", **fields})
+    links = pd.DataFrame([{"claim_id": "C999", "utterance_id": u, "stance": s} for u, s in rows])
+    computed, verdict, reason, code, ids = expected
+    assert rules.from_evidence(claim, links, real, "recorded") == claims.Verdict(
+        computed, verdict, reason, code, "recorded", ids
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "rows", "basis"),
+    [
+        # a statement on quotes that cannot be checked from published tables still has its reading
+        ({"checkable_from": "no"}, [("U094", "supports")], "recorded"),
+        # a statement about municipalities is not graded on quotes, even with a reading
+        ({"subject": "municipalities"}, [("U094", "supports")], "keyword"),
+        # a theme comparison with only an opposing link is decided by the reading
+        ({"relation": "lederskap_barriere > tidspress"}, [("U094", "opposes")], "recorded"),
+        # ... and with no link for or against it, by the keyword counts
+        ({"relation": "lederskap_barriere > tidspress"}, [("U094", "unrelated")], "keyword"),
+        # a role comparison is no theme comparison: its reading decides it
+        ({"relation": "arbeidsgiver > tillitsvalgt"}, [("U094", "unrelated")], "recorded"),
+        ({"relation": "tillitsvalgt > arbeidsgiver"}, [("U094", "unrelated")], "recorded"),
+    ],
+)
+def test_judge_claim_uses_the_reading_where_it_decides(real, fields, rows, basis):
+    one = claim_row(**{"scope_role": "tillitsvalgt", "quantity": "theme:lederskap_barriere", **fields})
+    assert rules.judge_claim(one, read(real, rows)).basis == basis
