@@ -156,6 +156,19 @@ REASONS: list[tuple[str, str, str, str]] = [
         "pandas reads the orient of to_dict case-insensitively",
     ),
     (
+        "audit/_evidence",
+        r"x_linking_agreement__mutmut_\d+: - return pd\.DataFrame\(rows, columns=columns\) → "
+        r"\+ return pd\.DataFrame\(rows, (columns=None)?\)",
+        "E",
+        "the rows are dicts whose keys are the columns in the same order",
+    ),
+    (
+        "audit/_evidence",
+        r'(x_linking_agreement|x__row)__mutmut_\d+: .*(float\("NAN"\)|len\(claim_ids\), None, totals)',
+        "E",
+        'float("NAN") is NaN; a None in a column of floats is stored as NaN',
+    ),
+    (
         "audit/_audit_report",
         r"x_verdict_counts__mutmut_\d+: .*reindex\(columns=list\(VERDICTS\), (fill_value=None)?\)\.fillna\(0\)",
         "E",

@@ -857,3 +857,21 @@ def test_from_evidence_gives_each_branch_its_whole_verdict(real, fields, rows, e
 def test_judge_claim_uses_the_reading_where_it_decides(real, fields, rows, basis):
     one = claim_row(**{"scope_role": "tillitsvalgt", "quantity": "theme:lederskap_barriere", **fields})
     assert rules.judge_claim(one, read(real, rows)).basis == basis
+
+
+def test_respondents_per_role_follow_the_sides_of_the_sample(real):
+    respondents = real.sample.respondents.copy()
+    respondents.loc[respondents["side"] == "arbeidsgiver", "count"] = [6, 1]
+    sample = dataclasses.replace(real.sample, respondents=respondents)
+    data = dataclasses.replace(real, sample=sample, memo={})
+    assert rules._respondents_per_role(data) == {"arbeidsgiver": 7, "tillitsvalgt": 5, "both": 12}
+
+
+def test_linking_agreement_with_one_fold_scores_on_the_claims_it_was_fitted_on():
+    candidates = pd.DataFrame(
+        {"claim_id": ["C1", "C2"], "rank": [1, 1], "utterance_id": ["U001", "U002"], "score": [0.5, 0.3]}
+    )
+    reading = pd.DataFrame({"claim_id": ["C1", "C2"], "utterance_id": ["U001", "U009"], "stance": ["supports"] * 2})
+    table = evidence.linking_agreement(candidates, reading, n_folds=1)
+    assert table["fold"].tolist() == ["1", "all"] and table["claims"].tolist() == [2, 2]
+    assert evidence.linking_agreement(candidates, reading, n_folds=0)["fold"].tolist() == ["1", "all"]
