@@ -156,6 +156,49 @@ REASONS: list[tuple[str, str, str, str]] = [
         "pandas reads the orient of to_dict case-insensitively",
     ),
     (
+        "audit/_verdict_rules",
+        r'x_from_evidence__mutmut_\d+: .*right_index=True, how="inner"\) → .*right_index=True, \)',
+        "E",
+        "pandas merges inner by default",
+    ),
+    (
+        "audit/_verdict_rules",
+        r"x_(from_evidence|judge_claim)__mutmut_\d+: .* if \(len\((supports|rows)\)\) or True else",
+        "E",
+        "the condition guards an empty table, and an empty table filtered again is the same empty table",
+    ),
+    (
+        "audit/_verdict_rules",
+        r"x_from_evidence__mutmut_\d+: .*else pd\.Series\(dtype=None\)",
+        "E",
+        "the empty mask is used only when there are no supporting quotes, and then not read",
+    ),
+    (
+        "audit/_verdict_rules",
+        r'x_automatic_candidates__mutmut_\d+: - key = \("candidates"',
+        "E",
+        "a memo key: any fixed string does",
+    ),
+    (
+        "audit/_verdict_rules",
+        r'x__complete__mutmut_\d+: - code = result\.reason_code or "needs_reading"',
+        "E",
+        "every not_verifiable branch sets its own code (pinned branch by branch), so the default is never used",
+    ),
+    (
+        "audit/_verdict_rules",
+        r"x__complete__mutmut_\d+: - raise ValueError",
+        "S",
+        "the message of an error no input reaches (every code is of the vocabulary)",
+    ),
+    (
+        "audit/_evidence",
+        r"x__fit_threshold__mutmut_\d+: .*(else 1\.0|\(a\[\"recorded_links\"\]\) or True|return 3 \* precision)",
+        "E",
+        "with nothing proposed the recall is 0, so F1 is 0 whatever the precision; a fold's training claims all "
+        "have recorded links; a constant factor does not move F1's maximum",
+    ),
+    (
         "audit/_evidence",
         r"x_linking_agreement__mutmut_\d+: - return pd\.DataFrame\(rows, columns=columns\) → "
         r"\+ return pd\.DataFrame\(rows, (columns=None)?\)",
