@@ -163,7 +163,7 @@ REASONS: list[tuple[str, str, str, str]] = [
     ),
     (
         "audit/_verdict_rules",
-        r"x_(from_evidence|judge_claim)__mutmut_\d+: .* if \(len\((supports|rows)\)\) or True else",
+        r"x_(from_evidence|judge_claim)__mutmut_\d+: .* if \(len\((supports|rows|opposes)\)\) or True else",
         "E",
         "the condition guards an empty table, and an empty table filtered again is the same empty table",
     ),

@@ -875,3 +875,56 @@ def test_linking_agreement_with_one_fold_scores_on_the_claims_it_was_fitted_on()
     table = evidence.linking_agreement(candidates, reading, n_folds=1)
     assert table["fold"].tolist() == ["1", "all"] and table["claims"].tolist() == [2, 2]
     assert evidence.linking_agreement(candidates, reading, n_folds=0)["fold"].tolist() == ["1", "all"]
+
+
+def test_an_opposing_quote_of_the_other_speaker_does_not_oppose(real):
+    one = claim_row(scope_role="tillitsvalgt", quantity="theme:lederskap_barriere")
+    result = rules.judge_claim(one, read(real, [("U094", "supports"), ("U090", "opposes")]))
+    assert result.verdict == "agrees" and "opposing" not in result.reason
+
+
+def test_a_statement_that_nobody_says_it_is_limited_to_the_respondents_quoted(real):
+    one = claim_row(scope_role="tillitsvalgt", relation="== 0", text="Ingen av de tillitsvalgte sa det.")
+    result = rules.judge_claim(one, read(real, [("U094", "supports")]))
+    assert result.verdict == "partly"
+    assert result.reason.startswith("no quote in scope says otherwise; but it speaks of all 5 respondents")
+
+
+@pytest.mark.parametrize(
+    ("relation", "rows", "verdict", "reason"),
+    [
+        # one in 4.4.1 and one elsewhere: more than half of the three union quotes only with the other
+        (
+            "> half",
+            [("U094", "supports"), ("U077", "supports")],
+            "partly",
+            "1 in 4.4.1 (needs more than half of 3); it holds only counting quotes elsewhere",
+        ),
+        # one in 4.4.1 and one elsewhere still fall short of three
+        (
+            ">= 3",
+            [("U094", "supports"), ("U077", "supports")],
+            "partly",
+            "1 supporting quote(s), the statement needs at least 3",
+        ),
+    ],
+)
+def test_quotes_elsewhere_count_only_when_they_make_the_count_hold(real, relation, rows, verdict, reason):
+    one = claim_row(scope_role="tillitsvalgt", quantity="theme:lederskap_barriere", relation=relation)
+    result = rules.judge_claim(one, read(real, rows))
+    assert result.verdict == verdict and result.reason.startswith(reason)
+
+
+@pytest.mark.parametrize(
+    ("fields", "basis"),
+    [
+        ({"checkable_from": "no", "subject": "quotes"}, "none"),
+        ({"checkable_from": "coding", "subject": "not_published"}, "none"),
+        ({"checkable_from": "coding", "quantity": "count:interviews"}, "table"),
+        ({"checkable_from": "coding", "quantity": "theme:lederskap_barriere"}, "keyword"),
+    ],
+)
+def test_without_a_reading_the_basis_says_what_decided(real, fields, basis):
+    unread = dataclasses.replace(real, evidence=evidence.empty_evidence(), memo={})
+    result = rules.judge_claim(claim_row(scope_role="tillitsvalgt", **fields), unread)
+    assert (result.basis, result.evidence) == (basis, "")
