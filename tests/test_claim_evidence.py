@@ -563,7 +563,7 @@ def test_another_corpus_has_no_reading_unless_one_is_given(tmp_path):
     given.write_text(HEADER + "C001,U001,supports,r,reading,\n", encoding="utf-8")
     assert claims.load_audit_data(own, evidence_path=given).evidence["utterance_id"].tolist() == ["U001"]
     bad = tmp_path / "bad.csv"
-    bad.write_text(HEADER + "C999999,U001,supports,r,reading,\n", encoding="utf-8")
+    bad.write_text(HEADER + "C998,U001,supports,r,reading,\n", encoding="utf-8")  # well formed, unknown
     with pytest.raises(InputDataError, match="claim_id"):
         claims.load_audit_data(own, evidence_path=bad)
     bad.write_text(HEADER + "C001,U999,supports,r,reading,\n", encoding="utf-8")

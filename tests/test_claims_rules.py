@@ -922,3 +922,41 @@ def test_universal_statements_are_all_half_none_or_say_so(relation, text, univer
     from mdi_analysis.audit import _verdict_rules as rules
 
     assert rules.is_universal(claim_row(relation=relation, text=text)) is universal
+
+
+@pytest.mark.parametrize(
+    ("quantity", "relation", "verdict_name", "code"),
+    [
+        ("count:unknown", "== 1", "not_verifiable", "not_in_data"),
+        ("count:interviews", "varies", "not_verifiable", "no_measure"),
+        ("count:interviews", "about 10", "not_verifiable", "no_measure"),
+        ("count:interviews", "== 11", "contradicted", ""),  # a count of the tables, not of the profiles
+        # the profiles of 3.2 name one municipality with lean projects: fewer is silence, not absence
+        ("count:municipalities_with_lean_projects", "== 2", "not_verifiable", "municipality_not_identifiable"),
+        ("count:municipalities_with_lean_projects", ">= 2", "not_verifiable", "municipality_not_identifiable"),
+        ("count:municipalities_with_lean_projects", "> 1", "contradicted", ""),  # as many as named: not more
+        ("count:municipalities_with_lean_projects", "<= 0", "contradicted", ""),
+        ("count:municipalities_with_lean_projects", "== 1", "agrees", ""),
+    ],
+)
+def test_sample_counts_give_their_exact_reason_code(real, quantity, relation, verdict_name, code):
+    result = verdict(real, quantity=quantity, relation=relation, **SAMPLE)
+    assert (result.verdict, result.reason_code) == (verdict_name, code)
+
+
+def test_a_theme_comparison_where_neither_theme_is_found(real):
+    result = verdict(world(real, {}), relation="alfa > beta")
+    assert result == claims.Verdict(
+        "alfa: 0 quote(s), beta: 0 quote(s) of 4",
+        "not_verifiable",
+        "the keyword coder finds neither theme in scope",
+        "no_quote_found",
+    )
+
+
+def test_a_theme_marked_none_is_not_coded_even_with_categories(real):
+    data = world(real, {ALFA: EMPLOYER[:2]})
+    themes = data.themes.copy()
+    themes.loc[len(themes)] = ["ingen", ALFA, "none", pd.NA]
+    result = verdict(dataclasses.replace(data, themes=themes, memo={}), quantity="theme:ingen")
+    assert result == claims.Verdict("", "not_verifiable", "no codebook category for this theme", "needs_reading")
