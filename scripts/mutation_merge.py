@@ -3,9 +3,10 @@
 Why: a long mutmut run (the audit: 3 600 mutants, about an hour on two cores) and the re-runs of
 its survivors after new tests were added can go on at the same time only in separate worktrees,
 each with its own ``mutants/`` folder. The scores and the survivors document are read from one
-folder, so the re-runs' verdicts are copied into it. Only a *kill* (or a timeout) is copied, and
-only for a mutant whose function has the same hash in both folders (the same source, so the same
-mutant): a function changed between the runs keeps the main run's verdict.
+folder, so the re-runs' verdicts are copied into it: a *kill* (or a timeout) over any other verdict,
+and any verdict over "not checked"; only for a mutant whose function has the same hash in both
+folders (the same source, so the same mutant): a function changed between the runs keeps the main
+run's verdict.
 
 Usage::
 
@@ -47,11 +48,12 @@ def merge(main: Path, rerun: Path, prefixes: list[str]) -> dict[str, int]:
         }
         count = 0
         for mutant, code in source["exit_code_by_key"].items():
-            if code not in DETECTED or mutant not in target["exit_code_by_key"]:
+            if code is None or mutant not in target["exit_code_by_key"]:
                 continue
             if _function_of(mutant) not in same:
                 continue
-            if target["exit_code_by_key"][mutant] not in DETECTED:
+            current = target["exit_code_by_key"][mutant]
+            if current is None or (code in DETECTED and current not in DETECTED):
                 target["exit_code_by_key"][mutant] = code
                 count += 1
         if count:
@@ -65,7 +67,7 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     for module, count in merge(Path(argv[0]), Path(argv[1]), argv[2:]).items():
-        print(f"{module}: {count} verdict(s) changed to detected")
+        print(f"{module}: {count} verdict(s) taken over")
     return 0
 
 
