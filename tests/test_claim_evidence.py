@@ -928,3 +928,38 @@ def test_without_a_reading_the_basis_says_what_decided(real, fields, basis):
     unread = dataclasses.replace(real, evidence=evidence.empty_evidence(), memo={})
     result = rules.judge_claim(claim_row(scope_role="tillitsvalgt", **fields), unread)
     assert (result.basis, result.evidence) == (basis, "")
+
+
+def test_candidate_links_rank_score_and_explain_each_quote():
+    # Scopes in corpus order; U999 is not in the corpus and C3 has no scope: no row for either.
+    statements = pd.DataFrame(
+        {
+            "claim_id": ["C1", "C2", "C3"],
+            "text": [
+                "Vi har ikke forslagskasse, men en anonym kasse for forslag.",
+                "Innovasjon er å gjøre ting bedre på en ny måte.",
+                "x",
+            ],
+        }
+    )
+    scopes = {"C1": ["U077", "U001", "U090"], "C2": ["U001", "U002", "U999"], "C3": []}
+    table = evidence.candidate_links(statements, load_corpus(), scopes, top=2)
+    expected = pd.DataFrame(
+        {
+            "claim_id": ["C1", "C1", "C2", "C2"],
+            "rank": [1, 2, 1, 2],
+            "utterance_id": ["U077", "U001", "U001", "U002"],  # U001 and U090 tie at 0: scope order
+            "role": ["tillitsvalgt", "arbeidsgiver", "arbeidsgiver", "arbeidsgiver"],
+            "section_id": ["4.3.1", "4.1.1", "4.1.1", "4.1.1"],
+            "score": [0.2954, 0.0, 0.4221, 0.217],
+            "margin": [0.2954, 0.0, 0.205, 0.217],  # the last candidate's margin is to nothing (0)
+            "shared": [
+                "anonym forslag forslagskasse kasse",
+                "",
+                "gjøre god innovasjon måte ny ting",
+                "gjøre god innovasjon ny ting",
+            ],
+        }
+    )
+    pd.testing.assert_frame_equal(table, expected, check_dtype=False)
+    assert len(evidence.candidate_links(statements, load_corpus(), scopes, top=5)) == 5
