@@ -236,13 +236,15 @@ REASONS: list[tuple[str, str, str, str]] = [
     ),
     (
         "audit/_evidence",
-        r"x_(_vectors|candidate_links)__mutmut_\d+: .*content_token_lists\(list\((quotes|statements|quotes\[\"text\"\])\), \)",
+        r"x_(_vectors|candidate_links)__mutmut_\d+: "
+        r".*content_token_lists\(list\((quotes|statements|quotes\[\"text\"\])\), \)",
         "E",
         '"lemma" is content_token_lists\' default normaliser',
     ),
     (
         "audit/_evidence",
-        r"x__vectors__mutmut_\d+: .*(docvars=None|docvars=quotes\.index\) → .*\), \)|idf = None|idf=None\)|dfm_tfidf\(quote_matrix, \))",
+        r"x__vectors__mutmut_\d+: "
+        r".*(docvars=None|docvars=quotes\.index\) → .*\), \)|idf = None|idf=None\)|dfm_tfidf\(quote_matrix, \))",
         "E",
         "the row names (docvars) do not enter the scores; without an idf, dfm_tfidf computes the same idf "
         "of the quotes' matrix",
