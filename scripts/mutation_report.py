@@ -256,6 +256,12 @@ REASONS: list[tuple[str, str, str, str]] = [
         "the old index becomes a column nobody reads; numpy reads the sort kind without regard to case",
     ),
     (
+        "audit/_verdict_rules",
+        r"x__respondents_per_role__mutmut_\d+: - out\[key\] = out\.get\(key, 0\)",
+        "E",
+        "the sums are grouped by side, so each key is met once and starts from the default 0",
+    ),
+    (
         "audit/_evidence",
         r"x_linking_agreement__mutmut_\d+: - return pd\.DataFrame\(rows, columns=columns\) → "
         r"\+ return pd\.DataFrame\(rows, (columns=None)?\)",

@@ -963,3 +963,19 @@ def test_candidate_links_rank_score_and_explain_each_quote():
     )
     pd.testing.assert_frame_equal(table, expected, check_dtype=False)
     assert len(evidence.candidate_links(statements, load_corpus(), scopes, top=5)) == 5
+
+
+def test_candidate_links_without_any_quote_in_scope_is_an_empty_table_with_its_columns():
+    statements = pd.DataFrame({"claim_id": ["C1"], "text": ["Innovasjon."]})
+    table = evidence.candidate_links(statements, load_corpus(), {"C1": []})
+    assert table.empty
+    assert list(table.columns) == [
+        "claim_id",
+        "rank",
+        "utterance_id",
+        "role",
+        "section_id",
+        "score",
+        "margin",
+        "shared",
+    ]
