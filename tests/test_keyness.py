@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -576,3 +577,17 @@ def test_top_keys_and_summary_of_a_table_without_labels_use_target_and_reference
     summary = stats.keyness_summary(table)
     assert summary.index.tolist()[:2] == ["target", "reference"]
     assert summary["features"].tolist()[:2] == [1, 1]
+
+
+def test_a_corpus_of_one_role_says_the_roles_were_never_imported(synthetic_corpus):
+    # An imported project without roles: every quote is "unknown".
+    utterances = synthetic_corpus.utterances.assign(role="unknown")
+    corpus = dataclasses.replace(synthetic_corpus, utterances=utterances)
+    with pytest.raises(OptionError) as error:
+        stats.role_term_keyness(corpus, min_count=1)
+    message = str(error.value)
+    assert "every quote of this corpus has the role 'unknown'" in message
+    assert "import-qdpx --role-from" in message and "\n" not in message
+    # with two roles, an absent one is still named with the roles there are
+    with pytest.raises(OptionError, match="unknown target role 'ledelse'"):
+        stats.role_term_keyness(synthetic_corpus, target="ledelse", min_count=1)

@@ -105,8 +105,19 @@ def term_counts(
 
 
 def _check_roles(utterances: pd.DataFrame, target: str, reference: str) -> None:
-    """Both sides must be roles with utterances, and two different ones."""
+    """Both sides must be roles with utterances, and two different ones.
+
+    Why a message of its own for a corpus of one role: a project imported from another QDA program
+    without its roles has every quote as ``unknown``; "unknown target role 'arbeidsgiver'; valid:
+    'unknown'" is true but does not say that the roles were never imported, nor how to get them.
+    """
     present = sorted(set(utterances["role"]))
+    if len(present) < 2:
+        found = ", ".join(repr(r) for r in present) or "none"
+        raise OptionError(
+            f"role keyness compares two roles, but every quote of this corpus has the role {found}: "
+            "give an imported project its roles with import-qdpx --role-from (docs/qda-and-transcripts.md)"
+        )
     check_choice(target, present, "target role")
     check_choice(reference, present, "reference role")
     if target == reference:
