@@ -960,3 +960,43 @@ def test_a_theme_marked_none_is_not_coded_even_with_categories(real):
     themes.loc[len(themes)] = ["ingen", ALFA, "none", pd.NA]
     result = verdict(dataclasses.replace(data, themes=themes, memo={}), quantity="theme:ingen")
     assert result == claims.Verdict("", "not_verifiable", "no codebook category for this theme", "needs_reading")
+
+
+# ---------------------------------------------------------------------------- «ovennevnte»: the run of quotes above
+
+
+@pytest.fixture()
+def spans(real) -> claims.Corpus:
+    """Subsection 9.9: quotes Q1 (lines 1–2), comment C1 (10–12), Q2 (13–14), Q3 (15–19), comment C2
+    (20–25), Q4 (26–27); comments and quotes never share a line, as the extractor cuts them."""
+    quotes = pd.DataFrame(
+        {
+            "utterance_id": ["Q1", "Q2", "Q3", "Q4"],
+            "section_id": ["9.9"] * 4,
+            "line_start": [1, 13, 15, 26],
+            "line_end": [2, 14, 19, 27],
+        }
+    )
+    comments = pd.DataFrame({"section_id": ["9.9", "9.9"], "line_start": [10, 20], "line_end": [12, 25]})
+    return dataclasses.replace(real.corpus, utterances=quotes, commentary=comments)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (20, ["Q2", "Q3"]),  # the first line of comment C2: the quotes since C1
+        (22, ["Q2", "Q3"]),  # inside C2
+        (25, ["Q2", "Q3"]),  # the last line of C2
+        (10, ["Q1"]),  # C1 has no comment before it: every quote from the top of the subsection
+        (30, ["Q4"]),  # a line after every comment: the quotes since C2
+    ],
+)
+def test_quotes_above_are_the_run_since_the_previous_comment(spans, line, expected):
+    assert claims.quotes_above(spans, "9.9", line)["utterance_id"].tolist() == expected
+
+
+def test_quotes_above_need_comment_spans(spans):
+    empty = dataclasses.replace(spans, commentary=spans.commentary.head(0))
+    for corpus in (empty, dataclasses.replace(spans, commentary=None)):
+        with pytest.raises(ValueError, match=r"^the corpus has no commentary spans \(commentary\.csv\)"):
+            claims.quotes_above(corpus, "9.9", 20)
