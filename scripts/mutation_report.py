@@ -117,6 +117,21 @@ REASONS: list[tuple[str, str, str, str]] = [
     ),
     (
         "audit/_claims",
+        r"x_quotes_above__mutmut_\d+: .*(comments\[\"line_start\"\] < line|comments\[\"line_end\"\] > line"
+        r"|\(len\(holding\)\) and False|comments\[\"line_end\"\] <= block_start|quotes\[\"line_start\"\] >= floor"
+        r"|quotes\[\"line_end\"\] <= block_start)",
+        "E",
+        "a quote never shares a line with a comment span, nor do two spans (the extractor cuts them apart): "
+        "a run found from a comment's first line or from inside it is the same run",
+    ),
+    (
+        "audit/_claims",
+        r"x_quotes_above__mutmut_\d+: .*corpus\.commentary if \(corpus\.commentary is not None\) or True",
+        "E",
+        "a missing commentary is None either way, and None is refused on the next line",
+    ),
+    (
+        "audit/_claims",
         r"x__coded__mutmut_\d+: .*\.fillna\(None\)",
         "E",
         "a quote missing from the matrix stays NaN, and NaN > 0 is false like 0 > 0",
