@@ -50,3 +50,19 @@ def test_unknown_category_in_the_theme_file_is_a_clear_error(tmp_path):
         InputDataError, match=r"row 1 \(line 2\), column 'category_ids': unknown codebook category 'tema.finnes_ikke'"
     ):
         analysis.load_analysis_themes(bad, categories=load_codebook().categories["category_id"])
+
+
+def test_the_evidence_of_one_research_question(evidence):
+    from mdi_analysis.errors import OptionError
+
+    assert analysis.evidence_of_question(evidence, None) is evidence
+    two = analysis.evidence_of_question(evidence, 2)
+    assert len(two) > 0 and set(two["rq"]) == {2}
+    assert two["theme_id"].tolist() == evidence.loc[evidence["rq"] == 2, "theme_id"].tolist()
+    questions = sorted({int(q) for q in evidence["rq"].dropna()})
+    with pytest.raises(OptionError) as error:
+        analysis.evidence_of_question(evidence, 9)
+    message = str(error.value)
+    assert "research_question" in message and "9" in message and str(questions[-1]) in message
+    with pytest.raises(OptionError, match="analysis_themes.csv has no theme"):
+        analysis.evidence_of_question(evidence.head(0), 1)

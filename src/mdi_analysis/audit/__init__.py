@@ -7,7 +7,7 @@ chapter 5 analysis themes with evidence (``_analysis``) and the scoreboard (``_s
 May import: ``errors``, ``options``, ``paths``, ``io``, ``corpus``, ``text``, ``coding``, ``stats``.
 """
 
-from ._analysis import framework_links, load_analysis_themes, support_summary, theme_evidence
+from ._analysis import evidence_of_question, framework_links, load_analysis_themes, support_summary, theme_evidence
 from ._audit_report import (
     evidence_quotes,
     linking_report,
@@ -52,6 +52,7 @@ from ._scoreboard import counts as scoreboard_counts
 from ._verdict_rules import accepted_links, automatic_candidates, is_universal, judge_claim
 
 __all__ = [
+    "evidence_of_question",
     "BASES",
     "NOT_VERIFIABLE_REASONS",
     "STANCES",

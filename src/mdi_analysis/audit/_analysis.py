@@ -17,6 +17,7 @@ import pandera.pandas as pa
 
 from ..coding import CorpusCoding
 from ..io import check_allowed, read_table
+from ..options import check_choice
 from ..paths import data_dir
 
 THEMES_SCHEMA = pa.DataFrameSchema(
@@ -141,6 +142,43 @@ def theme_evidence(themes: pd.DataFrame, coding: CorpusCoding, texts: pd.Series)
             }
         )
     return pd.DataFrame(rows)
+
+
+def evidence_of_question(evidence: pd.DataFrame, research_question: int | None) -> pd.DataFrame:
+    """The rows of :func:`theme_evidence` for one research question (all for ``None``).
+
+    Why a function: a research question the analysis does not discuss (``9``, or a question of a
+    researcher's own placement that chapter 5 never takes up) gave an empty table without a word;
+    a reader could not tell "no theme" from "no such question". Now it is refused with the
+    questions chapter 5 has themes for.
+
+    Parameters
+    ----------
+    evidence : pandas.DataFrame
+        From :func:`theme_evidence` (its ``rq`` column).
+    research_question : int or None
+        The question; ``None`` keeps every row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of that question, in the order of ``evidence``.
+
+    Raises
+    ------
+    OptionError
+        A question no theme of chapter 5 belongs to, naming those that have themes.
+    """
+    if research_question is None:
+        return evidence
+    questions = sorted({int(q) for q in evidence["rq"].dropna()})  # survey themes have no question
+    check_choice(
+        research_question,
+        questions,
+        "research_question",
+        none_because="analysis_themes.csv has no theme of any research question",
+    )
+    return evidence[evidence["rq"].eq(research_question).fillna(False).astype(bool)]
 
 
 def support_summary(evidence: pd.DataFrame) -> pd.DataFrame:
