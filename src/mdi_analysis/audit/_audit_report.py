@@ -12,7 +12,7 @@ import pandas as pd
 from ._claims import AuditData, audit, load_audit_data, load_claims
 from ._claims_model import NOT_VERIFIABLE_REASONS, VERDICTS
 from ._evidence import agreement_line, linking_agreement
-from ._verdict_rules import automatic_candidates
+from ._verdict_rules import _is_single_quote, automatic_candidates
 
 
 def verdict_changes(claims: pd.DataFrame, data: AuditData) -> pd.DataFrame:
@@ -179,13 +179,13 @@ def single_quote_candidates(claims: pd.DataFrame, data: AuditData) -> pd.DataFra
     Returns
     -------
     pandas.DataFrame
-        The rows of :func:`automatic_candidates` for claims of kind ``quote_count`` with relation
-        ``== 1`` not checked from the corpus structure, plus ``read``: whether the reading links
-        that quote (supporting or opposing).
+        The rows of :func:`automatic_candidates` for the statements about one quote (kind
+        ``quote_count``, relation ``== 1``, on quotes, not checked from the corpus structure: the
+        statements an automatic link may decide), plus ``read``: whether the reading links that
+        quote (supporting or opposing).
     """
-    single = claims[
-        (claims["kind"] == "quote_count") & (claims["relation"] == "== 1") & (claims["checkable_from"] != "corpus")
-    ]
+    # The same test judge_claim uses to let an automatic link decide: one definition of the set.
+    single = claims[claims.apply(_is_single_quote, axis=1)] if len(claims) else claims
     candidates = automatic_candidates(claims, data)
     candidates = candidates[candidates["claim_id"].isin(single["claim_id"])].copy()
     recorded = data.recorded
